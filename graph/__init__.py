@@ -1,0 +1,1 @@
+"""zhaoshang graph layer: the schema (node and relation kinds) and the stores."""

@@ -1,0 +1,387 @@
+"""The zhaoshang property-graph schema: node kinds, relation kinds, provenance.
+
+Every fact carries provenance (:class:`Source`: dataset, file, row). Models forbid
+unknown fields, so a typo in a loader fails loudly instead of storing junk. Properties
+are limited to types both stores can hold (str, int, float, bool, ISO date, lists of
+str, str→int maps), so the embedded store and Neo4j return the same objects.
+
+The node and relation kinds follow ``DESIGN.md`` §2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from graph.errors import SchemaError
+
+
+class NodeKind(enum.StrEnum):
+    """Node kinds (PascalCase), used as Neo4j labels."""
+
+    COMPANY = "Company"
+    PERSON = "Person"
+    FUND = "Fund"
+    INTERMEDIARY = "Intermediary"
+    INDUSTRY = "Industry"
+    PRODUCT = "Product"
+    CLUSTER = "Cluster"
+    REGION = "Region"
+
+
+class RelKind(enum.StrEnum):
+    """Relation kinds (UPPER_SNAKE), used as Neo4j relationship types.
+
+    Direction conventions (``src -> dst``): OWNS owner→owned, CONTROLS controller→firm,
+    PARENT_OF parent→subsidiary, BRANCH_OF branch→parent, OFFICER_OF person→firm,
+    INVESTED_IN investor→investee, LP_IN LP→fund, SUPPLIES supplier→customer,
+    PARTNERS_WITH symmetric (endpoints stored in id order), ACQUIRED acquirer→acquired,
+    MEMBER_OF member→organisation, KNOWS symmetric, SERVES intermediary→firm,
+    ENGAGED_BY intermediary/person/fund→our city (a Region), IN_INDUSTRY firm→industry,
+    MAKES firm→product, UPSTREAM_OF upstream product→downstream product, SUBCLASS_OF
+    narrower→broader, CLUSTER_INCLUDES cluster→industry/product, LOCATED_IN
+    node→region, CONTACTED our side→firm.
+    """
+
+    OWNS = "OWNS"
+    CONTROLS = "CONTROLS"
+    PARENT_OF = "PARENT_OF"
+    BRANCH_OF = "BRANCH_OF"
+    OFFICER_OF = "OFFICER_OF"
+    INVESTED_IN = "INVESTED_IN"
+    LP_IN = "LP_IN"
+    SUPPLIES = "SUPPLIES"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    ACQUIRED = "ACQUIRED"
+    MEMBER_OF = "MEMBER_OF"
+    KNOWS = "KNOWS"
+    SERVES = "SERVES"
+    ENGAGED_BY = "ENGAGED_BY"
+    IN_INDUSTRY = "IN_INDUSTRY"
+    MAKES = "MAKES"
+    UPSTREAM_OF = "UPSTREAM_OF"
+    SUBCLASS_OF = "SUBCLASS_OF"
+    CLUSTER_INCLUDES = "CLUSTER_INCLUDES"
+    LOCATED_IN = "LOCATED_IN"
+    CONTACTED = "CONTACTED"
+
+
+#: Relation kinds a referral path may walk (DESIGN.md §3): ties between actors.
+TIE_KINDS: frozenset[RelKind] = frozenset(
+    {
+        RelKind.OWNS,
+        RelKind.CONTROLS,
+        RelKind.PARENT_OF,
+        RelKind.BRANCH_OF,
+        RelKind.OFFICER_OF,
+        RelKind.INVESTED_IN,
+        RelKind.LP_IN,
+        RelKind.SUPPLIES,
+        RelKind.PARTNERS_WITH,
+        RelKind.ACQUIRED,
+        RelKind.MEMBER_OF,
+        RelKind.KNOWS,
+        RelKind.SERVES,
+        RelKind.ENGAGED_BY,
+        RelKind.CONTACTED,
+    }
+)
+
+#: Node kinds that are classifications, never on a referral path.
+CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
+    {NodeKind.INDUSTRY, NodeKind.PRODUCT, NodeKind.CLUSTER, NodeKind.REGION}
+)
+
+#: Relation kinds whose direction carries no meaning; their ids order the endpoints.
+SYMMETRIC_KINDS: frozenset[RelKind] = frozenset({RelKind.PARTNERS_WITH, RelKind.KNOWS})
+
+
+class Source(BaseModel):
+    """Where a fact comes from.
+
+    Attributes
+    ----------
+    dataset : str
+        Dataset name, e.g. ``"chain-kg"`` or ``"demo"``.
+    file : str
+        File name within the dataset, e.g. ``"company.json"``.
+    row : int >= 0
+        1-based data row or line number in that file (0 when the fact comes from the
+        file as a whole, e.g. a configuration file).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: str
+    file: str
+    row: int = Field(ge=0)
+
+    def cite(self) -> str:
+        """Return a short citation such as ``chain-kg/company.json:12``."""
+        return f"{self.dataset}/{self.file}:{self.row}"
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    private: bool = False
+    sources: list[Source] = Field(min_length=1)
+
+
+class Company(_Node):
+    """A firm (企业), also a branch (分公司) or a group.
+
+    Attributes
+    ----------
+    full_name : str, optional
+        Registered legal name (企业名称) as written in the source.
+    uscc : str, optional
+        统一社会信用代码 (GB 32100, 18 characters), when known and valid.
+    lei : str, optional
+        Legal Entity Identifier (ISO 17442, 20 characters).
+    stock_codes : list of str
+        Exchange codes such as ``"600028.SH"``; A/B/H codes of one firm share one node.
+    region_code : str, optional
+        GB/T 2260 code or prefix of where the firm is registered (``"37"`` = Shandong).
+    rankings : dict of str to int
+        List name → rank, e.g. ``{"Forbes Global 2000 2025": 38}``.
+    revenue_usd : float, optional
+        Revenue in US dollars (Forbes 2025: latest fiscal year).
+    """
+
+    kind: Literal[NodeKind.COMPANY] = NodeKind.COMPANY
+    full_name: str | None = None
+    uscc: str | None = None
+    lei: str | None = None
+    stock_codes: list[str] = Field(default_factory=list)
+    region_code: str | None = None
+    province: str | None = None
+    country: str | None = None
+    listed_on: dt.date | None = None
+    controller_type: str | None = None
+    rankings: dict[str, int] = Field(default_factory=dict)
+    revenue_usd: float | None = None
+
+
+class Person(_Node):
+    """A natural person (自然人). Personal data: ``private`` defaults to True."""
+
+    kind: Literal[NodeKind.PERSON] = NodeKind.PERSON
+    private: bool = True
+    gender: str | None = None
+    age: int | None = Field(default=None, ge=0, le=130)
+    age_as_of: int | None = None
+    region_code: str | None = None
+
+
+class Fund(_Node):
+    """An investor: VC, PE, 政府引导基金, 产业基金."""
+
+    kind: Literal[NodeKind.FUND] = NodeKind.FUND
+    fund_type: str | None = None
+    region_code: str | None = None
+
+
+class Intermediary(_Node):
+    """An intermediary: 招商代理公司, 异地商会, 行业协会, bank, consultancy, 驻外招商办事处."""
+
+    kind: Literal[NodeKind.INTERMEDIARY] = NodeKind.INTERMEDIARY
+    intermediary_type: (
+        Literal["agency", "chamber", "association", "consultancy", "bank", "office", "institute"]
+        | None
+    ) = None
+    region_code: str | None = None
+
+
+class Industry(_Node):
+    """An industry class in a code system (SW-2021, GB/T 4754-2017, …)."""
+
+    kind: Literal[NodeKind.INDUSTRY] = NodeKind.INDUSTRY
+    code: str
+    system: str
+    level: int | None = Field(default=None, ge=1)
+
+
+class Product(_Node):
+    """An industrial-chain product or segment (产品/环节)."""
+
+    kind: Literal[NodeKind.PRODUCT] = NodeKind.PRODUCT
+
+
+class Cluster(_Node):
+    """One of our industry clusters (产业集群 / 主导产业)."""
+
+    kind: Literal[NodeKind.CLUSTER] = NodeKind.CLUSTER
+    home_region: str | None = None
+    description: str | None = None
+
+
+class Region(_Node):
+    """An administrative region by GB/T 2260 code (2 digits province, 4 city, 6 county)."""
+
+    kind: Literal[NodeKind.REGION] = NodeKind.REGION
+    code: str
+
+
+Node = Annotated[
+    Company | Person | Fund | Intermediary | Industry | Product | Cluster | Region,
+    Field(discriminator="kind"),
+]
+NODE_TYPES: dict[NodeKind, type[_Node]] = {
+    NodeKind.COMPANY: Company,
+    NodeKind.PERSON: Person,
+    NodeKind.FUND: Fund,
+    NodeKind.INTERMEDIARY: Intermediary,
+    NodeKind.INDUSTRY: Industry,
+    NodeKind.PRODUCT: Product,
+    NodeKind.CLUSTER: Cluster,
+    NodeKind.REGION: Region,
+}
+_NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
+
+
+class Relation(BaseModel):
+    """A typed, directed relation with provenance.
+
+    Attributes
+    ----------
+    id : str
+        Deterministic id from (kind, src, dst, key), see :func:`graph.ids.relation_id`.
+    confidence : float in (0, 1]
+        Trust in the source: hand-curated 1.0, registry/exchange data 0.9, extracted
+        from news 0.5–0.6 (see each loader's docstring).
+    since, until : date, optional
+        When the tie started / ended (or the date of the reporting event).
+    roles : list of str
+        OFFICER_OF roles as split from the source text (董事长, 董事, 独立董事, …).
+    share_pct : float in [0, 100], optional
+        OWNS / INVESTED_IN stake in %.
+    weight : float in [0, 1], optional
+        MAKES revenue share of the product (chain-kg ``rel_weight``).
+    amount_yuan : float, optional
+        INVESTED_IN amount in 元.
+    label : str, optional
+        The relation as written in the source (e.g. ``"合资"``, ``"持股"``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    kind: RelKind
+    src: str = Field(min_length=1)
+    dst: str = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    confidence: float = Field(default=1.0, gt=0.0, le=1.0)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    roles: list[str] = Field(default_factory=list)
+    share_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    weight: float | None = Field(default=None, ge=0.0, le=1.0)
+    amount_yuan: float | None = Field(default=None, ge=0.0)
+    product: str | None = None
+    label: str | None = None
+    private: bool = False
+
+
+def parse_node(data: dict[str, Any]) -> Node:
+    """Validate a plain dict (as stored) into its typed node model.
+
+    Raises
+    ------
+    SchemaError
+        When the dict is not a valid node; the message lists pydantic's field errors.
+    """
+    try:
+        return _NODE_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise SchemaError(_describe(exc, data.get("id"))) from exc
+
+
+def parse_relation(data: dict[str, Any]) -> Relation:
+    """Validate a plain dict (as stored) into a :class:`Relation`.
+
+    Raises
+    ------
+    SchemaError
+        When the dict is not a valid relation.
+    """
+    try:
+        return Relation.model_validate(data)
+    except ValidationError as exc:
+        raise SchemaError(_describe(exc, data.get("id"))) from exc
+
+
+def _describe(exc: ValidationError, ident: object) -> str:
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return f"invalid record {ident!r}: " + "; ".join(parts)
+
+
+_T = TypeVar("_T")
+
+
+def _hashable(item: object) -> object:
+    return tuple(sorted(item.items())) if isinstance(item, dict) else item
+
+
+def _union(old: Iterable[_T], new: Iterable[_T]) -> list[_T]:
+    """Ordered union: old items first, then new ones not seen yet (dicts by value)."""
+    seen: dict[object, _T] = {}
+    for item in (*old, *new):
+        seen.setdefault(_hashable(item), item)
+    return list(seen.values())
+
+
+_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles")
+_LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
+
+
+def _looks_legal(name: str) -> bool:
+    return name.endswith(_LEGAL_SUFFIXES)
+
+
+def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Merge two stored dicts of the same node or relation id.
+
+    Lists (aliases, tags, stock codes, sources, roles) are unioned in order, maps
+    (rankings) updated, scalars take the new non-null value — except a node's ``name``,
+    where a full legal name (ending in 公司/集团/…) is kept over a short name, and the
+    replaced name becomes an alias. Merging a record with itself returns it unchanged,
+    which is what makes re-loading a file idempotent.
+
+    Returns
+    -------
+    dict
+        A new dict; the inputs are not modified.
+    """
+    merged = dict(old)
+    for key, value in new.items():
+        if value is None:
+            continue
+        if key in _LIST_FIELDS:
+            merged[key] = _union(old.get(key, []), value)
+        elif key == "rankings":
+            merged[key] = {**old.get(key, {}), **value}
+        elif key == "name" and "kind" in old and old.get("name") not in (None, value):
+            keep_old = _looks_legal(old["name"]) and not _looks_legal(value)
+            merged["name"] = old["name"] if keep_old else value
+            loser = value if keep_old else old["name"]
+            merged["aliases"] = _union(merged.get("aliases", []), [loser])
+        elif key == "confidence" and "confidence" in old:
+            merged[key] = max(old[key], value)
+        elif key == "since" and old.get("since"):
+            merged[key] = min(old["since"], value)
+        elif key == "until" and old.get("until"):
+            merged[key] = max(old["until"], value)
+        else:
+            merged[key] = value
+    if "aliases" in merged:
+        merged["aliases"] = [a for a in merged["aliases"] if a != merged.get("name")]
+    return merged

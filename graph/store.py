@@ -1,0 +1,116 @@
+"""The store contract: a handful of primitives that every backend implements.
+
+Loaders write through :meth:`Store.upsert_nodes` / :meth:`Store.upsert_relations`;
+queries read through the rest. Derived operations (counts by kind, lookups by name)
+live above the primitives in :mod:`graph.view`, once for every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from graph.schema import Node, NodeKind, Relation, RelKind
+
+Direction = Literal["out", "in", "both"]
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """What an upsert did: ``created`` new records, ``updated`` existing ones.
+
+    ``updated`` counts records whose stored content changed; re-sending an identical
+    record counts as neither.
+    """
+
+    created: int = 0
+    updated: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(self.created + other.created, self.updated + other.updated)
+
+
+class Store(Protocol):
+    """The primitives every backend provides (embedded networkx, Neo4j)."""
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
+        """Insert or merge nodes by id (see :func:`graph.schema.merge_records`)."""
+        ...
+
+    def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
+        """Insert or merge relations by id.
+
+        Raises
+        ------
+        SchemaError
+            When an endpoint id is not a stored node; nothing of that batch is stored.
+        """
+        ...
+
+    def get_node(self, node_id: str) -> Node | None:
+        """Return the node with this id, or None."""
+        ...
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        """Return the relation with this id, or None."""
+        ...
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        """Iterate nodes (of one kind), in id order."""
+        ...
+
+    def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
+        """Iterate relations (of one kind), in id order."""
+        ...
+
+    def neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> Iterator[tuple[Relation, str]]:
+        """Iterate ``(relation, other_node_id)`` around a node, ordered by relation id."""
+        ...
+
+    def count_nodes(self) -> dict[NodeKind, int]:
+        """Return the number of nodes per kind (kinds with none are absent)."""
+        ...
+
+    def count_relations(self) -> dict[RelKind, int]:
+        """Return the number of relations per kind (kinds with none are absent)."""
+        ...
+
+    def raw_nodes(self) -> Iterator[dict[str, Any]]:
+        """Iterate every node as its stored JSON-form dict (no validation; read-only).
+
+        Bulk queries use this to avoid building one pydantic model per node.
+        """
+        ...
+
+    def raw_relations(self) -> Iterator[dict[str, Any]]:
+        """Iterate every relation as its stored JSON-form dict (no validation; read-only)."""
+        ...
+
+    def save(self) -> None:
+        """Make everything written so far durable (atomic for file stores)."""
+        ...
+
+
+def open_store(path: str | Path) -> Store:
+    """Open the embedded store at ``path`` (created on first save if missing).
+
+    Parameters
+    ----------
+    path : str or Path
+        The graph file, conventionally ``*.zsg`` (gzip JSON lines).
+
+    Raises
+    ------
+    BackendError
+        When the file exists but is not a zhaoshang graph.
+    """
+    from graph.memory import MemoryStore
+
+    return MemoryStore(Path(path))

@@ -1,0 +1,1 @@
+"""zhaoshang loaders: read sources into typed nodes and relations with provenance."""

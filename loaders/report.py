@@ -1,0 +1,79 @@
+"""Load reports: what a load read, wrote and could not use, row by row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One row-level problem, named by file, row and field.
+
+    Attributes
+    ----------
+    file : str
+        Dataset-relative file name.
+    row : int
+        1-based data row or line (0: the file as a whole).
+    field : str
+        Column or JSON field concerned ("" when the whole row).
+    code : str
+        Machine-readable reason, e.g. ``"unknown_stock_code"``.
+    message : str
+        Human-readable explanation.
+    severity : {"error", "warning"}
+        ``error``: the row was skipped; ``warning``: the row loaded with a caveat.
+    """
+
+    file: str
+    row: int
+    field: str
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}" + (f" [{self.field}]" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadReport:
+    """Summary of one load: rows read, records written, issues found.
+
+    ``nodes_written`` and ``relations_written`` count records sent to the store (a
+    record seen twice in the source is sent twice and merged by the store).
+    """
+
+    dataset: str
+    rows_read: int = 0
+    nodes_written: int = 0
+    relations_written: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        """Record one issue."""
+        self.issues.append(issue)
+
+    @property
+    def rows_skipped(self) -> int:
+        """Rows that produced nothing because of an error-level issue."""
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Return error-level issue counts by code, most frequent first."""
+        counts = Counter(i.code for i in self.issues if i.severity == "error")
+        return dict(counts.most_common())
+
+    def summary(self) -> str:
+        """One line: dataset, rows read, nodes and relations written, rows skipped."""
+        reasons = ", ".join(f"{k} {v}" for k, v in self.skipped_by_reason().items())
+        text = (
+            f"{self.dataset}: {self.rows_read} rows read, {self.nodes_written} nodes and "
+            f"{self.relations_written} relations written, {self.rows_skipped} rows skipped"
+        )
+        return text + (f" ({reasons})" if reasons else "")
