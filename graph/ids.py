@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any
 
-from graph.schema import SYMMETRIC_KINDS, NodeKind, RelKind
+from pydantic import ValidationError
+
+from graph.errors import SchemaError
+from graph.schema import SYMMETRIC_KINDS, NodeKind, Relation, RelKind, Source
 
 _SPACE = re.compile(r"\s+")
 
@@ -61,3 +65,45 @@ def short_hash(*parts: str, length: int = 16) -> str:
     """Return a stable hex digest of ``parts`` (for keys that are long free text)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False)
     return digest.hexdigest()[:length]
+
+
+def new_relation(
+    kind: RelKind,
+    src: str,
+    dst: str,
+    sources: list[Source],
+    key: str | None = None,
+    **props: Any,
+) -> Relation:
+    """Build a :class:`Relation` with its deterministic id.
+
+    Symmetric kinds (PARTNERS_WITH, KNOWS) store their endpoints in id order, so A–B
+    and B–A are one relation.
+
+    Parameters
+    ----------
+    kind, src, dst, key
+        As for :func:`relation_id`.
+    sources : list of Source
+        Provenance, at least one.
+    **props
+        Other :class:`Relation` fields (confidence, since, roles, weight, label, …).
+
+    Raises
+    ------
+    SchemaError
+        When a property is unknown or out of range.
+    """
+    if kind in SYMMETRIC_KINDS and dst < src:
+        src, dst = dst, src
+    try:
+        return Relation(
+            id=relation_id(kind, src, dst, key),
+            kind=kind,
+            src=src,
+            dst=dst,
+            sources=sources,
+            **props,
+        )
+    except ValidationError as exc:
+        raise SchemaError(f"invalid {kind} {src}->{dst}: {exc.errors()}") from exc
