@@ -1,0 +1,1 @@
+"""zhaoshang queries: referral paths, cluster target lists, explanations."""

@@ -1,0 +1,114 @@
+"""Cluster files: a city's 产业集群 / 主导产业 defined over industries and products.
+
+Format (TOML; see ``examples/clusters/shandong.toml``)::
+
+    home_region = "37"
+
+    [[cluster]]
+    name = "高端装备"
+    description = "…"
+    core_industries = ["640100"]       # SW-2021 codes, any level, descendants included
+    related_industries = ["640200"]    # optional, half the chain-fit of a core industry
+    products = ["挖掘机"]               # optional chain-kg product names (exact)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graph.errors import NotFound, SchemaError
+from graph.ids import node_id
+from graph.schema import NodeKind, RelKind
+from graph.store import Store
+
+
+class ClusterDef(BaseModel):
+    """One cluster as written in the cluster file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    core_industries: list[str] = Field(default_factory=list)
+    related_industries: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    industry_system: str = "SW-2021"
+
+
+class ClusterFile(BaseModel):
+    """A cluster file: the home region and its clusters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    home_region: str | None = None
+    cluster: list[ClusterDef] = Field(min_length=1)
+
+    def get(self, name: str) -> ClusterDef:
+        """Return the cluster called ``name``.
+
+        Raises
+        ------
+        NotFound
+            With the cluster names of the file as candidates.
+        """
+        for c in self.cluster:
+            if c.name == name:
+                return c
+        raise NotFound(f"no cluster {name!r}", [c.name for c in self.cluster])
+
+
+def read_clusters(path: Path) -> ClusterFile:
+    """Read and validate a cluster file.
+
+    Raises
+    ------
+    SchemaError
+        When the file is not valid TOML or does not follow the format; the message
+        names the file and the field.
+    """
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+        clusters = ClusterFile.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        errs = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise SchemaError(f"{path}: {errs}") from exc
+    names = [c.name for c in clusters.cluster]
+    if len(set(names)) != len(names):
+        raise SchemaError(f"{path}: cluster names must be unique")
+    return clusters
+
+
+def industry_closure(store: Store, cluster: ClusterDef) -> tuple[set[str], set[str]]:
+    """Return (core, related) industry node ids, each with all descendant industries.
+
+    Descendants follow SUBCLASS_OF (narrower → broader) backwards. Codes absent from
+    the store are ignored (a cluster file may name industries of data not loaded).
+    A related industry that is also core counts as core.
+    """
+    core = _descendants(store, cluster.core_industries, cluster.industry_system)
+    related = _descendants(store, cluster.related_industries, cluster.industry_system)
+    return core, related - core
+
+
+def _descendants(store: Store, codes: list[str], system: str) -> set[str]:
+    start = [node_id(NodeKind.INDUSTRY, system, c) for c in codes]
+    seen = {s for s in start if store.get_node(s) is not None}
+    stack = list(seen)
+    while stack:
+        u = stack.pop()
+        for rel, other in store.neighbours(u, [RelKind.SUBCLASS_OF], "in"):
+            if rel.dst == u and other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return seen
+
+
+def product_ids(store: Store, cluster: ClusterDef) -> set[str]:
+    """Return the node ids of the cluster's products that exist in the store."""
+    ids = {node_id(NodeKind.PRODUCT, p) for p in cluster.products}
+    return {i for i in ids if store.get_node(i) is not None}

@@ -1,0 +1,247 @@
+"""Tie strength model and the walkable tie graph used by referral queries.
+
+The defaults live in ``queries/ties.toml`` (shipped with the package), each value
+commented with its reason; a user passes their own file to override any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graph.errors import SchemaError
+from graph.schema import CLASSIFICATION_KINDS, TIE_KINDS, NodeKind, RelKind
+from graph.store import Store
+
+DEFAULT_TIES = "ties.toml"
+
+
+@dataclass(frozen=True)
+class TieModel:
+    """Tie strengths by relation kind, role, stake and label, with decay and hub penalty.
+
+    Attributes
+    ----------
+    kind : dict of RelKind to float in (0, 1]
+        Default strength per relation kind.
+    role : dict of str to float
+        OFFICER_OF strength per role (the strongest role of a person counts).
+    stake : list of (float, float)
+        ``(lowest share %, strength)`` pairs, highest bound first.
+    partner_label : dict of str to float
+        PARTNERS_WITH strength by label (合资, 合作 …).
+    supplies_with_product : float
+        SUPPLIES strength when the source names a product.
+    half_life_years : float > 0
+        Years after which a dated tie keeps half its strength.
+    hub_degree : int >= 1
+        Tie degree above which a node is a hub.
+    hub_exponent : float >= 0
+        Hub penalty exponent: a hop into a hub of degree d keeps
+        ``(hub_degree / d) ** hub_exponent`` of its strength.
+    """
+
+    kind: dict[RelKind, float]
+    role: dict[str, float]
+    stake: list[tuple[float, float]]
+    partner_label: dict[str, float]
+    supplies_with_product: float
+    half_life_years: float
+    hub_degree: int
+    hub_exponent: float
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> TieModel:
+        """Read a tie file (TOML); None reads the shipped defaults.
+
+        Raises
+        ------
+        SchemaError
+            When a value is missing, unknown or outside (0, 1].
+        """
+        if path is None:
+            text = resources.files("queries").joinpath(DEFAULT_TIES).read_text("utf-8")
+        else:
+            text = path.read_text("utf-8")
+        try:
+            raw = tomllib.loads(text)
+            model = cls(
+                kind={RelKind(k): float(v) for k, v in raw["kind"].items()},
+                role={str(k): float(v) for k, v in raw["role"].items()},
+                stake=sorted(((float(k), float(v)) for k, v in raw["stake"].items()), reverse=True),
+                partner_label={str(k): float(v) for k, v in raw["partner_label"].items()},
+                supplies_with_product=float(raw["extra"]["supplies_with_product"]),
+                half_life_years=float(raw["half_life_years"]),
+                hub_degree=int(raw["hub_degree"]),
+                hub_exponent=float(raw["hub_exponent"]),
+            )
+        except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
+            raise SchemaError(f"tie file {path or DEFAULT_TIES}: {exc}") from exc
+        values = [
+            *model.kind.values(),
+            *model.role.values(),
+            *(v for _, v in model.stake),
+            *model.partner_label.values(),
+            model.supplies_with_product,
+        ]
+        if not all(0.0 < v <= 1.0 for v in values):
+            raise SchemaError(f"tie file {path or DEFAULT_TIES}: strengths must be in (0, 1]")
+        missing = TIE_KINDS - set(model.kind)
+        if missing:
+            names = ", ".join(sorted(k.value for k in missing))
+            raise SchemaError(f"tie file {path or DEFAULT_TIES}: no strength for {names}")
+        return model
+
+    def base(self, rel: Mapping[str, Any]) -> float:
+        """Return the base strength of one stored relation dict (before confidence/decay)."""
+        kind = RelKind(rel["kind"])
+        if kind is RelKind.OFFICER_OF:
+            known = [self.role[r] for r in rel.get("roles", []) if r in self.role]
+            return max(known, default=self.kind[kind])
+        if kind in (RelKind.OWNS, RelKind.INVESTED_IN) and rel.get("share_pct") is not None:
+            pct = float(rel["share_pct"])
+            for bound, strength in self.stake:
+                if pct >= bound:
+                    return strength
+        if kind is RelKind.PARTNERS_WITH and rel.get("label") in self.partner_label:
+            return self.partner_label[rel["label"]]
+        if kind is RelKind.SUPPLIES and rel.get("product"):
+            return self.supplies_with_product
+        return self.kind[kind]
+
+    def strength(self, rel: Mapping[str, Any], as_of: dt.date) -> float:
+        """Return base × confidence × age decay of one stored relation dict.
+
+        The age is counted from the relation's ``until`` (or else ``since``) date to
+        ``as_of``, in years of 365.25 days; undated relations do not decay.
+        """
+        value = self.base(rel) * float(rel.get("confidence", 1.0))
+        last = rel.get("until") or rel.get("since")
+        if last:
+            years = (as_of - dt.date.fromisoformat(last)).days / 365.25
+            if years > 0:
+                value *= 0.5 ** (years / self.half_life_years)
+        return value
+
+    def hub_factor(self, degree: int) -> float:
+        """Return the strength kept by a hop into a node with ``degree`` ties."""
+        if degree <= self.hub_degree:
+            return 1.0
+        return float((self.hub_degree / degree) ** self.hub_exponent)
+
+
+@dataclass
+class TieGraph:
+    """Undirected walkable graph: the strongest relation per node pair.
+
+    Attributes
+    ----------
+    adj : dict of str to dict of str to (float, str)
+        ``adj[u][v] = (strength, relation_id)``; symmetric.
+    kinds : dict of str to str
+        Node id → node kind, for every node on a tie.
+    names : dict of str to str
+        Node id → display name.
+    region : dict of str to str
+        Node id → region code, where known.
+    """
+
+    adj: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    region: dict[str, str] = field(default_factory=dict)
+    engaged: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def degree(self, node: str) -> int:
+        """Number of distinct tie neighbours of ``node``."""
+        return len(self.adj.get(node, {}))
+
+    def our_side(self, home: str) -> set[str]:
+        """Return the our-side node ids for a home region code prefix.
+
+        Our side (DESIGN.md §2): companies registered in the home region (region code
+        starts with ``home``), and intermediaries, people and funds ENGAGED_BY a region
+        inside the home region.
+        """
+        ours = {
+            n
+            for n, code in self.region.items()
+            if code.startswith(home) and self.kinds.get(n) == NodeKind.COMPANY.value
+        }
+        ours |= {n for n, codes in self.engaged.items() if any(c.startswith(home) for c in codes)}
+        return ours
+
+
+def build_tie_graph(
+    store: Store,
+    model: TieModel,
+    as_of: dt.date,
+    include_private: bool = False,
+    kinds: Iterable[RelKind] | None = None,
+) -> TieGraph:
+    """Read the walkable part of a store into a :class:`TieGraph`.
+
+    Parameters
+    ----------
+    store : Store
+    model : TieModel
+    as_of : date
+        Reference date for the age decay.
+    include_private : bool
+        Walk private relations (KNOWS: 老乡/校友…) too. Default False.
+    kinds : iterable of RelKind, optional
+        Restrict to these tie kinds (default: all of ``TIE_KINDS``).
+
+    Returns
+    -------
+    TieGraph
+        Parallel relations between one pair keep the strongest (ties broken by the
+        smaller relation id). Classification nodes (Industry, Product, Cluster,
+        Region) never appear; ENGAGED_BY to a Region marks the node as ours instead.
+    """
+    walk = set(kinds) if kinds is not None else set(TIE_KINDS)
+    graph = TieGraph()
+    classification = {k.value for k in CLASSIFICATION_KINDS}
+    region_codes: dict[str, str] = {}
+    for node in store.raw_nodes():
+        kind = node["kind"]
+        if kind == NodeKind.REGION.value:
+            region_codes[node["id"]] = node["code"]
+            continue
+        if kind in classification:
+            continue
+        graph.kinds[node["id"]] = kind
+        graph.names[node["id"]] = node["name"]
+        if node.get("region_code"):
+            graph.region[node["id"]] = node["region_code"]
+    walk_values = {k.value for k in walk}
+    for rel in store.raw_relations():
+        kind = rel["kind"]
+        if kind == RelKind.ENGAGED_BY.value and rel["dst"] in region_codes:
+            graph.engaged[rel["src"]].add(region_codes[rel["dst"]])
+            continue
+        if kind not in walk_values or (rel.get("private") and not include_private):
+            continue
+        u, v = rel["src"], rel["dst"]
+        if u == v or u not in graph.kinds or v not in graph.kinds:
+            continue
+        s = model.strength(rel, as_of)
+        if s <= 0.0:
+            continue
+        best = graph.adj.get(u, {}).get(v)
+        if best is None or s > best[0] or (s == best[0] and rel["id"] < best[1]):
+            graph.adj.setdefault(u, {})[v] = (s, rel["id"])
+            graph.adj.setdefault(v, {})[u] = (s, rel["id"])
+    return graph
+
+
+def hop_cost(strength: float) -> float:
+    """Return the path cost of one hop: −ln strength (0 for strength 1)."""
+    return -math.log(strength)
