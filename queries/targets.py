@@ -129,6 +129,10 @@ def _factor(name: str, value: float, p: ScoringProfile, evidence: str) -> Factor
     )
 
 
+def _people(nodes: list[str], ctx: SearchContext) -> list[str]:
+    return [ctx.graph.names[n] for n in nodes if ctx.graph.kinds[n] == NodeKind.PERSON.value]
+
+
 def target_list(
     store: Store,
     cluster: ClusterDef,
@@ -201,6 +205,7 @@ def target_list(
                 introducer_name=path.introducer_name if path else None,
                 path_strength=path.strength if path else None,
                 path=" → ".join(h.sentence for h in path.hops) if path else None,
+                path_people=_people(path.nodes, ctx) if path else [],
             )
         )
     return TargetList(

@@ -106,6 +106,7 @@ class TargetRow(_Result):
     introducer_name: str | None
     path_strength: float | None
     path: str | None
+    path_people: list[str]
 
 
 class TargetList(_Result):

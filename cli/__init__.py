@@ -1,0 +1,1 @@
+"""The ``zhaoshang`` command line (typer)."""

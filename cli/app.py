@@ -1,0 +1,212 @@
+"""``zhaoshang``: load sources, ask who can introduce us, rank a cluster's targets."""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from cli.common import (
+    DEFAULT_GRAPH_PATH,
+    DebugOpt,
+    GraphOpt,
+    HomeOpt,
+    JsonOpt,
+    err,
+    handle_errors,
+    out,
+    print_json,
+)
+from cli.demo import run_demo
+from cli.render import show_referrals, show_targets
+from graph.errors import ZhaoshangError
+from graph.store import open_store
+from loaders.index import CompanyIndex
+from loaders.report import LoadReport
+
+app = typer.Typer(
+    name="zhaoshang",
+    help="招商图谱: who can introduce us to firm X, and which firms should cluster Y target.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+)
+load_app = typer.Typer(help="Load sources into the graph.", no_args_is_help=True)
+app.add_typer(load_app, name="load")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"zhaoshang {version('zhaoshang')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """招商图谱 — a knowledge graph for investment promotion (以商招商)."""
+
+
+def _print_reports(reports: list[LoadReport], limit: int = 5) -> None:
+    for r in reports:
+        err.print(r.summary(), highlight=False)
+        for issue in r.issues[:limit]:
+            err.print(f"  {issue.severity}: {issue}", highlight=False)
+        if len(r.issues) > limit:
+            err.print(f"  … {len(r.issues) - limit} more issues", highlight=False)
+
+
+@load_app.command("public")
+@handle_errors
+def load_public_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder of the public datasets.")],
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Load only these dataset folders.")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
+    from loaders.public import load_public
+
+    store = open_store(graph)
+    started = time.perf_counter()
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
+    ) as progress:
+        task = progress.add_task("loading", total=None)
+        reports = load_public(
+            folder, store, only, on_start=lambda n: progress.update(task, description=n)
+        )
+        progress.update(task, description="saving")
+        store.save()
+    _print_reports(reports)
+    err.print(f"saved {graph} in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+@load_app.command("folder")
+@handle_errors
+def load_folder_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder of CSV files in the zhaoshang layout.")],
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    debug: DebugOpt = False,
+) -> None:
+    """Load a folder of companies/people/intermediaries/funds/relations CSV files."""
+    from loaders.tabular import load_folder
+
+    store = open_store(graph)
+    report = load_folder(folder, store, CompanyIndex.from_store(store))
+    store.save()
+    _print_reports([report])
+
+
+@app.command()
+@handle_errors
+def info(
+    graph: GraphOpt = DEFAULT_GRAPH_PATH, json: JsonOpt = False, debug: DebugOpt = False
+) -> None:
+    """Show node and relation counts by kind."""
+    if not graph.exists():
+        raise ZhaoshangError(f"{graph} does not exist; run `zhaoshang load public DIR` first")
+    store = open_store(graph)
+    nodes = {k.value: v for k, v in store.count_nodes().items()}
+    rels = {k.value: v for k, v in store.count_relations().items()}
+    if json:
+        print_json([{"nodes": nodes, "relations": rels}])
+        return
+    out.print(f"[bold]{graph}[/bold]")
+    out.print("nodes:     " + ", ".join(f"{k} {v:,}" for k, v in nodes.items()))
+    out.print("relations: " + ", ".join(f"{k} {v:,}" for k, v in rels.items()))
+
+
+@app.command()
+@handle_errors
+def introduce(
+    target: Annotated[str, typer.Argument(help="Firm name, short name, stock code or id.")],
+    home: HomeOpt = "37",
+    k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
+    ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
+    include_private: Annotated[
+        bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")
+    ] = False,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Who can introduce us to TARGET: the k strongest referral paths, explained."""
+    from queries.paths import SearchContext, referral_paths
+    from queries.ties import TieModel
+    from queries.view import find_company
+
+    store = open_store(graph)
+    target_id = find_company(store, target)
+    ctx = SearchContext.build(store, home, TieModel.load(ties), include_private=include_private)
+    result = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
+    if json:
+        print_json(result)
+    else:
+        show_referrals(out, result)
+
+
+@app.command()
+@handle_errors
+def targets(
+    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    clusters: Annotated[Path, typer.Option(help="Cluster file (TOML).")] = Path(
+        "examples/clusters/shandong.toml"
+    ),
+    home: HomeOpt = "37",
+    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 50,
+    profile: Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
+    include_private: Annotated[
+        bool, typer.Option(help="Keep people's names in the export.")
+    ] = False,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Rank the non-local firms that CLUSTER should pursue, with the factor breakdown."""
+    from queries.clusters import read_clusters
+    from queries.export import write_workbook
+    from queries.targets import ScoringProfile, target_list
+
+    store = open_store(graph)
+    definition = read_clusters(clusters).get(cluster)
+    result = target_list(store, definition, home, n=n, profile=ScoringProfile.load(profile))
+    if json:
+        print_json(result)
+    else:
+        show_targets(out, result)
+    if xlsx is not None:
+        write_workbook([result], xlsx, sources=[str(graph)], include_private=include_private)
+        err.print(f"wrote {xlsx}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo outputs.")] = Path(
+        "out/demo"
+    ),
+    data: Annotated[
+        Path | None, typer.Option(help="Demo data folder (default: examples/demo).")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Load the illustrative demo city, print referral paths, write a target workbook."""
+    run_demo(out_dir, data)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

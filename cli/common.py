@@ -1,0 +1,64 @@
+"""Options shared by the commands, and error handling (exit 1 with one line)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from graph.errors import NotFound, ZhaoshangError
+
+#: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
+DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
+err = Console(stderr=True)
+out = Console(highlight=False)
+
+GraphOpt = Annotated[
+    Path,
+    typer.Option(
+        "--graph",
+        "-g",
+        help="Graph file of the embedded store (env ZHAOSHANG_GRAPH).",
+        envvar="ZHAOSHANG_GRAPH",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+HomeOpt = Annotated[
+    str,
+    typer.Option("--home", help="GB/T 2260 code prefix of the home region (37 = 山东)."),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`ZhaoshangError` into a one-line message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ZhaoshangError as exc:
+            if kwargs.get("debug"):
+                raise
+            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            if isinstance(exc, NotFound) and exc.candidates:
+                err.print("did you mean: " + "; ".join(exc.candidates), highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def print_json(result: BaseModel | list[Any]) -> None:
+    """Print a result as JSON (UTF-8, not ASCII-escaped): the model's ``model_dump``."""
+    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

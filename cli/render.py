@@ -1,0 +1,49 @@
+"""Human-readable rendering of query results with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from queries.types import ReferralResult, TargetList
+
+
+def show_referrals(console: Console, result: ReferralResult) -> None:
+    """Print referral paths grouped by introducer, each hop as a Chinese sentence."""
+    console.print(
+        f"[bold]谁能引荐我们认识 {result.target_name}[/bold]"
+        f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）"
+    )
+    if not result.paths:
+        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。")
+        return
+    for s in result.introducers:
+        console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {s.best_strength:.3f}")
+    for i, p in enumerate(result.paths, start=1):
+        console.print(
+            f"\n[bold]{i}. 经 {p.introducer_name}[/bold]  强度 {p.strength:.3f}  {len(p.hops)} 跳"
+        )
+        for hop in p.hops:
+            console.print(f"   - {hop.sentence}")
+
+
+def show_targets(console: Console, tl: TargetList) -> None:
+    """Print a target list as a table with the factor breakdown."""
+    table = Table(title=f"{tl.cluster}：目标企业（候选 {tl.candidates} 家）")
+    for col in ("排名", "企业", "代码", "省份", "总分", "链", "规模", "可达", "最佳引荐人"):
+        table.add_column(col)
+    for r in tl.rows:
+        f = {x.name: x for x in r.factors}
+        table.add_row(
+            str(r.rank),
+            r.name,
+            "、".join(r.stock_codes),
+            r.province or "",
+            f"{r.score:.4f}",
+            f"{f['chain_fit'].value:.2f}",
+            f"{f['scale'].value:.2f}",
+            f"{f['reachability'].value:.2f}",
+            f"{r.introducer_name or '—'}"
+            + (f" ({r.path_strength:.3f})" if r.path_strength else ""),
+        )
+    console.print(table)
