@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from graph.errors import SchemaError
 
@@ -134,6 +134,14 @@ class _Node(BaseModel):
     tags: list[str] = Field(default_factory=list)
     private: bool = False
     sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tidy_aliases(self) -> Self:
+        """Drop aliases equal to the name and repeated aliases (keeps merges idempotent)."""
+        tidy = [a for a in dict.fromkeys(self.aliases) if a != self.name]
+        if tidy != self.aliases:
+            self.aliases = tidy
+        return self
 
 
 class Company(_Node):
@@ -343,18 +351,22 @@ _LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles")
 _LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
 
 
-def _looks_legal(name: str) -> bool:
-    return name.endswith(_LEGAL_SUFFIXES)
+def _name_rank(name: str) -> tuple[bool, int, str]:
+    """Sort key of display names: full legal names first, then longer, then by text."""
+    return (not name.endswith(_LEGAL_SUFFIXES), -len(name), name)
 
 
 def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Merge two stored dicts of the same node or relation id.
 
     Lists (aliases, tags, stock codes, sources, roles) are unioned in order, maps
-    (rankings) updated, scalars take the new non-null value — except a node's ``name``,
-    where a full legal name (ending in 公司/集团/…) is kept over a short name, and the
-    replaced name becomes an alias. Merging a record with itself returns it unchanged,
-    which is what makes re-loading a file idempotent.
+    (rankings) updated; ``confidence`` keeps the highest, ``since`` the earliest and
+    ``until`` the latest value; other scalars keep the first non-null value stored
+    (the first source wins; re-sending anything already merged changes nothing). A
+    node's ``name`` is chosen the same whatever the order: a full legal name (ending in
+    公司/集团/…) over a short one, then the longer, then the smaller text; the other
+    name becomes an alias. Merging never loses a value, and re-loading a file is
+    idempotent.
 
     Returns
     -------
@@ -363,25 +375,27 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """
     merged = dict(old)
     for key, value in new.items():
-        if value is None:
+        if value is None or key == "name":
             continue
         if key in _LIST_FIELDS:
-            merged[key] = _union(old.get(key, []), value)
+            merged[key] = _union(merged.get(key, []), value)
         elif key == "rankings":
             merged[key] = {**old.get(key, {}), **value}
-        elif key == "name" and "kind" in old and old.get("name") not in (None, value):
-            keep_old = _looks_legal(old["name"]) and not _looks_legal(value)
-            merged["name"] = old["name"] if keep_old else value
-            loser = value if keep_old else old["name"]
-            merged["aliases"] = _union(merged.get("aliases", []), [loser])
         elif key == "confidence" and "confidence" in old:
             merged[key] = max(old[key], value)
         elif key == "since" and old.get("since"):
             merged[key] = min(old["since"], value)
         elif key == "until" and old.get("until"):
             merged[key] = max(old["until"], value)
-        else:
+        elif merged.get(key) is None:
             merged[key] = value
+    new_name, old_name = new.get("name"), old.get("name")
+    if new_name is not None and old_name not in (None, new_name):
+        best = min(old_name, new_name, key=_name_rank)
+        merged["name"] = best
+        merged["aliases"] = _union(merged.get("aliases", []), [old_name, new_name])
+    elif new_name is not None:
+        merged["name"] = new_name
     if "aliases" in merged:
         merged["aliases"] = [a for a in merged["aliases"] if a != merged.get("name")]
     return merged
