@@ -17,8 +17,8 @@ from graph.errors import NotFound, ZhaoshangError
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
-err = Console(stderr=True)
-out = Console(highlight=False)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 GraphOpt = Annotated[
     Path,
