@@ -1,0 +1,521 @@
+"""Load a folder of user tables (CSV, one file per record kind) into the graph.
+
+The folder layout is the one of ``examples/demo``; every file is optional:
+
+=====================  =========================================================
+file                   columns (``*`` required)
+=====================  =========================================================
+regions.csv            code*, name*
+industries.csv         code*, name*, parent_code
+products.csv           name*
+companies.csv          key*, name*, full_name, uscc, stock_code, region_code,
+                       industries (codes, ``;``), products (``name:share``, ``;``),
+                       tags (``;``)
+people.csv             key*, name*
+intermediaries.csv     key*, name*, type, region_code
+funds.csv              key*, name*, fund_type, region_code
+relations.csv          src*, dst*, kind*, roles (``/``), share_pct, since, until,
+                       product, label, confidence, private
+=====================  =========================================================
+
+Every file may also have a ``note`` column for the human reader; it is not loaded.
+``key`` names a firm, person, intermediary or fund within the folder (one namespace,
+no ``:``); ``relations.csv`` refers to nodes by key or as ``product:<name>``,
+``industry:<code>`` (SW-2021) or ``region:<code>`` (GB/T 2260).
+
+Provenance: ``Source(dataset, file, row)`` where ``row`` is the row number a
+spreadsheet shows — the header is row 1, the first data row is row 2, blank lines
+count. Issues use the same numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from graph.errors import LoadError
+from graph.ids import node_id
+from graph.schema import (
+    Company,
+    Fund,
+    Industry,
+    Intermediary,
+    Node,
+    NodeKind,
+    Person,
+    Product,
+    Region,
+    Relation,
+    RelKind,
+    Source,
+)
+from graph.store import Store
+from loaders.codes import is_valid_uscc, normalise_uscc
+from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
+from loaders.normalise import clean_text, stock_code
+from loaders.relation_rows import check_endpoints, make_relation, relation_props
+from loaders.report import Issue, LoadReport
+from loaders.sheets import Row, RowError, read_table
+from loaders.values import parse_number, split_list
+
+#: Industry code system of ``industries.csv`` and ``industry:<code>`` references.
+INDUSTRY_SYSTEM = "SW-2021"
+
+#: file name → (required columns, optional columns), in load order.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "regions.csv": (("code", "name"), ()),
+    "industries.csv": (("code", "name"), ("parent_code",)),
+    "products.csv": (("name",), ()),
+    "companies.csv": (
+        ("key", "name"),
+        ("full_name", "uscc", "stock_code", "region_code", "industries", "products", "tags"),
+    ),
+    "people.csv": (("key", "name"), ()),
+    "intermediaries.csv": (("key", "name"), ("type", "region_code")),
+    "funds.csv": (("key", "name"), ("fund_type", "region_code")),
+    "relations.csv": (
+        ("src", "dst", "kind"),
+        ("roles", "share_pct", "since", "until", "product", "label", "confidence", "private"),
+    ),
+}
+
+#: ``intermediaries.csv`` type values: the schema's own plus common Chinese words.
+INTERMEDIARY_TYPES: dict[str, str] = {
+    **{t: t for t in ("agency", "chamber", "association", "consultancy", "bank", "office")},
+    "institute": "institute",
+    "招商代理": "agency",
+    "商会": "chamber",
+    "异地商会": "chamber",
+    "协会": "association",
+    "行业协会": "association",
+    "咨询": "consultancy",
+    "银行": "bank",
+    "办事处": "office",
+    "驻外招商办事处": "office",
+    "研究院": "institute",
+}
+
+_REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
+_PRODUCT_SHARE = re.compile(r"^(.*?)\s*[:：]\s*([^:：]*)$")
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A resolved node reference: its id, kind, and a node to create if accepted."""
+
+    id: str
+    kind: NodeKind
+    new: Node | None = None
+    code: str | None = None
+
+
+@dataclass
+class _FolderLoad:
+    dataset: str
+    store: Store
+    index: CompanyIndex
+    report: LoadReport
+    nodes: list[Node] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    queued: set[str] = field(default_factory=set)
+    keys: dict[str, _Ref] = field(default_factory=dict)
+    industries: dict[str, int] = field(default_factory=dict)  # code → row
+    parents: dict[str, str] = field(default_factory=dict)  # code → parent code
+    in_store: dict[str, bool] = field(default_factory=dict)  # id → already stored
+
+    # -- helpers -------------------------------------------------------------------
+    def source(self, file: str, row: int) -> Source:
+        return Source(dataset=self.dataset, file=file, row=row)
+
+    def warn(self, file: str, row: int, column: str, code: str, message: str) -> None:
+        self.report.add(Issue(file, row, column, code, message, "warning"))
+
+    def add_node(self, node: Node) -> None:
+        self.nodes.append(node)
+        self.queued.add(node.id)
+
+    def known(self, nid: str) -> bool:
+        """Tell whether ``nid`` is queued by this load or already stored."""
+        if nid in self.queued:
+            return True
+        if nid not in self.in_store:
+            self.in_store[nid] = self.store.get_node(nid) is not None
+        return self.in_store[nid]
+
+    def region_ref(self, code: str, src: Source) -> _Ref:
+        code = clean_text(code)
+        if not _REGION_CODE.match(code):
+            raise RowError("region_code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+        rid = node_id(NodeKind.REGION, code)
+        new = None if self.known(rid) else Region(id=rid, name=code, code=code, sources=[src])
+        return _Ref(rid, NodeKind.REGION, new, code)
+
+    def product_ref(self, name: str, src: Source) -> _Ref:
+        if not clean_text(name):
+            raise RowError("products", "missing_name", "a product without a name")
+        pid = node_id(NodeKind.PRODUCT, name)
+        new = None if self.known(pid) else Product(id=pid, name=clean_text(name), sources=[src])
+        return _Ref(pid, NodeKind.PRODUCT, new)
+
+    def industry_ref(self, code: str) -> _Ref | None:
+        iid = node_id(NodeKind.INDUSTRY, INDUSTRY_SYSTEM, code)
+        return _Ref(iid, NodeKind.INDUSTRY) if self.known(iid) else None
+
+    def accept(self, ref: _Ref) -> str:
+        """Queue a reference's new node (once) and return its id."""
+        if ref.new is not None and ref.id not in self.queued:
+            self.add_node(ref.new)
+        return ref.id
+
+    def link(self, kind: RelKind, src: str, dst: str, source: Source, **props: Any) -> None:
+        self.relations.append(make_relation(kind, src, dst, source, **props))
+
+    def claim_key(self, file: str, row: int, key: str) -> str:
+        key = clean_text(key)
+        if not key:
+            raise RowError("key", "missing_key", "no key")
+        if ":" in key:
+            raise RowError("key", "bad_key", f"a key may not contain ':' ({key!r})")
+        if key in self.keys:
+            raise RowError("key", "duplicate_key", f"key {key!r} is used by an earlier row")
+        return key
+
+    def each(
+        self, file: str, rows: list[tuple[int, Row]], handle: Callable[[str, int, Row], None]
+    ) -> None:
+        for number, row in rows:
+            try:
+                handle(file, number, row)
+            except RowError as err:
+                self.report.add(Issue(file, number, err.column, err.code, err.message))
+
+    # -- one method per file --------------------------------------------------------
+    def region(self, file: str, row: int, cells: Row) -> None:
+        code, name = clean_text(cells["code"]), cells["name"]
+        if not _REGION_CODE.match(code):
+            raise RowError("code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+        if not name:
+            raise RowError("name", "missing_name", "no name")
+        rid = node_id(NodeKind.REGION, code)
+        if rid in self.queued:
+            raise RowError("code", "duplicate_code", f"code {code} is given by an earlier row")
+        self.add_node(Region(id=rid, name=name, code=code, sources=[self.source(file, row)]))
+
+    def industry(self, file: str, row: int, cells: Row) -> None:
+        code, name = clean_text(cells["code"]), cells["name"]
+        if not code:
+            raise RowError("code", "missing_code", "no code")
+        if not name:
+            raise RowError("name", "missing_name", "no name")
+        if code in self.industries:
+            raise RowError("code", "duplicate_code", f"code {code} is given by an earlier row")
+        self.industries[code] = row
+        parent = clean_text(cells.get("parent_code", ""))
+        if parent:
+            self.parents[code] = parent
+        iid = node_id(NodeKind.INDUSTRY, INDUSTRY_SYSTEM, code)
+        src = self.source(file, row)
+        self.add_node(Industry(id=iid, name=name, code=code, system=INDUSTRY_SYSTEM, sources=[src]))
+
+    def industry_tree(self) -> None:
+        """Link each industry to its parent and set levels (roots are level 1)."""
+        parents = self.parents
+        levels: dict[str, int | None] = {}
+
+        def level(code: str, seen: frozenset[str]) -> int | None:
+            if code not in levels:
+                parent = parents.get(code)
+                if parent is None:
+                    levels[code] = 1
+                elif parent not in self.industries or parent in seen:
+                    levels[code] = None
+                else:
+                    up = level(parent, seen | {code})
+                    levels[code] = None if up is None else up + 1
+            return levels[code]
+
+        for i, node in enumerate(self.nodes):
+            if isinstance(node, Industry) and node.code in self.industries:
+                self.nodes[i] = node.model_copy(update={"level": level(node.code, frozenset())})
+        for code, parent in parents.items():
+            row = self.industries[code]
+            ref = self.industry_ref(parent)
+            if ref is None:
+                msg = f"parent {parent} is not an industry of this folder; no SUBCLASS_OF"
+                self.warn("industries.csv", row, "parent_code", "unknown_industry", msg)
+                continue
+            src = node_id(NodeKind.INDUSTRY, INDUSTRY_SYSTEM, code)
+            self.link(RelKind.SUBCLASS_OF, src, ref.id, self.source("industries.csv", row))
+
+    def product(self, file: str, row: int, cells: Row) -> None:
+        if not cells["name"]:
+            raise RowError("name", "missing_name", "no name")
+        pid = node_id(NodeKind.PRODUCT, cells["name"])
+        name = clean_text(cells["name"])
+        self.add_node(Product(id=pid, name=name, sources=[self.source(file, row)]))
+
+    def company(self, file: str, row: int, cells: Row) -> None:
+        key = self.claim_key(file, row, cells["key"])
+        full_name = cells.get("full_name") or None
+        name = cells["name"] or full_name
+        if not name:
+            raise RowError("name", "missing_name", "neither name nor full_name")
+        src = self.source(file, row)
+        uscc = self.company_uscc(file, row, cells.get("uscc", ""))
+        code = self.company_stock(file, row, cells.get("stock_code", ""))
+        if uscc:
+            cid = node_id(NodeKind.COMPANY, "uscc", uscc)
+        elif code:
+            cid = self.index.resolve_code(code) or company_id_for_code(code)
+        else:
+            label = full_name or name
+            cid = self.index.resolve_name(label) or company_id_for_name(label)
+        region = self.optional_region(file, row, cells.get("region_code", ""), src)
+        company = Company(
+            id=cid,
+            name=name,
+            full_name=full_name,
+            uscc=uscc,
+            stock_codes=[code] if code else [],
+            region_code=region.code if region else None,
+            tags=split_list(cells.get("tags", "")),
+            sources=[src],
+        )
+        self.add_node(company)
+        self.index.add(company)
+        self.keys[key] = _Ref(cid, NodeKind.COMPANY)
+        if region:
+            self.link(RelKind.LOCATED_IN, cid, self.accept(region), src)
+        for code_ in split_list(cells.get("industries", "")):
+            ref = self.industry_ref(clean_text(code_))
+            if ref is None:
+                msg = f"{code_} is not an industry of this folder; link skipped"
+                self.warn(file, row, "industries", "unknown_industry", msg)
+            else:
+                self.link(RelKind.IN_INDUSTRY, cid, ref.id, src)
+        for item in split_list(cells.get("products", "")):
+            product, weight = self.product_share(file, row, item)
+            try:
+                ref = self.product_ref(product, src)
+            except RowError as err:
+                self.warn(file, row, err.column, err.code, f"{err.message} in {item!r}; skipped")
+                continue
+            self.link(RelKind.MAKES, cid, self.accept(ref), src, weight=weight)
+
+    def company_uscc(self, file: str, row: int, raw: str) -> str | None:
+        if not raw:
+            return None
+        code = normalise_uscc(raw)
+        if is_valid_uscc(code):
+            return code
+        msg = f"USCC {raw!r} fails the GB 32100 check; kept here only, not stored or used as key"
+        self.warn(file, row, "uscc", "invalid_uscc", msg)
+        return None
+
+    def company_stock(self, file: str, row: int, raw: str) -> str | None:
+        if not raw:
+            return None
+        code = stock_code(raw)
+        if code is None:
+            self.warn(file, row, "stock_code", "bad_stock_code", f"not a stock code: {raw!r}")
+        return code
+
+    def optional_region(self, file: str, row: int, raw: str, src: Source) -> _Ref | None:
+        """Resolve an optional region cell; a bad code warns and gives None."""
+        if not raw:
+            return None
+        try:
+            return self.region_ref(raw, src)
+        except RowError as err:
+            self.warn(file, row, "region_code", err.code, err.message + "; ignored")
+            return None
+
+    def product_share(self, file: str, row: int, item: str) -> tuple[str, float | None]:
+        match = _PRODUCT_SHARE.match(item)
+        if not match:
+            return item, None
+        name, share = match.group(1), match.group(2)
+        try:
+            if share.endswith("%"):
+                return name, parse_number(share, 0, 100, percent=True) / 100
+            return name, parse_number(share, 0, 1)
+        except ValueError as exc:
+            self.warn(file, row, "products", "bad_share", f"{name}: {exc}; share dropped")
+            return name, None
+
+    def actor(self, file: str, row: int, cells: Row, *, kind: NodeKind) -> None:
+        key = self.claim_key(file, row, cells["key"])
+        if not cells["name"]:
+            raise RowError("name", "missing_name", "no name")
+        src = self.source(file, row)
+        nid = node_id(kind, self.dataset, key)
+        region = self.optional_region(file, row, cells.get("region_code", ""), src)
+        code = region.code if region else None
+        node: Node
+        if kind is NodeKind.PERSON:
+            node = Person(id=nid, name=cells["name"], sources=[src])
+        elif kind is NodeKind.FUND:
+            fund_type = cells.get("fund_type") or None
+            node = Fund(
+                id=nid, name=cells["name"], fund_type=fund_type, region_code=code, sources=[src]
+            )
+        else:
+            raw = cells.get("type", "")
+            itype = INTERMEDIARY_TYPES.get(clean_text(raw).lower())
+            if raw and itype is None:
+                known = ", ".join(sorted(INTERMEDIARY_TYPES))
+                self.warn(file, row, "type", "bad_type", f"{raw!r} is not one of {known}; ignored")
+            node = Intermediary.model_validate(
+                {
+                    "id": nid,
+                    "name": cells["name"],
+                    "intermediary_type": itype,
+                    "region_code": code,
+                    "sources": [src],
+                }
+            )
+        self.add_node(node)
+        self.keys[key] = _Ref(nid, kind)
+        if region:
+            self.link(RelKind.LOCATED_IN, nid, self.accept(region), src)
+
+    def relation(self, file: str, row: int, cells: Row) -> None:
+        src = self.source(file, row)
+        try:
+            kind = RelKind(clean_text(cells["kind"]).upper())
+        except ValueError:
+            known = ", ".join(k.value for k in RelKind)
+            raise RowError("kind", "bad_kind", f"{cells['kind']!r} is not one of {known}") from None
+        a = self.reference("src", cells["src"], src)
+        b = self.reference("dst", cells["dst"], src)
+        check_endpoints(kind, a.kind, b.kind)
+        props = relation_props(kind, cells)
+        rel = make_relation(kind, a.id, b.id, src, **props)
+        self.accept(a)
+        self.accept(b)
+        self.relations.append(rel)
+
+    def reference(self, column: str, text: str, src: Source) -> _Ref:
+        text = clean_text(text)
+        prefix, sep, value = text.partition(":")
+        if not sep:
+            if text in self.keys:
+                return self.keys[text]
+            raise RowError(column, "unknown_key", f"no firm, person, intermediary or fund {text!r}")
+        value = value.strip()
+        if prefix == "product" and value:
+            return self.product_ref(value, src)
+        if prefix == "industry" and value:
+            ref = self.industry_ref(value)
+            if ref is None:
+                raise RowError(column, "unknown_industry", f"no {INDUSTRY_SYSTEM} industry {value}")
+            return ref
+        if prefix == "region" and value:
+            try:
+                return self.region_ref(value, src)
+            except RowError as err:
+                raise RowError(column, err.code, err.message) from None
+        raise RowError(
+            column, "bad_reference", f"{text!r}: use a key, product:, industry: or region:"
+        )
+
+
+def load_folder(
+    folder: Path, store: Store, index: CompanyIndex, dataset: str | None = None
+) -> LoadReport:
+    r"""Load the CSV tables of ``folder`` into ``store``.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder laid out as ``examples/demo`` (see the module docstring); every file
+        is optional, other files are ignored.
+    store : Store
+        Written with one ``upsert_nodes`` and one ``upsert_relations`` at the end.
+    index : CompanyIndex
+        Resolves firms known only by name to existing companies; the firms of this
+        folder are added to it. Every file is read and checked before either is
+        touched, so a file that cannot be read leaves both unchanged.
+    dataset : str, optional
+        Provenance dataset name and the namespace of person, intermediary and fund
+        ids; default the folder's name.
+
+    Returns
+    -------
+    LoadReport
+        Rows read, records sent to the store, and issues by file, row and column.
+
+    Raises
+    ------
+    LoadError
+        When the folder does not exist or holds none of the known files, or a file is
+        not UTF-8, lacks a required column or repeats one.
+
+    Notes
+    -----
+    Ids. A firm with a valid USCC is ``Company:uscc:<USCC>``; else one with a stock
+    code is the firm the index knows by that code or ``Company:<6 digits>``; else the
+    one firm the index resolves by (full) name, or ``Company:name:<name key>``.
+    People, intermediaries and funds are ``<Kind>:<dataset>:<key>``; industries
+    ``Industry:SW-2021:<code>``; products ``Product:<name>``; regions
+    ``Region:<code>``.
+
+    Issue policy. A row missing its key or name, repeating a key, or any bad cell of
+    ``relations.csv`` is an error: the row writes nothing (not even the product or
+    region it names). A bad optional cell of a node row (USCC failing its check
+    digit, unknown industry code, bad region code, bad product share) is a warning:
+    the row loads without that value. Products and regions named but not listed are
+    created on first use (a region's name is then its code); industries must be
+    listed in ``industries.csv`` or already be in the store.
+
+    Relations get the ``confidence`` cell or :data:`loaders.confidence.CURATED`;
+    ``private`` defaults to True for KNOWS only. Loading a folder twice gives the same
+    graph (records merge by id).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from graph.memory import MemoryStore
+    >>> folder = Path(tempfile.mkdtemp()) / "mini"
+    >>> folder.mkdir()
+    >>> _ = (folder / "products.csv").write_text("name\n碳酸锂\n锂电池\n", "utf-8")
+    >>> _ = (folder / "relations.csv").write_text(
+    ...     "src,dst,kind\nproduct:碳酸锂,product:锂电池,UPSTREAM_OF\n", "utf-8")
+    >>> load_folder(folder, MemoryStore(), CompanyIndex()).summary()
+    'mini: 3 rows read, 2 nodes and 1 relations written, 0 rows skipped'
+    """
+    if not folder.is_dir():
+        raise LoadError(f"{folder}: not a folder")
+    if not any((folder / name).is_file() for name in TABLES):
+        raise LoadError(f"{folder}: none of {', '.join(TABLES)}")
+    name = dataset or folder.resolve().name
+    report = LoadReport(dataset=name)
+    tables = {  # read (and check) every file before anything is built
+        file: list(read_table(folder / file, *columns, report))
+        for file, columns in TABLES.items()
+        if (folder / file).is_file()
+    }
+    run = _FolderLoad(name, store, index, report)
+    handlers: dict[str, Callable[[str, int, Row], None]] = {
+        "regions.csv": run.region,
+        "industries.csv": run.industry,
+        "products.csv": run.product,
+        "companies.csv": run.company,
+        "people.csv": partial(run.actor, kind=NodeKind.PERSON),
+        "intermediaries.csv": partial(run.actor, kind=NodeKind.INTERMEDIARY),
+        "funds.csv": partial(run.actor, kind=NodeKind.FUND),
+        "relations.csv": run.relation,
+    }
+    for file, handle in handlers.items():
+        run.each(file, tables.get(file, []), handle)
+        if file == "industries.csv":
+            run.industry_tree()
+    store.upsert_nodes(run.nodes)
+    store.upsert_relations(run.relations)
+    report.nodes_written = len(run.nodes)
+    report.relations_written = len(run.relations)
+    return report
