@@ -1,0 +1,173 @@
+"""Name linking and batched writes shared by the ickg25, finre and rankings loaders.
+
+A firm named in a news triple or a ranking row is linked to a firm the
+:class:`~loaders.index.CompanyIndex` already knows (by :meth:`CompanyIndex.resolve_name`:
+one firm with that full or short name). A name that does not resolve (unknown or
+ambiguous) keeps a Company node of its own, ``company_id_for_name(name)``, so nothing is
+dropped; later loads can still link to it through the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from graph.schema import Company, Relation, Source
+from graph.store import Store
+from loaders.index import CompanyIndex, company_id_for_name
+from loaders.report import LoadReport
+
+#: Records per store call; bounds memory of one upsert and the size of a Neo4j UNWIND.
+BATCH_SIZE = 5000
+
+
+@dataclass
+class _Pending:
+    """A Company node being collected for a name that did not resolve."""
+
+    spellings: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+class NameLinker:
+    """Resolve firm names to company ids during one load, collecting unresolved firms.
+
+    Parameters
+    ----------
+    store : Store
+        The target store; a resolved id must name a stored node, else the name is
+        treated as unresolved (the index and the store disagree) and counted in
+        :attr:`stale`.
+    index : CompanyIndex
+        Firms known so far.
+
+    Notes
+    -----
+    Each distinct spelling is resolved once (a dict lookup afterwards). A new node's
+    display name is the first spelling seen, later spellings with the same
+    :func:`~loaders.normalise.name_key` become aliases, and its sources are the places
+    where each spelling was first seen, so the node is the same on every load of the same
+    files.
+    """
+
+    def __init__(self, store: Store, index: CompanyIndex) -> None:
+        self.store = store
+        self.index = index
+        self._ids: dict[str, str] = {}
+        self._exists: dict[str, bool] = {}
+        self._pending: dict[str, _Pending] = {}
+        #: Spellings linked to a firm already in the store.
+        self.linked: set[str] = set()
+        #: Spellings the index resolved to an id missing from the store.
+        self.stale: set[str] = set()
+
+    def link(self, name: str, source: Source) -> str:
+        """Return the company id of ``name``; an unresolved name gets its own node.
+
+        Parameters
+        ----------
+        name : str
+            The firm name as written in the source (non-empty after stripping).
+        source : Source
+            Where the name was seen; kept on a new node when the spelling is new.
+
+        Returns
+        -------
+        str
+            The id of the resolved firm, or ``company_id_for_name(name)``.
+
+        Examples
+        --------
+        >>> from graph.memory import MemoryStore
+        >>> linker = NameLinker(MemoryStore(None), CompanyIndex())
+        >>> linker.link("中铝（集团）", Source(dataset="finre", file="train.txt", row=5))
+        'Company:name:中铝(集团)'
+        >>> [c.name for c in linker.new_companies()]
+        ['中铝（集团）']
+        """
+        known = self._ids.get(name)
+        if known is not None:
+            return known
+        found = self.index.resolve_name(name)
+        if found is not None and not self._in_store(found):
+            self.stale.add(name)
+            found = None
+        if found is not None:
+            self.linked.add(name)
+            self._ids[name] = found
+            return found
+        cid = company_id_for_name(name)
+        pending = self._pending.setdefault(cid, _Pending())
+        pending.spellings.append(name)
+        if source not in pending.sources:
+            pending.sources.append(source)
+        self._ids[name] = cid
+        return cid
+
+    def _in_store(self, node_id: str) -> bool:
+        hit = self._exists.get(node_id)
+        if hit is None:
+            hit = self._exists[node_id] = self.store.get_node(node_id) is not None
+        return hit
+
+    def new_companies(self) -> list[Company]:
+        """Return the Company nodes of unresolved names, in id order."""
+        return [
+            Company(id=cid, name=p.spellings[0], aliases=p.spellings[1:], sources=p.sources)
+            for cid, p in sorted(self._pending.items())
+        ]
+
+
+_T = TypeVar("_T")
+
+
+def _batches(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write(
+    store: Store,
+    index: CompanyIndex,
+    report: LoadReport,
+    companies: Sequence[Company],
+    relations: Sequence[Relation],
+    known: Sequence[Company] = (),
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Upsert nodes first, then relations, in batches; index the new companies.
+
+    Parameters
+    ----------
+    store, index
+        Target store and the index to keep in step with it.
+    report : LoadReport
+        ``nodes_written`` and ``relations_written`` grow by the records sent.
+    companies : sequence of Company
+        New firms: upserted, then added to ``index``.
+    relations : sequence of Relation
+        Relations whose endpoints are stored or among ``companies``.
+    known : sequence of Company
+        Updates of firms already stored and indexed (e.g. a ranking on a listed
+        firm): upserted only.
+    batch_size : int >= 1
+        Records per store call.
+
+    Raises
+    ------
+    SchemaError
+        From the store, when a relation endpoint is missing (a loader bug, not a data
+        problem: every endpoint comes from :class:`NameLinker`).
+    """
+    for chunk in _batches(companies, batch_size):
+        store.upsert_nodes(chunk)
+        for company in chunk:
+            index.add(company)
+        report.nodes_written += len(chunk)
+    for kchunk in _batches(known, batch_size):
+        store.upsert_nodes(kchunk)
+        report.nodes_written += len(kchunk)
+    for rchunk in _batches(relations, batch_size):
+        store.upsert_relations(rchunk)
+        report.relations_written += len(rchunk)
