@@ -1,4 +1,4 @@
-"""``zhaoshang demo``: the illustrative 东港市 dataset, end to end."""
+"""``zhaoshang demo``: the illustrative 岚港市 dataset, end to end."""
 
 from __future__ import annotations
 

@@ -28,17 +28,12 @@ from graph.schema import (
     merge_records,
     parse_node,
     parse_relation,
+    to_record,
 )
 from graph.store import Direction, UpsertCounts
 
 FORMAT = "zhaoshang-graph"
 VERSION = 1
-
-
-def _dump(model: Any) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(mode="json", exclude_defaults=True)
-    data["kind"] = model.kind.value if hasattr(model.kind, "value") else model.kind
-    return data
 
 
 class MemoryStore:
@@ -121,7 +116,7 @@ class MemoryStore:
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
         created = updated = 0
         for node in nodes:
-            new = _dump(node)
+            new = to_record(node)
             if node.id in self.graph:
                 old = self.graph.nodes[node.id]["d"]
                 if old["kind"] != new["kind"]:
@@ -145,7 +140,7 @@ class MemoryStore:
             raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
         created = updated = 0
         for rel in batch:
-            new = _dump(rel)
+            new = to_record(rel)
             if rel.id in self._rel_ends:
                 old = self._edge(rel.id)
                 merged = merge_records(old, new)

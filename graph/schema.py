@@ -399,3 +399,16 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     if "aliases" in merged:
         merged["aliases"] = [a for a in merged["aliases"] if a != merged.get("name")]
     return merged
+
+
+def to_record(model: Node | Relation) -> dict[str, Any]:
+    """Return the stored (JSON-form) dict of a node or relation.
+
+    None values and empty lists/maps are left out (absent means "nothing known", which
+    merges the same as empty); every other field is kept, defaults included, so that a
+    default such as ``confidence = 1.0`` or ``private = True`` takes part in merges.
+    """
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    record = {k: v for k, v in data.items() if v != [] and v != {}}
+    record["kind"] = model.kind.value
+    return record

@@ -45,7 +45,7 @@ DEMO_NODES = {
 # relations.csv rows by kind (rows 2-16, 17-19, 20, 21-22, 23-30, 31-34, 35-38, 39,
 # 40-54, 55-57, 58-62, 63-64, 65-75, 76), plus what the node files imply:
 # SUBCLASS_OF 17 (22 industries minus 5 roots) + 1 (row 76, 磷酸铁锂→正极材料);
-# IN_INDUSTRY 24 (25 firms; 东港城投 and 澜拓控股 have none, 东港滨海化工 has two);
+# IN_INDUSTRY 24 (25 firms; 岚港城投 and 澜拓控股 have none, 岚港滨海化工 has two);
 # MAKES 26 (锂能 2, 储能 1, 新材 1, 隔膜 1, 滨海化工 2, 重工 1, 液压 1, 光伏 1, 通信 1,
 #   澜拓新能源 2, 沐辰 1, 越澜 1, 霁川 1, 岭澄 2, 嵘岳 1, 砺锋 1, 泓钧 1, 星弧 1,
 #   楚瑞 1, 沛能 1, 岷川 1, 光曜 1; 城投, 澜拓控股, 晟泊 none);
@@ -69,9 +69,9 @@ DEMO_RELATIONS = {
     RelKind.MAKES: 26,
     RelKind.LOCATED_IN: 31,
 }
-ZHONGGONG = "Company:609102"  # 东港重工: stock code 609102 → 609102.SH
-CAILIAO = "Company:uscc:91379900MA3DG0001Q"  # 东港新材: valid USCC
-GUANGFU = "Company:name:东港光伏科技"  # 东港光伏: invalid USCC → keyed by name
+ZHONGGONG = "Company:609102"  # 岚港重工: stock code 609102 → 609102.SH
+CAILIAO = "Company:uscc:91379900MA3DG0001Q"  # 岚港新材: valid USCC
+GUANGFU = "Company:name:岚港光伏科技"  # 岚港光伏: invalid USCC → keyed by name
 RONGYUE = "Company:name:徐州嵘岳工程机械"
 
 
@@ -109,7 +109,7 @@ def test_only_issue_is_the_invalid_uscc(demo: tuple[MemoryStore, LoadReport]) ->
     [issue] = report.issues
     assert (issue.file, issue.row, issue.field, issue.code, issue.severity) == (
         "companies.csv",
-        10,  # 东港光伏 is the 9th data row
+        10,  # 岚港光伏 is the 9th data row
         "uscc",
         "invalid_uscc",
         "warning",
@@ -144,7 +144,7 @@ def test_company_ids_and_fields(demo: tuple[MemoryStore, LoadReport]) -> None:
     store, _ = demo
     lineng = store.get_node("Company:609101")
     assert isinstance(lineng, Company)
-    assert lineng.name == "东港锂能" and lineng.full_name == "东港锂能科技股份有限公司"
+    assert lineng.name == "岚港锂能" and lineng.full_name == "岚港锂能科技股份有限公司"
     assert lineng.stock_codes == ["609101.SH"] and lineng.region_code == "379971"
     assert lineng.tags == ["专精特新", "链主"]
     assert lineng.sources == [Source(dataset="demo", file="companies.csv", row=2)]
@@ -161,7 +161,7 @@ def test_company_ids_and_fields(demo: tuple[MemoryStore, LoadReport]) -> None:
 def test_other_nodes(demo: tuple[MemoryStore, LoadReport]) -> None:
     store, _ = demo
     city = store.get_node("Region:3799")
-    assert isinstance(city, Region) and city.name == "东港市" and city.code == "3799"
+    assert isinstance(city, Region) and city.name == "岚港市" and city.code == "3799"
     battery = store.get_node("Industry:SW-2021:630701")
     assert isinstance(battery, Industry)
     assert (battery.name, battery.system, battery.level) == ("锂电池", "SW-2021", 3)
@@ -182,7 +182,7 @@ def test_symmetric_private_and_confidence(
     knows = store.get_relation("KNOWS:Person:demo:p_liu>Person:demo:p_wu")
     assert knows is not None
     assert knows.private and knows.confidence == 0.8 and knows.label == "校友"
-    # written 东港滨海化工 → 霁川化工; stored in id order ("Company:name:" < "Company:uscc:")
+    # written 岚港滨海化工 → 霁川化工; stored in id order ("Company:name:" < "Company:uscc:")
     partner = store.get_relation(
         "PARTNERS_WITH:Company:name:上海霁川化工新材料>Company:uscc:91379900MA3DG0002U"
     )
