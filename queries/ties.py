@@ -46,6 +46,8 @@ class TieModel:
     hub_exponent : float >= 0
         Hub penalty exponent: a hop into a hub of degree d keeps
         ``(hub_degree / d) ** hub_exponent`` of its strength.
+    event_kinds : frozenset of RelKind
+        Kinds whose ``since`` is an event date from which they decay.
     """
 
     kind: dict[RelKind, float]
@@ -56,6 +58,7 @@ class TieModel:
     half_life_years: float
     hub_degree: int
     hub_exponent: float
+    event_kinds: frozenset[RelKind] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> TieModel:
@@ -81,6 +84,7 @@ class TieModel:
                 half_life_years=float(raw["half_life_years"]),
                 hub_degree=int(raw["hub_degree"]),
                 hub_exponent=float(raw["hub_exponent"]),
+                event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
             )
         except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise SchemaError(f"tie file {path or DEFAULT_TIES}: {exc}") from exc
@@ -119,11 +123,14 @@ class TieModel:
     def strength(self, rel: Mapping[str, Any], as_of: dt.date) -> float:
         """Return base × confidence × age decay of one stored relation dict.
 
-        The age is counted from the relation's ``until`` (or else ``since``) date to
-        ``as_of``, in years of 365.25 days; undated relations do not decay.
+        The age is counted from the relation's ``until`` date to ``as_of``, in years of
+        365.25 days; for event kinds (``event_kinds``: deals, orders, news) from
+        ``since`` when ``until`` is absent. Current ties (no ``until``) do not decay.
         """
         value = self.base(rel) * float(rel.get("confidence", 1.0))
-        last = rel.get("until") or rel.get("since")
+        last = rel.get("until")
+        if not last and RelKind(rel["kind"]) in self.event_kinds:
+            last = rel.get("since")
         if last:
             years = (as_of - dt.date.fromisoformat(last)).days / 365.25
             if years > 0:

@@ -134,9 +134,13 @@ def test_age_decay_and_confidence() -> None:
     model = TieModel.load()
     undated = {"kind": "SUPPLIES", "confidence": 0.5}
     assert model.strength(undated, AS_OF) == pytest.approx(0.25)
-    ten_years = {"kind": "CONTROLS", "since": "2016-01-01"}
     years = (AS_OF - dt.date(2016, 1, 1)).days / 365.25
-    assert model.strength(ten_years, AS_OF) == pytest.approx(0.9 * 0.5 ** (years / 5))
+    ended = {"kind": "CONTROLS", "since": "2010-01-01", "until": "2016-01-01"}
+    assert model.strength(ended, AS_OF) == pytest.approx(0.9 * 0.5 ** (years / 5))
+    current = {"kind": "CONTROLS", "since": "2016-01-01"}  # no until: still in control
+    assert model.strength(current, AS_OF) == pytest.approx(0.9)
+    deal = {"kind": "INVESTED_IN", "since": "2016-01-01"}  # an event dated 2016
+    assert model.strength(deal, AS_OF) == pytest.approx(0.6 * 0.5 ** (years / 5))
     assert model.base({"kind": "OWNS", "share_pct": 5.0}) == 0.55
     assert model.base({"kind": "OWNS", "share_pct": 4.9}) == 0.45
     assert model.base({"kind": "OFFICER_OF", "roles": ["监事", "财务总监"]}) == 0.55
