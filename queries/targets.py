@@ -12,7 +12,6 @@ import math
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ class ScoringProfile:
             When a weight is missing or negative, or all weights are 0.
         """
         text = (
-            resources.files("queries").joinpath("scoring.toml").read_text("utf-8")
+            (Path(__file__).parent / "scoring.toml").read_text("utf-8")
             if path is None
             else path.read_text("utf-8")
         )

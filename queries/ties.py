@@ -12,7 +12,6 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,7 @@ class TieModel:
             When a value is missing, unknown or outside (0, 1].
         """
         if path is None:
-            text = resources.files("queries").joinpath(DEFAULT_TIES).read_text("utf-8")
+            text = (Path(__file__).parent / DEFAULT_TIES).read_text("utf-8")
         else:
             text = path.read_text("utf-8")
         try:
