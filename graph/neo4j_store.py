@@ -1,0 +1,518 @@
+"""The Neo4j 5 store: the same records and answers as :mod:`graph.memory`, on a server.
+
+Each node is stored with the label ``Node`` plus its kind's label, each relation as a
+relationship of its kind's type; the whole record (its JSON form, as the embedded store
+holds it) is the property ``_json``, and its top-level scalar and string-list fields are
+copied into properties for Cypher lookups (``id``, ``name``, ``kind``, ``code``,
+``stock_codes``, ``confidence``, …). Uniqueness constraints on ``id`` (``Node``, each
+kind label, each relationship type) are created on first write.
+
+Writes go in batches of ``batch_size`` records, each batch one managed write
+transaction (retried by the driver on transient errors and deadlocks):
+
+1. ``MERGE`` every id of the batch and set a lock property, which write-locks the
+   node or relationship until commit;
+2. read the stored records, merge with :func:`graph.schema.merge_records` in Python,
+   in batch order, exactly as the embedded store does;
+3. write back the records that changed and drop the lock property.
+
+Because the records are read only once they are locked, concurrent writers of the same
+ids serialise on them: no duplicate nodes or relations (the constraints), and no lost
+updates (a source added by one writer is seen by the next).
+
+The connection comes from the environment: ``NEO4J_URI`` (default
+``bolt://127.0.0.1:7687``, the server of ``scripts/neo4j-server``), ``NEO4J_USER`` and
+``NEO4J_PASSWORD`` (no authentication when both are unset), ``NEO4J_DATABASE``
+(default ``neo4j``). One driver per process and connection is shared by all stores.
+"""
+
+from __future__ import annotations
+
+import atexit
+import heapq
+import json
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
+
+from graph import cypher
+from graph.errors import BackendError, SchemaError
+from graph.schema import (
+    Node,
+    NodeKind,
+    Relation,
+    RelKind,
+    merge_records,
+    parse_node,
+    parse_relation,
+    to_record,
+)
+from graph.store import Direction, UpsertCounts
+
+if TYPE_CHECKING:
+    from graph.store import Store
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_DATABASE = "neo4j"
+
+_T = TypeVar("_T")
+
+# -- one driver per process ---------------------------------------------------------
+_DRIVERS: dict[tuple[str, str | None, str | None], Driver] = {}
+_DRIVERS_PID = os.getpid()
+_DRIVERS_LOCK = threading.Lock()
+_SCHEMA_DONE: set[tuple[str, str]] = set()
+
+
+def get_driver(uri: str, user: str | None = None, password: str | None = None) -> Driver:
+    """Return the process's driver for ``uri`` and credentials, creating it once.
+
+    Parameters
+    ----------
+    uri : str
+        ``bolt://`` or ``neo4j://`` (routing) URI.
+    user, password : str, optional
+        Basic-auth credentials; no authentication when both are None.
+
+    Returns
+    -------
+    neo4j.Driver
+        Shared by every caller in this process (thread-safe); a forked child gets its
+        own. Closed at interpreter exit or by :func:`close_drivers`.
+    """
+    global _DRIVERS_PID
+    with _DRIVERS_LOCK:
+        if os.getpid() != _DRIVERS_PID:  # forked: the parent's sockets are not ours
+            _DRIVERS.clear()
+            _SCHEMA_DONE.clear()
+            _DRIVERS_PID = os.getpid()
+        key = (uri, user, password)
+        driver = _DRIVERS.get(key)
+        if driver is None:
+            auth = (user or "", password or "") if user or password else None
+            driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+            _DRIVERS[key] = driver
+        return driver
+
+
+def close_drivers() -> None:
+    """Close every driver of this process (the next store opens a new one)."""
+    with _DRIVERS_LOCK:
+        for driver in _DRIVERS.values():
+            driver.close()
+        _DRIVERS.clear()
+        _SCHEMA_DONE.clear()
+
+
+atexit.register(close_drivers)
+
+
+# -- record <-> properties ----------------------------------------------------------
+def _props(record: dict[str, Any]) -> dict[str, Any]:
+    """Return the Neo4j properties of a record: ``_json`` plus lookup copies."""
+    props: dict[str, Any] = {"_json": json.dumps(record, ensure_ascii=False, sort_keys=True)}
+    for key, value in record.items():
+        scalar = isinstance(value, str | bool | int | float)
+        if scalar or (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            props[key] = value
+    return props
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@contextmanager
+def _backend(what: str) -> Iterator[None]:
+    """Turn driver and server errors into :class:`BackendError`."""
+    try:
+        yield
+    except ConstraintError as exc:
+        raise SchemaError(f"{what}: {exc.message or exc}") from exc
+    except (Neo4jError, DriverError) as exc:
+        raise BackendError(f"{what}: {exc}") from exc
+
+
+def _merge_batch(
+    records: Sequence[dict[str, Any]],
+    stored: dict[str, dict[str, Any] | None],
+    validate: Callable[[dict[str, Any]], object],
+    check: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+) -> tuple[dict[str, dict[str, Any]], UpsertCounts]:
+    """Merge ``records`` into ``stored`` in order, as the embedded store does.
+
+    Returns the records to write (id → record) and the counts.
+    """
+    state = dict(stored)
+    changed: dict[str, dict[str, Any]] = {}
+    created = updated = 0
+    for new in records:
+        rid = new["id"]
+        old = state.get(rid)
+        if old is None:
+            state[rid] = changed[rid] = new
+            created += 1
+            continue
+        if check is not None:
+            check(old, new)
+        merged = merge_records(old, new)
+        if merged != old:
+            validate(merged)
+            state[rid] = changed[rid] = merged
+            updated += 1
+    return changed, UpsertCounts(created, updated)
+
+
+def _existing_nodes(tx: ManagedTransaction, ids: list[str]) -> set[str]:
+    return {r["id"] for r in tx.run(cypher.EXISTING_NODES, ids=ids)}
+
+
+def _page(tx: ManagedTransaction, query: str, after: str, limit: int) -> list[tuple[str, str]]:
+    return [(r["id"], r["json"]) for r in tx.run(query, after=after, limit=limit)]
+
+
+def _check_node_kind(old: dict[str, Any], new: dict[str, Any]) -> None:
+    if old["kind"] != new["kind"]:
+        raise SchemaError(f"{new['id']}: stored as {old['kind']}, not {new['kind']}")
+
+
+class Neo4jStore:
+    """Store over a Neo4j 5 database (server, cluster or Aura).
+
+    Parameters
+    ----------
+    uri : str, optional
+        Bolt URI; default ``$NEO4J_URI`` or ``bolt://127.0.0.1:7687``.
+    user, password : str, optional
+        Default ``$NEO4J_USER`` / ``$NEO4J_PASSWORD``; no authentication when unset.
+    database : str, optional
+        Default ``$NEO4J_DATABASE`` or ``neo4j``.
+    batch_size : int >= 1
+        Records per write transaction (default 5,000).
+
+    Raises
+    ------
+    BackendError
+        When no Neo4j server answers at ``uri`` or the credentials are refused.
+
+    Notes
+    -----
+    Iterators read pages of ``batch_size`` records, each in its own read transaction,
+    so a long iteration holds no transaction open; a record written during the
+    iteration is seen or not depending on whether its page was read yet.
+    """
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = 5000,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, not {batch_size}")
+        self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        user = user if user is not None else os.environ.get("NEO4J_USER")
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+        self.batch_size = batch_size
+        self._driver = get_driver(self.uri, user, password)
+        with _backend(f"cannot reach Neo4j at {self.uri}"):
+            self._driver.verify_connectivity()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, database={self.database!r})"
+
+    # -- transactions ------------------------------------------------------------
+    def _write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        with (
+            _backend(f"Neo4j write failed ({self.uri})"),
+            self._driver.session(
+                database=self.database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager,
+            ) as session,
+        ):
+            return session.execute_write(work)
+
+    def _read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        with (
+            _backend(f"Neo4j read failed ({self.uri})"),
+            self._driver.session(
+                database=self.database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager,
+            ) as session,
+        ):
+            return session.execute_read(work)
+
+    def _ensure_schema(self) -> None:
+        """Create the constraints and indexes once per process and database."""
+        key = (self.uri, self.database)
+        if key in _SCHEMA_DONE:
+            return
+
+        def existing(tx: ManagedTransaction) -> set[str]:
+            names = {r["name"] for r in tx.run(cypher.SHOW_CONSTRAINTS)}
+            return names | {r["name"] for r in tx.run(cypher.SHOW_INDEXES)}
+
+        have = self._read(existing)
+        wanted = cypher.schema_statements()
+        if not set(wanted) <= have:
+            with (
+                _backend(f"cannot create the Neo4j schema ({self.uri})"),
+                self._driver.session(database=self.database) as session,
+            ):
+                for name, statement in wanted.items():
+                    if name not in have:
+                        session.run(statement).consume()
+                session.run(cypher.AWAIT_INDEXES).consume()
+        _SCHEMA_DONE.add(key)
+
+    # -- writes ------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
+        """Insert or merge nodes by id (see :func:`graph.schema.merge_records`).
+
+        Parameters
+        ----------
+        nodes : iterable of Node
+            Any length; written in transactions of ``batch_size`` nodes.
+
+        Returns
+        -------
+        UpsertCounts
+            Nodes created, and existing nodes whose record changed.
+
+        Raises
+        ------
+        SchemaError
+            When an id is stored as another kind; the batch holding it is not written
+            (earlier batches are).
+        BackendError
+            When the database cannot be reached or refuses the write.
+        """
+        self._ensure_schema()
+        total = UpsertCounts()
+        for chunk in _chunks(nodes, self.batch_size):
+            records = [to_record(n) for n in chunk]
+            total += self._write(partial(self._node_batch, records=records))
+        return total
+
+    @staticmethod
+    def _node_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
+        ids = sorted({r["id"] for r in records})
+        tx.run(cypher.LOCK_NODES, ids=ids).consume()
+        stored = {
+            r["id"]: (json.loads(r["json"]) if r["json"] is not None else None)
+            for r in tx.run(cypher.READ_NODES, ids=ids)
+        }
+        changed, counts = _merge_batch(records, stored, parse_node, _check_node_kind)
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rid in sorted(changed):
+            rec = changed[rid]
+            by_kind[rec["kind"]].append({"id": rid, "props": _props(rec)})
+        for kind, rows in sorted(by_kind.items()):
+            tx.run(cypher.write_nodes(NodeKind(kind)), rows=rows).consume()
+        tx.run(cypher.UNLOCK_NODES, ids=ids).consume()
+        return counts
+
+    def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
+        """Insert or merge relations by id.
+
+        Parameters
+        ----------
+        relations : iterable of Relation
+            Any length; written in transactions of ``batch_size`` relations.
+
+        Returns
+        -------
+        UpsertCounts
+            Relations created, and existing relations whose record changed.
+
+        Raises
+        ------
+        SchemaError
+            When an endpoint id is not a stored node (nothing of the call is written),
+            or a relation id is stored under another kind or between other endpoints
+            (that transaction is not written).
+        BackendError
+            When the database cannot be reached or refuses the write.
+        """
+        records = [to_record(r) for r in relations]
+        self._ensure_schema()
+        ends = sorted({e for r in records for e in (r["src"], r["dst"])})
+        found: set[str] = set()
+        for chunk in _chunks(ends, self.batch_size):
+            found |= self._read(partial(_existing_nodes, ids=chunk))
+        missing = [e for e in ends if e not in found]
+        if missing:
+            raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
+        total = UpsertCounts()
+        for chunk in _chunks(records, self.batch_size):
+            total += self._write(partial(self._relation_batch, records=chunk))
+        return total
+
+    @staticmethod
+    def _relation_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
+        first: dict[str, dict[str, Any]] = {}
+        for rec in records:
+            seen = first.setdefault(rec["id"], rec)
+            if seen["kind"] != rec["kind"]:
+                raise SchemaError(f"{rec['id']}: given as {seen['kind']} and {rec['kind']}")
+        heads = [
+            {"id": r["id"], "src": r["src"], "dst": r["dst"], "kind": r["kind"]}
+            for r in sorted(first.values(), key=lambda r: str(r["id"]))
+        ]
+        conflict = tx.run(cypher.REL_KIND_CONFLICTS, rows=heads).single()
+        if conflict is not None:
+            raise SchemaError(f"{conflict['id']}: stored as {conflict['kind']}, not as given")
+        by_kind: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
+        for head in heads:
+            by_kind[RelKind(head["kind"])].append(head)
+        stored: dict[str, dict[str, Any] | None] = {}
+        for kind, rows in sorted(by_kind.items()):
+            merged_n = tx.run(cypher.lock_relations(kind), rows=rows).single(strict=True)["n"]
+            if merged_n != len(rows):
+                raise SchemaError(f"{kind} relations refer to nodes deleted meanwhile")
+            ids = [row["id"] for row in rows]
+            for r in tx.run(cypher.read_relations(kind), ids=ids):
+                stored[r["id"]] = json.loads(r["json"]) if r["json"] is not None else None
+        changed, counts = _merge_batch(records, stored, parse_relation)
+        writes: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
+        for rid in sorted(changed):
+            rec = changed[rid]
+            writes[RelKind(rec["kind"])].append({"id": rid, "props": _props(rec)})
+        for kind, rows in sorted(by_kind.items()):
+            if writes[kind]:
+                tx.run(cypher.write_relations(kind), rows=writes[kind]).consume()
+            tx.run(cypher.unlock_relations(kind), ids=[row["id"] for row in rows]).consume()
+        return counts
+
+    def save(self) -> None:
+        """Do nothing: every batch is committed when it is written."""
+
+    def clear(self) -> None:
+        """Delete every node and relationship of the database — destructive.
+
+        Deletes everything in ``database``, not only what zhaoshang wrote; the
+        constraints and indexes stay. Meant for tests and for rebuilding a graph.
+        """
+
+        def some(tx: ManagedTransaction) -> int:
+            n: int = tx.run(cypher.DELETE_SOME, limit=10_000).single(strict=True)["n"]
+            return n
+
+        while self._write(some):
+            pass
+
+    # -- reads -------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        """Return the node with this id, or None."""
+        row = self._read(lambda tx: tx.run(cypher.GET_NODE, id=node_id).single())
+        if row is None or row["json"] is None:
+            return None
+        return parse_node(json.loads(row["json"]))
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        """Return the relation with this id, or None."""
+        query = cypher.get_relation()
+        row = self._read(lambda tx: tx.run(query, id=relation_id).single())
+        if row is None or row["json"] is None:
+            return None
+        return parse_relation(json.loads(row["json"]))
+
+    def _pages(self, query: str) -> Iterator[tuple[str, str]]:
+        """Yield ``(id, json)`` of a paged query (see :func:`graph.cypher.page_nodes`)."""
+        after = ""
+        while True:
+            page = self._read(partial(_page, query=query, after=after, limit=self.batch_size))
+            yield from page
+            if len(page) < self.batch_size:
+                return
+            after = page[-1][0]
+
+    def _raw_node_pages(self, kind: NodeKind | None) -> Iterator[dict[str, Any]]:
+        for _, data in self._pages(cypher.page_nodes(kind)):
+            if data is not None:
+                record: dict[str, Any] = json.loads(data)
+                yield record
+
+    def _raw_relation_pages(self, kind: RelKind | None) -> Iterator[dict[str, Any]]:
+        kinds = [kind] if kind is not None else list(self.count_relations())
+        streams = [self._pages(cypher.page_relations(k)) for k in kinds]
+        for _, data in heapq.merge(*streams, key=lambda t: t[0]):
+            if data is not None:
+                record: dict[str, Any] = json.loads(data)
+                yield record
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        """Iterate nodes (of one kind), in id order."""
+        for data in self._raw_node_pages(kind):
+            yield parse_node(data)
+
+    def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
+        """Iterate relations (of one kind), in id order."""
+        for data in self._raw_relation_pages(kind):
+            yield parse_relation(data)
+
+    def neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> Iterator[tuple[Relation, str]]:
+        """Iterate ``(relation, other_node_id)`` around a node, ordered by relation id.
+
+        A self-loop appears once with ``direction="both"``; an unknown node has none.
+        """
+        types = None if kinds is None else sorted(cypher.rel_type(k) for k in kinds)
+
+        def work(tx: ManagedTransaction) -> list[tuple[str, str, str]]:
+            found: list[tuple[str, str, str]] = []
+            if direction in ("out", "both"):
+                for r in tx.run(cypher.NEIGHBOURS_OUT, id=node_id, types=types):
+                    found.append((r["id"], r["other"], r["json"]))
+            if direction in ("in", "both"):
+                for r in tx.run(cypher.NEIGHBOURS_IN, id=node_id, types=types):
+                    if not (direction == "both" and r["other"] == node_id):
+                        found.append((r["id"], r["other"], r["json"]))
+            return found
+
+        for _rid, other, data in sorted(self._read(work), key=lambda t: (t[0], t[1])):
+            yield parse_relation(json.loads(data)), other
+
+    def count_nodes(self) -> dict[NodeKind, int]:
+        """Return the number of nodes per kind (kinds with none are absent)."""
+        query = cypher.count_nodes()
+        rows = self._read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
+        return {NodeKind(k): n for k, n in sorted(rows) if n}
+
+    def count_relations(self) -> dict[RelKind, int]:
+        """Return the number of relations per kind (kinds with none are absent)."""
+        query = cypher.count_relations()
+        rows = self._read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
+        return {RelKind(k): n for k, n in sorted(rows) if n}
+
+    # -- fast paths for queries (plain dicts, no model validation) ----------------
+    def raw_nodes(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts, in id order (fresh dicts; safe to modify)."""
+        return self._raw_node_pages(None)
+
+    def raw_relations(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts, in id order (fresh dicts; safe to modify)."""
+        return self._raw_relation_pages(None)
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_contract(store: Neo4jStore) -> Store:
+        return store  # mypy checks Neo4jStore against the Store protocol
