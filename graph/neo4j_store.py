@@ -98,7 +98,15 @@ def get_driver(uri: str, user: str | None = None, password: str | None = None) -
         driver = _DRIVERS.get(key)
         if driver is None:
             auth = (user or "", password or "") if user or password else None
-            driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+            driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                notifications_min_severity="OFF",
+                # concurrent MERGEs of one new id deadlock by design (both take the
+                # shared index lock, both want it exclusive); the driver retries them
+                # with backoff 1, 2, 4 … s: allow a few more rounds than the default 30 s
+                max_transaction_retry_time=120.0,
+            )
             _DRIVERS[key] = driver
         return driver
 
