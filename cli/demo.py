@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.tabular import load_folder
-
 from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
 from graph.memory import MemoryStore
 from loaders.index import CompanyIndex
+from loaders.tabular import load_folder
 from queries.clusters import read_clusters
 from queries.export import write_workbook
 from queries.paths import SearchContext, referral_paths
