@@ -9,7 +9,6 @@ relation, in id order, so two saves of one graph are byte-identical.
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import tempfile
 from collections import Counter
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.errors import BackendError, SchemaError
 from graph.schema import (
@@ -33,6 +33,8 @@ from graph.schema import (
 from graph.store import Direction, UpsertCounts
 
 FORMAT = "zhaoshang-graph"
+#: gzip level of saves: 1 is ~4x faster than 9 for ~1.4x the size on the public data.
+COMPRESSLEVEL = 1
 VERSION = 1
 
 
@@ -60,21 +62,27 @@ class MemoryStore:
     # -- persistence -------------------------------------------------------------
     def _read(self, path: Path) -> None:
         try:
-            with gzip.open(path, "rt", encoding="utf-8") as fh:
-                header = json.loads(fh.readline())
-                if header.get("format") != FORMAT:
-                    raise BackendError(f"{path}: not a zhaoshang graph file")
-                if header.get("version") != VERSION:
-                    raise BackendError(f"{path}: graph format {header.get('version')} unknown")
-                for line in fh:
-                    rec = json.loads(line)
+            with gzip.open(path, "rb") as fh:
+                lines = fh.read().split(b"\n")
+            header = orjson.loads(lines[0])
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                raise BackendError(f"{path}: not a zhaoshang graph file")
+            if header.get("version") != VERSION:
+                raise BackendError(f"{path}: graph format {header.get('version')} unknown")
+            nodes: list[tuple[str, dict[str, Any]]] = []
+            edges: list[tuple[str, str, str, dict[str, Any]]] = []
+            for line in lines[1:]:
+                if line:
+                    rec = orjson.loads(line)
                     if "n" in rec:
-                        self.graph.add_node(rec["n"]["id"], d=rec["n"])
+                        nodes.append((rec["n"]["id"], {"d": rec["n"]}))
                     else:
                         r = rec["r"]
-                        self.graph.add_edge(r["src"], r["dst"], key=r["id"], d=r)
+                        edges.append((r["src"], r["dst"], r["id"], {"d": r}))
                         self._rel_ends[r["id"]] = (r["src"], r["dst"])
-        except (OSError, EOFError, json.JSONDecodeError, KeyError) as exc:
+            self.graph.add_nodes_from(nodes)
+            self.graph.add_edges_from(edges)
+        except (OSError, EOFError, orjson.JSONDecodeError, KeyError, IndexError) as exc:
             raise BackendError(f"{path}: cannot read graph file ({exc})") from exc
 
     def save(self) -> None:
@@ -93,15 +101,15 @@ class MemoryStore:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as raw:
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+                with gzip.GzipFile(
+                    fileobj=raw, mode="wb", mtime=0, compresslevel=COMPRESSLEVEL
+                ) as gz:
                     header = {"format": FORMAT, "version": VERSION}
-                    gz.write((json.dumps(header) + "\n").encode())
+                    gz.write(orjson.dumps(header) + b"\n")
                     for nid in sorted(self.graph.nodes):
-                        d = self.graph.nodes[nid]["d"]
-                        gz.write((json.dumps({"n": d}, ensure_ascii=False) + "\n").encode())
+                        gz.write(orjson.dumps({"n": self.graph.nodes[nid]["d"]}) + b"\n")
                     for rid in sorted(self._rel_ends):
-                        d = self._edge(rid)
-                        gz.write((json.dumps({"r": d}, ensure_ascii=False) + "\n").encode())
+                        gz.write(orjson.dumps({"r": self._edge(rid)}) + b"\n")
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(tmp, self.path)

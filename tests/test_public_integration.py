@@ -1,0 +1,138 @@
+"""The whole chain on the real public data: load everything, ask real questions.
+
+Expected values are worked out from the source files by another route (csv/json read
+here), never copied from the loaders' output.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.schema import RelKind
+from loaders.public import load_public
+from queries.clusters import industry_closure, read_clusters
+from queries.paths import SearchContext, referral_paths
+from queries.targets import target_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def loaded(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
+    store = MemoryStore(tmp_path_factory.mktemp("public") / "public.zsg")
+    load_public(public_data, store)
+    store.save()
+    return store
+
+
+@pytest.fixture(scope="module")
+def ctx(loaded: MemoryStore) -> SearchContext:
+    return SearchContext.build(loaded, "37")
+
+
+def _shandong_codes(public_data: Path) -> set[str]:
+    with (public_data / "a-share-2025" / "股票列表.csv").open(encoding="utf-8") as fh:
+        return {r["symbol"] for r in csv.DictReader(fh) if r["area"] == "山东"}
+
+
+def test_loading_twice_changes_nothing(public_data: Path, loaded: MemoryStore) -> None:
+    nodes, rels = loaded.count_nodes(), loaded.count_relations()
+    reopened = MemoryStore(loaded.path)
+    assert reopened.count_nodes() == nodes and reopened.count_relations() == rels
+    load_public(public_data, reopened)
+    assert reopened.count_nodes() == nodes
+    assert reopened.count_relations() == rels
+    some = sorted(r["id"] for r in reopened.raw_relations())[::5000]
+    for rid in some:
+        assert reopened.get_relation(rid) == loaded.get_relation(rid)
+
+
+def test_shandong_firms_are_our_side(public_data: Path, ctx: SearchContext) -> None:
+    codes = _shandong_codes(public_data)
+    assert len(codes) == 308
+    ours_listed = {
+        n.split(":")[1] for n in ctx.ours if n.startswith("Company:") and n[8:].isdigit()
+    }
+    assert ours_listed == codes
+
+
+def test_director_interlock_is_an_explained_two_hop_path(
+    public_data: Path, loaded: MemoryStore, ctx: SearchContext
+) -> None:
+    # From executive_prep.csv: people (name, gender, age) holding office both in a
+    # Shandong firm and in a firm outside Shandong.
+    shandong = _shandong_codes(public_data)
+    with (public_data / "a-share-2025" / "股票列表.csv").open(encoding="utf-8") as fh:
+        elsewhere = {r["symbol"] for r in csv.DictReader(fh) if r["area"] not in ("山东", "")}
+    jobs: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+    with (public_data / "executives-2018" / "executive_prep.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            jobs[(r["name"], r["gender"], r["age"])][r["code"]] = r["jobs"]
+    interlocks = sorted(
+        (person, sd, other)
+        for person, firms in jobs.items()
+        for sd in firms
+        if sd in shandong
+        for other in firms
+        if other in elsewhere
+    )
+    assert len(interlocks) > 20
+    (name, _, _), sd, other = interlocks[0]
+    result = referral_paths(loaded, f"Company:{other}", "37", k=30, max_hops=2, context=ctx)
+    two_hop = [
+        p
+        for p in result.paths
+        if p.introducer == f"Company:{sd}" and len(p.hops) == 2 and p.hops[0].dst_name == name
+    ]
+    assert two_hop, f"no path {sd} –{name}– {other}"
+    first, second = two_hop[0].hops
+    assert first.relation == second.relation == RelKind.OFFICER_OF.value
+    assert first.sentence.startswith(f"{name} 任 ")
+    assert second.sentence.startswith(f"{name} 同时任 ")
+    assert "executives-2018/" in first.sentence and "executives-2018/" in second.sentence
+    assert set(first.roles) == set(jobs[interlocks[0][0]][sd].split("/"))
+
+
+def test_a_and_b_shares_of_one_firm_are_one_company(public_data: Path, loaded: MemoryStore) -> None:
+    # 鲁泰A (000726) and 鲁泰B (200726): the same board in executive_prep.csv.
+    board: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    with (public_data / "executives-2018" / "executive_prep.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            board[r["code"]].add((r["name"], r["gender"], r["age"]))
+    assert board["000726"] == board["200726"] and len(board["200726"]) >= 5
+    firm = loaded.get_node("Company:000726")
+    assert firm is not None and "200726.SZ" in firm.stock_codes  # type: ignore[union-attr]
+    assert loaded.get_node("Company:200726") is None
+
+
+def test_target_list_firms_really_are_in_the_cluster(
+    public_data: Path, loaded: MemoryStore, ctx: SearchContext
+) -> None:
+    cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get("高端装备")
+    tl = target_list(loaded, cluster, "37", n=30, context=ctx)
+    assert len(tl.rows) == 30
+    assert [r.score for r in tl.rows] == sorted((r.score for r in tl.rows), reverse=True)
+    core, related = industry_closure(loaded, cluster)
+    codes = {i.rsplit(":", 1)[1] for i in core | related}
+    firm_industries: dict[str, set[str]] = defaultdict(set)
+    with (public_data / "chain-kg" / "company_industry.json").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            firm_industries[rec["company_code"].split(".")[0]].add(rec["industry_code"])
+    products = set(cluster.products)
+    makes: dict[str, set[str]] = defaultdict(set)
+    with (public_data / "chain-kg" / "company_product.json").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            makes[rec["company_code"].split(".")[0]].add(rec["product_name"])
+    shandong = _shandong_codes(public_data)
+    for row in tl.rows:
+        code = row.company.split(":")[1]
+        assert code not in shandong
+        assert firm_industries[code] & codes or makes[code] & products, row.name
