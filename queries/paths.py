@@ -10,8 +10,9 @@ simple paths within ``max_hops`` (Yen's algorithm), strongest first.
 Implementation (foundation version): the graph is first pruned to nodes that lie on
 some path of at most ``max_hops`` hops (two breadth-first searches), then networkx's
 ``shortest_simple_paths`` (Yen) runs from a virtual source joined to every our-side
-node at cost 0. The referral-path issue replaces this with an A*-guided Yen on a CSR
-array copy.
+node at cost 0. Passing through a node tagged 政府机构 (a state controller) or similar
+costs its ``pass_through`` factor too. The referral-path issue replaces this search
+with an A*-guided Yen on a CSR array copy.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class SearchContext:
         """Hub penalty for passing through ``node`` (0 for introducers)."""
         if node in self.ours:
             return 0.0
-        return hop_cost(self.model.hub_factor(self.graph.degree(node)))
+        return hop_cost(self.graph.pass_factor(self.model, node))
 
 
 def _bfs(ctx: SearchContext, starts: set[str], limit: int) -> dict[str, int]:
@@ -214,7 +215,7 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
         rel = store.get_relation(rid)
         if rel is None:  # pragma: no cover - the tie graph was read from this store
             raise NoPath(f"relation {rid} vanished from the store")
-        hub = 1.0 if i == 0 else ctx.model.hub_factor(ctx.graph.degree(u))
+        hub = 1.0 if i == 0 else ctx.graph.pass_factor(ctx.model, u)
         hops.append(
             Hop(
                 src=u,

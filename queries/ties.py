@@ -47,6 +47,9 @@ class TieModel:
         ``(hub_degree / d) ** hub_exponent`` of its strength.
     event_kinds : frozenset of RelKind
         Kinds whose ``since`` is an event date from which they decay.
+    pass_through : dict of str to float in (0, 1]
+        Node tag → share of strength kept by a path passing through a node with that
+        tag (e.g. 政府机构: two firms with one state controller).
     """
 
     kind: dict[RelKind, float]
@@ -58,6 +61,7 @@ class TieModel:
     hub_degree: int
     hub_exponent: float
     event_kinds: frozenset[RelKind] = frozenset()
+    pass_through: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> TieModel:
@@ -84,6 +88,7 @@ class TieModel:
                 hub_degree=int(raw["hub_degree"]),
                 hub_exponent=float(raw["hub_exponent"]),
                 event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
+                pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
             )
         except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise SchemaError(f"tie file {path or DEFAULT_TIES}: {exc}") from exc
@@ -93,6 +98,7 @@ class TieModel:
             *(v for _, v in model.stake),
             *model.partner_label.values(),
             model.supplies_with_product,
+            *model.pass_through.values(),
         ]
         if not all(0.0 < v <= 1.0 for v in values):
             raise SchemaError(f"tie file {path or DEFAULT_TIES}: strengths must be in (0, 1]")
@@ -136,11 +142,16 @@ class TieModel:
                 value *= 0.5 ** (years / self.half_life_years)
         return value
 
-    def hub_factor(self, degree: int) -> float:
-        """Return the strength kept by a hop into a node with ``degree`` ties."""
-        if degree <= self.hub_degree:
-            return 1.0
-        return float((self.hub_degree / degree) ** self.hub_exponent)
+    def hub_factor(self, degree: int, tags: Iterable[str] = ()) -> float:
+        """Return the strength kept by passing through a node.
+
+        The hub factor ``(hub_degree / degree) ** hub_exponent`` when the node has more
+        than ``hub_degree`` ties, times the smallest ``pass_through`` factor of its tags.
+        """
+        factor = min((self.pass_through[t] for t in tags if t in self.pass_through), default=1.0)
+        if degree > self.hub_degree:
+            factor *= (self.hub_degree / degree) ** self.hub_exponent
+        return float(factor)
 
 
 @dataclass
@@ -157,13 +168,20 @@ class TieGraph:
         Node id → display name.
     region : dict of str to str
         Node id → region code, where known.
+    tags : dict of str to list of str
+        Node id → tags, where any.
     """
 
     adj: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     region: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, list[str]] = field(default_factory=dict)
     engaged: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def pass_factor(self, model: TieModel, node: str) -> float:
+        """Strength kept by a path passing through ``node`` (hub and tag penalties)."""
+        return model.hub_factor(self.degree(node), self.tags.get(node, ()))
 
     def degree(self, node: str) -> int:
         """Number of distinct tie neighbours of ``node``."""
@@ -227,6 +245,8 @@ def build_tie_graph(
         graph.names[node["id"]] = node["name"]
         if node.get("region_code"):
             graph.region[node["id"]] = node["region_code"]
+        if node.get("tags"):
+            graph.tags[node["id"]] = node["tags"]
     walk_values = {k.value for k in walk}
     for rel in store.raw_relations():
         kind = rel["kind"]

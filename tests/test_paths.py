@@ -155,3 +155,22 @@ def test_private_ties_walked_only_when_asked() -> None:
     ctx = SearchContext.build(store, "37", as_of=AS_OF, include_private=True)
     opened = referral_paths(store, "Company:T", "37", context=ctx)
     assert opened.paths[0].strength == pytest.approx(0.6)
+
+
+def test_a_shared_state_controller_is_a_weak_channel() -> None:
+    # Two firms controlled by one 国资委 (tag 政府机构): CONTROLS 0.9 each, and passing
+    # through a state body keeps 0.25 → 0.9 × 0.9 × 0.25 = 0.2025; a shared 董事 (0.7
+    # × 0.7 = 0.49) now ranks first.
+    sasac = company("SASAC", name="某省国资委", tags=["实际控制人", "政府机构"])
+    nodes = [company("L", "37"), company("T", "44"), sasac, person("P")]
+    rels = [
+        rel(RelKind.CONTROLS, "Company:SASAC", "Company:L"),
+        rel(RelKind.CONTROLS, "Company:SASAC", "Company:T"),
+        rel(RelKind.OFFICER_OF, "Person:P", "Company:L", roles=["董事"]),
+        rel(RelKind.OFFICER_OF, "Person:P", "Company:T", roles=["董事"]),
+    ]
+    store = store_of(nodes, rels)
+    result = referral_paths(store, "Company:T", "37", context=ctx_of(store))
+    assert [p.nodes[1] for p in result.paths] == ["Person:P", "Company:SASAC"]
+    assert [p.strength for p in result.paths] == pytest.approx([0.49, 0.2025])
+    assert result.paths[1].hops[1].hub_factor == pytest.approx(0.25)
