@@ -9,17 +9,14 @@ dropped; later loads can still link to it through the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from graph.schema import Company, Relation, Source
 from graph.store import Store
+from loaders.batching import write_nodes, write_relations
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.report import LoadReport
-
-#: Records per store call; bounds memory of one upsert and the size of a Neo4j UNWIND.
-BATCH_SIZE = 5000
 
 
 @dataclass
@@ -119,14 +116,6 @@ class NameLinker:
         ]
 
 
-_T = TypeVar("_T")
-
-
-def _batches(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def write(
     store: Store,
     index: CompanyIndex,
@@ -134,7 +123,6 @@ def write(
     companies: Sequence[Company],
     relations: Sequence[Relation],
     known: Sequence[Company] = (),
-    batch_size: int = BATCH_SIZE,
 ) -> None:
     """Upsert nodes first, then relations, in batches; index the new companies.
 
@@ -150,9 +138,7 @@ def write(
         Relations whose endpoints are stored or among ``companies``.
     known : sequence of Company
         Updates of firms already stored and indexed (e.g. a ranking on a listed
-        firm): upserted only.
-    batch_size : int >= 1
-        Records per store call.
+        firm).
 
     Raises
     ------
@@ -160,14 +146,5 @@ def write(
         From the store, when a relation endpoint is missing (a loader bug, not a data
         problem: every endpoint comes from :class:`NameLinker`).
     """
-    for chunk in _batches(companies, batch_size):
-        store.upsert_nodes(chunk)
-        for company in chunk:
-            index.add(company)
-        report.nodes_written += len(chunk)
-    for kchunk in _batches(known, batch_size):
-        store.upsert_nodes(kchunk)
-        report.nodes_written += len(kchunk)
-    for rchunk in _batches(relations, batch_size):
-        store.upsert_relations(rchunk)
-        report.relations_written += len(rchunk)
+    write_nodes(store, index, report, [*companies, *known])
+    write_relations(store, report, relations)
