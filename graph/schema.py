@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -112,6 +113,10 @@ class Source(BaseModel):
     row : int >= 0
         1-based data row or line number in that file (0 when the fact comes from the
         file as a whole, e.g. a configuration file).
+    revision : str, optional
+        A sortable stamp of the version of the file the fact was read from (user
+        tables: the file's modification time, ISO 8601 UTC). Among conflicting values
+        the one of the newest revision wins (see :func:`merge_records`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -119,6 +124,7 @@ class Source(BaseModel):
     dataset: str
     file: str
     row: int = Field(ge=0)
+    revision: str | None = None
 
     def cite(self) -> str:
         """Return a short citation such as ``chain-kg/company.json:12``."""
@@ -163,6 +169,12 @@ class Company(_Node):
         List name → rank, e.g. ``{"Forbes Global 2000 2025": 38}``.
     revenue_usd : float, optional
         Revenue in US dollars (Forbes 2025: latest fiscal year).
+    address : str, optional
+        Registered address (注册地址) as written.
+    registered_capital_yuan : Decimal, optional
+        Registered capital (注册资本) in 元, exact (stored as its decimal text).
+    founded_on : date, optional
+        Date of establishment (成立日期).
     """
 
     kind: Literal[NodeKind.COMPANY] = NodeKind.COMPANY
@@ -177,6 +189,9 @@ class Company(_Node):
     controller_type: str | None = None
     rankings: dict[str, int] = Field(default_factory=dict)
     revenue_usd: float | None = None
+    address: str | None = None
+    registered_capital_yuan: Decimal | None = Field(default=None, ge=0)
+    founded_on: dt.date | None = None
 
 
 class Person(_Node):
@@ -356,16 +371,25 @@ def _name_rank(name: str) -> tuple[bool, int, str]:
     return (not name.endswith(_LEGAL_SUFFIXES), -len(name), name)
 
 
+def _newest_revision(record: dict[str, Any]) -> str:
+    return max((s.get("revision") or "" for s in record.get("sources", [])), default="")
+
+
 def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Merge two stored dicts of the same node or relation id.
 
     Lists (aliases, tags, stock codes, sources, roles) are unioned in order, maps
     (rankings) updated; ``confidence`` keeps the highest, ``since`` the earliest and
     ``until`` the latest value; other scalars keep the first non-null value stored
-    (the first source wins; re-sending anything already merged changes nothing). A
+    (the first source wins; re-sending anything already merged changes nothing) —
+    except when the two records carry source revisions (:attr:`Source.revision`) and
+    ``new``'s newest is newer than ``old``'s newest: then ``new``'s non-null scalars
+    win, so a changed row of a re-loaded file updates its record while both sources
+    are kept. Comparing revisions keeps the merge order-independent. A
     node's ``name`` is chosen the same whatever the order: a full legal name (ending in
     公司/集团/…) over a short one, then the longer, then the smaller text; the other
-    name becomes an alias. Merging never loses a value, and re-loading a file is
+    name becomes an alias. Without revisions merging never loses a value; with them a
+    replaced value stays traceable through the older source. Re-loading a file is
     idempotent.
 
     Returns
@@ -374,6 +398,7 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         A new dict; the inputs are not modified.
     """
     merged = dict(old)
+    newer = _newest_revision(new) > _newest_revision(old)
     for key, value in new.items():
         if value is None or key == "name":
             continue
@@ -387,7 +412,7 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged[key] = min(old["since"], value)
         elif key == "until" and old.get("until"):
             merged[key] = max(old["until"], value)
-        elif merged.get(key) is None:
+        elif merged.get(key) is None or (newer and key not in ("id", "kind", "src", "dst")):
             merged[key] = value
     new_name, old_name = new.get("name"), old.get("name")
     if new_name is not None and old_name not in (None, new_name):
