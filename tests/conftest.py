@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.memory import MemoryStore
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -35,3 +37,18 @@ def public_data() -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture(scope="session")
+def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
+    """The whole public data loaded once per test session, saved to a temporary file.
+
+    Shared by every real-data test: treat it as read-only (reopen ``.path`` into a new
+    :class:`MemoryStore` to get a copy to modify).
+    """
+    from loaders.public import load_public
+
+    store = MemoryStore(tmp_path_factory.mktemp("public") / "public.zsg")
+    load_public(public_data, store)
+    store.save()
+    return store

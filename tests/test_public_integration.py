@@ -24,11 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def loaded(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
-    store = MemoryStore(tmp_path_factory.mktemp("public") / "public.zsg")
-    load_public(public_data, store)
-    store.save()
-    return store
+def loaded(public_store: MemoryStore) -> MemoryStore:
+    return public_store
 
 
 @pytest.fixture(scope="module")
