@@ -1,135 +1,171 @@
-"""Cluster target lists: which non-local firms should cluster Y pursue?
+"""Cluster target lists: which firms should cluster Y pursue, and which should expand here?
 
-Candidates are companies outside the home region linked to the cluster's industries
-(IN_INDUSTRY, descendants included) or products (MAKES). Each gets three factors in
-[0, 1] — chain fit, scale, reachability — weighted by a scoring profile
-(``queries/scoring.toml``); a factor without evidence is 0 and says "no data".
+Candidates are companies linked to the cluster's industries (IN_INDUSTRY, descendants
+included) or its chain (MAKES a cluster product, or a product one UPSTREAM_OF step up
+or down from one, noise filtered: :mod:`queries.chain`). Non-local candidates are the
+target list; candidates already in the home region form the separate "expand here"
+(增资扩产) list. Each firm gets the six factors of :mod:`queries.factors`, weighted by
+a scoring profile (``queries/scoring.toml``); a factor without evidence is 0 and says
+"no data".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from graph.errors import SchemaError
 from graph.schema import NodeKind, RelKind
 from graph.store import Store
-from queries.clusters import ClusterDef, industry_closure, product_ids
+from queries import factors as fx
+from queries.chain import ChainIndex, Segment, chain_segments
+from queries.clusters import ClusterDef, industry_closure
+from queries.factors import NO_DATA, Candidate
 from queries.paths import SearchContext, best_from_our_side, explain_path
+from queries.profile import FACTORS, ScoringProfile
 from queries.types import Factor, TargetList, TargetRow
 
-NO_DATA = "no data"
+__all__ = ["NO_DATA", "ScoringProfile", "TargetList", "Universe", "build_universe", "target_list"]
 
-
-@dataclass(frozen=True)
-class ScoringProfile:
-    """Factor weights and their parameters (see ``queries/scoring.toml``)."""
-
-    weights: dict[str, float]
-    core: float
-    related: float
-    list_sizes: dict[str, int]
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> ScoringProfile:
-        """Read a profile file (TOML); None reads the shipped default.
-
-        Raises
-        ------
-        SchemaError
-            When a weight is missing or negative, or all weights are 0.
-        """
-        text = (
-            (Path(__file__).parent / "scoring.toml").read_text("utf-8")
-            if path is None
-            else path.read_text("utf-8")
-        )
-        try:
-            raw = tomllib.loads(text)
-            weights = {k: float(raw["weights"][k]) for k in ("chain_fit", "scale", "reachability")}
-            profile = cls(
-                weights=weights,
-                core=float(raw["chain_fit"]["core"]),
-                related=float(raw["chain_fit"]["related"]),
-                list_sizes={str(k): int(v) for k, v in raw["scale"].items()},
-            )
-        except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
-            raise SchemaError(f"scoring profile {path or 'default'}: {exc}") from exc
-        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
-            raise SchemaError(f"scoring profile {path or 'default'}: weights must be >= 0")
-        return profile
+_SIGNAL_RELS = {
+    RelKind.INVESTED_IN.value,
+    RelKind.PARTNERS_WITH.value,
+    RelKind.PARENT_OF.value,
+    RelKind.ACQUIRED.value,
+}
 
 
 @dataclass
-class _Candidate:
-    industries: dict[str, str] = field(default_factory=dict)  # industry id -> core/related
-    products: dict[str, float] = field(default_factory=dict)  # product id -> revenue share
+class Universe:
+    """Everything a cluster's scoring needs, read from the store once.
+
+    Attributes
+    ----------
+    candidates : dict of str to Candidate
+        Company id → its links to the cluster (local firms included).
+    nodes : dict of str to dict
+        Stored dicts of the candidates, industries and segment products.
+    segments : list of Segment
+        The cluster's chain (:func:`queries.chain.chain_segments`).
+    index : ChainIndex
+        Makers and product links.
+    gaps : set of str
+        Segment product ids with makers elsewhere and none local.
+    names, codes : dict of str to str
+        Node id → name; industry id → code.
+    """
+
+    candidates: dict[str, Candidate]
+    nodes: dict[str, dict[str, Any]]
+    segments: list[Segment]
+    index: ChainIndex
+    gaps: set[str]
+    names: dict[str, str]
+    codes: dict[str, str]
+
+    def is_local(self, company: str, home: str) -> bool:
+        """True when the company's region code starts with ``home``."""
+        return str(self.nodes.get(company, {}).get("region_code") or "").startswith(home)
 
 
-def _candidates(
-    store: Store, cluster: ClusterDef
-) -> tuple[dict[str, _Candidate], dict[str, dict[str, Any]]]:
+def build_universe(
+    store: Store, cluster: ClusterDef, home: str, profile: ScoringProfile
+) -> Universe:
+    """Collect a cluster's candidates, chain and gaps in two passes over the relations."""
+    index = ChainIndex.build(store)
+    segments = chain_segments(store, cluster, index, profile.min_makers)
+    segment_of: dict[str, tuple[str, str]] = {}  # made product → (segment, role)
+    for seg in reversed(segments):  # earlier (cluster) segments win a shared subclass
+        for pid in index.family(seg.product):
+            segment_of[pid] = (seg.product, seg.role)
     core, related = industry_closure(store, cluster)
-    products = product_ids(store, cluster)
-    found: dict[str, _Candidate] = defaultdict(_Candidate)
+    found: dict[str, Candidate] = defaultdict(Candidate)
+    ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rel in store.raw_relations():
-        kind, dst = rel["kind"], rel["dst"]
+        kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
-            found[rel["src"]].industries[dst] = "core" if dst in core else "related"
-        elif kind == RelKind.MAKES.value and dst in products:
-            found[rel["src"]].products[dst] = float(rel.get("weight") or 0.0)
-    nodes = {
-        d["id"]: d
-        for d in store.raw_nodes()
-        if d["id"] in found or d["kind"] in (NodeKind.INDUSTRY.value, NodeKind.PRODUCT.value)
-    }
-    companies = {c: v for c, v in found.items() if nodes[c]["kind"] == NodeKind.COMPANY.value}
-    return companies, nodes
+            found[src].industries[dst] = "core" if dst in core else "related"
+        elif kind == RelKind.MAKES.value and dst in segment_of:
+            seg_id, role = segment_of[dst]
+            share = float(rel.get("weight") or 0.0)
+            old = found[src].products.get(seg_id)
+            if old is None or share > old[0]:
+                found[src].products[seg_id] = (share, role, dst)
+        if rel.get("private") or src == dst:
+            continue
+        if kind in fx.AFFINITY_KINDS:
+            ties[src].append((rel, dst))
+            ties[dst].append((rel, src))
+        if kind in _SIGNAL_RELS:
+            events[src].append(rel)
+            events[dst].append(rel)
+    nodes: dict[str, dict[str, Any]] = {}
+    wanted = set(found) | {o for c in found for _, o in ties.get(c, ())}
+    wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
+    for d in store.raw_nodes():
+        if d["id"] in wanted or d["kind"] in (NodeKind.INDUSTRY.value, NodeKind.PRODUCT.value):
+            nodes[d["id"]] = d
+    candidates: dict[str, Candidate] = {}
+    for cid, cand in found.items():
+        if nodes.get(cid, {}).get("kind") != NodeKind.COMPANY.value:
+            continue
+        cand.ties = ties.get(cid, [])
+        for rel in events.get(cid, []):
+            sig = fx.signal_kind(rel, cid)
+            if sig is not None:
+                cand.events.append((sig, rel))
+        candidates[cid] = cand
+    names = {k: v["name"] for k, v in nodes.items()}
+    codes = {k: v["code"] for k, v in nodes.items() if "code" in v}
+    universe = Universe(candidates, nodes, segments, index, set(), names, codes)
+    for seg in segments:
+        makers = index.makers(seg.product)
+        local = [c for c in makers if universe.is_local(c, home)]
+        elsewhere = [c for c in makers if not universe.is_local(c, home) and _region(nodes, c)]
+        if elsewhere and not local:
+            universe.gaps.add(seg.product)
+    return universe
 
 
-def _chain_fit(cand: _Candidate, nodes: dict[str, dict[str, Any]], p: ScoringProfile) -> Factor:
-    parts: list[str] = []
-    industry_fit = 0.0
-    for ind, level in sorted(cand.industries.items()):
-        industry_fit = max(industry_fit, p.core if level == "core" else p.related)
-        label = "核心行业" if level == "core" else "相关行业"
-        parts.append(f"{label} {nodes[ind]['name']} ({nodes[ind].get('code', ind)})")
-    share = min(1.0, sum(cand.products.values()))
-    if cand.products:
-        names = "、".join(nodes[pid]["name"] for pid in sorted(cand.products))
-        parts.append(f"主营 {names} 占营收 {share:.1%}")
-    value = max(industry_fit, share)
-    return _factor("chain_fit", value, p, "；".join(parts) if parts else NO_DATA)
-
-
-def _scale(company: dict[str, Any], p: ScoringProfile) -> Factor:
-    best, parts = 0.0, []
-    for name, rank in sorted(company.get("rankings", {}).items()):
-        size = p.list_sizes.get(name)
-        if size:
-            best = max(best, max(0.0, 1.0 - (rank - 1) / size))
-            parts.append(f"{name} 第 {rank} 名")
-    return _factor("scale", best, p, "；".join(parts) if parts else NO_DATA)
-
-
-def _factor(name: str, value: float, p: ScoringProfile, evidence: str) -> Factor:
-    value = round(value, 4)
-    weight = p.weights[name] / sum(p.weights.values())
-    return Factor(
-        name=name,
-        value=value,
-        weight=round(weight, 4),
-        contribution=round(value * weight, 4),
-        evidence=evidence,
-    )
+def _region(nodes: dict[str, dict[str, Any]], company: str) -> str:
+    return str(nodes.get(company, {}).get("region_code") or "")
 
 
 def _people(nodes: list[str], ctx: SearchContext) -> list[str]:
     return [ctx.graph.names[n] for n in nodes if ctx.graph.kinds[n] == NodeKind.PERSON.value]
+
+
+def _score(
+    cid: str,
+    cand: Candidate,
+    u: Universe,
+    ctx: SearchContext,
+    reach: dict[str, tuple[float, list[str]]] | None,
+    weights: dict[str, float],
+    p: ScoringProfile,
+    as_of: dt.date,
+) -> list[Factor]:
+    company, names = u.nodes[cid], u.names
+    values: dict[str, tuple[float, str]] = {
+        "chain_fit": fx.chain_fit(cand, names, u.codes, u.gaps, p),
+        "scale": fx.scale(company, p),
+        "local_affinity": fx.local_affinity(cand, ctx.ours, names, p),
+        "signals": fx.signals(cand, as_of, names, p, cid),
+        "strategic_tags": fx.strategic_tags(company, p),
+    }
+    if reach is not None:
+        if cid in reach:
+            cost, walk = reach[cid]
+            strength = math.exp(-cost)
+            via = ctx.graph.names[walk[0]]
+            evidence = f"最佳路径强度 {strength:.3f}（{len(walk) - 1} 跳，经 {via}）"
+            values["reachability"] = (strength, evidence)
+        else:
+            values["reachability"] = (0.0, NO_DATA)
+    return [fx.factor(f, *values[f], weights) for f in FACTORS if f in weights]
 
 
 def target_list(
@@ -140,56 +176,82 @@ def target_list(
     profile: ScoringProfile | None = None,
     context: SearchContext | None = None,
     max_hops: int = 4,
+    as_of: dt.date | None = None,
+    universe: Universe | None = None,
 ) -> TargetList:
-    """Rank the non-local firms a cluster should pursue.
+    """Rank the firms a cluster should pursue, and list those that could expand here.
 
     Parameters
     ----------
     cluster : ClusterDef
         From :func:`queries.clusters.read_clusters`.
     home : str
-        GB/T 2260 code prefix of the home region; firms registered there are excluded.
+        GB/T 2260 code prefix of the home region; firms registered there go to
+        ``expand_here`` instead of ``rows``.
     n : int >= 0
-        Rows returned (0: all candidates).
+        Rows returned in each list (0: all candidates).
     profile : ScoringProfile, optional
-        Weights; the shipped default when omitted.
+        Weights and parameters; the shipped default when omitted.
+    context : SearchContext, optional
+        A prebuilt tie graph for ``home`` (reuse across clusters).
     max_hops : int >= 1
         Longest referral path counted for reachability.
+    as_of : date, optional
+        Reference date of the signals window (default: the context's ``as_of``).
+    universe : Universe, optional
+        Prebuilt by :func:`build_universe` (``chain_gaps`` shares it).
 
     Returns
     -------
     TargetList
-        Rows in total order: score desc, then company id asc; ``rank`` from 1. Each row
-        has every factor with value, normalised weight, contribution and evidence, and
-        the best introducer with its explained path (None when unreachable).
+        ``rows`` and ``expand_here`` in total order: score desc, then company id asc;
+        ``rank`` from 1 in each. Each row has every factor with value, normalised
+        weight, contribution and evidence; target rows also the best introducer with
+        its explained path (None when unreachable).
     """
     profile = profile or ScoringProfile.load()
     ctx = context or SearchContext.build(store, home)
-    cands, nodes = _candidates(store, cluster)
+    as_of = as_of or ctx.as_of
+    u = universe or build_universe(store, cluster, home, profile)
     reach = best_from_our_side(ctx, max_hops)
-    scored: list[tuple[float, str, list[Factor]]] = []
-    for cid, cand in cands.items():
-        company = nodes[cid]
-        if str(company.get("region_code") or "").startswith(home):
-            continue
-        factors = [_chain_fit(cand, nodes, profile), _scale(company, profile)]
-        if cid in reach:
-            cost, walk = reach[cid]
-            strength = math.exp(-cost)
-            via = ctx.graph.names[walk[0]]
-            evidence = f"最佳路径强度 {strength:.3f}（{len(walk) - 1} 跳，经 {via}）"
-            factors.append(_factor("reachability", strength, profile, evidence))
+    weights = profile.normalised()
+    expand_weights = profile.normalised(tuple(f for f in FACTORS if f != "reachability"))
+    away: list[tuple[float, str, list[Factor]]] = []
+    local: list[tuple[float, str, list[Factor]]] = []
+    for cid, cand in u.candidates.items():
+        if u.is_local(cid, home):
+            factors = _score(cid, cand, u, ctx, None, expand_weights, profile, as_of)
+            local.append((round(sum(f.contribution for f in factors), 4), cid, factors))
         else:
-            factors.append(_factor("reachability", 0.0, profile, NO_DATA))
-        score = round(sum(f.contribution for f in factors), 4)
-        scored.append((score, cid, factors))
+            factors = _score(cid, cand, u, ctx, reach, weights, profile, as_of)
+            away.append((round(sum(f.contribution for f in factors), 4), cid, factors))
+    return TargetList(
+        cluster=cluster.name,
+        home_region=home,
+        weights=weights,
+        candidates=len(away),
+        rows=_rows(store, ctx, u, away, n, reach),
+        as_of=as_of,
+        local_candidates=len(local),
+        expand_weights=expand_weights,
+        expand_here=_rows(store, ctx, u, local, n, None),
+    )
+
+
+def _rows(
+    store: Store,
+    ctx: SearchContext,
+    u: Universe,
+    scored: list[tuple[float, str, list[Factor]]],
+    n: int,
+    reach: dict[str, tuple[float, list[str]]] | None,
+) -> list[TargetRow]:
     scored.sort(key=lambda t: (-t[0], t[1]))
-    total = sum(profile.weights.values())
     rows: list[TargetRow] = []
     for rank, (score, cid, factors) in enumerate(scored[: n or None], start=1):
-        company = nodes[cid]
+        company = u.nodes[cid]
         path = None
-        if cid in reach:
+        if reach is not None and cid in reach:
             path = explain_path(store, ctx, reach[cid][0], reach[cid][1])
         rows.append(
             TargetRow(
@@ -205,12 +267,7 @@ def target_list(
                 path_strength=path.strength if path else None,
                 path=" → ".join(h.sentence for h in path.hops) if path else None,
                 path_people=_people(path.nodes, ctx) if path else [],
+                uscc=company.get("uscc"),
             )
         )
-    return TargetList(
-        cluster=cluster.name,
-        home_region=home,
-        weights={k: round(v / total, 4) for k, v in profile.weights.items()},
-        candidates=len(scored),
-        rows=rows,
-    )
+    return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Result(BaseModel):
@@ -107,13 +107,93 @@ class TargetRow(_Result):
     path_strength: float | None
     path: str | None
     path_people: list[str]
+    uscc: str | None = None
 
 
 class TargetList(_Result):
-    """A cluster's ranked target list (score desc, id asc) and its profile."""
+    """A cluster's ranked target list (score desc, id asc) and its profile.
+
+    ``rows`` are non-local firms; ``expand_here`` (增资扩产) the cluster's firms already
+    in the home region, scored without reachability (``expand_weights``), same order.
+    """
 
     cluster: str
     home_region: str
     weights: dict[str, float]
     candidates: int
     rows: list[TargetRow]
+    as_of: dt.date | None = None
+    local_candidates: int = 0
+    expand_weights: dict[str, float] = Field(default_factory=dict)
+    expand_here: list[TargetRow] = Field(default_factory=list)
+
+
+class Maker(_Result):
+    """A firm making a chain segment's product (or a subclass of it)."""
+
+    company: str
+    name: str
+    product: str
+    share: float
+    relation_id: str
+
+
+class GapCandidate(_Result):
+    """A firm elsewhere that makes a gap segment, with its target score."""
+
+    company: str
+    name: str
+    stock_codes: list[str]
+    province: str | None
+    product: str
+    share: float
+    score: float
+    rank: int
+    introducer_name: str | None
+    path_strength: float | None
+
+
+class ChainSegment(_Result):
+    """One product/segment of a cluster's chain: local makers vs. makers elsewhere.
+
+    Attributes
+    ----------
+    role : {"cluster", "upstream", "downstream"}
+        A product of the cluster file, or one UPSTREAM_OF step up/down from one.
+    via : list of str
+        For neighbours: the cluster products it is linked to.
+    elsewhere : int >= 0
+        Makers registered outside the home region (region known).
+    unknown_region : int >= 0
+        Makers whose region is unknown (counted neither local nor elsewhere).
+    gap : bool
+        Makers elsewhere and none local.
+    candidates : list of GapCandidate
+        For gaps: the best makers elsewhere by target score (score desc, id asc).
+    """
+
+    product: str
+    name: str
+    role: str
+    via: list[str]
+    local_makers: list[Maker]
+    elsewhere: int
+    unknown_region: int
+    gap: bool
+    candidates: list[GapCandidate]
+
+
+class ChainGaps(_Result):
+    """A cluster's chain segments and gaps (补链/强链/延链) for a home region.
+
+    ``segments`` ordered by role (cluster, upstream, downstream), gaps first, makers
+    elsewhere desc, product id; ``gaps`` the product ids of the gap segments in order.
+    """
+
+    cluster: str
+    home_region: str
+    as_of: dt.date
+    min_makers: int
+    rule: str
+    segments: list[ChainSegment]
+    gaps: list[str]
