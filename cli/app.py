@@ -23,6 +23,7 @@ from cli.common import (
 )
 from cli.demo import run_demo
 from cli.render import show_referrals, show_targets
+from cli.tables_cli import register as register_tables
 from graph.errors import ZhaoshangError
 from graph.store import open_store
 from loaders.index import CompanyIndex
@@ -205,6 +206,9 @@ def demo(
 ) -> None:
     """Load the illustrative demo city, print referral paths, write a target workbook."""
     run_demo(out_dir, data)
+
+
+register_tables(app, load_app)  # template, load table, load dir
 
 
 def main() -> None:

@@ -49,6 +49,26 @@ ENDPOINTS: dict[RelKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelKind.CONTACTED: (ACTORS, ACTORS),
 }
 
+#: Relation words of user tables → relation kind (English kind names work too).
+REL_WORDS: dict[str, RelKind] = {
+    **{w: RelKind.OFFICER_OF for w in ("任职", "高管", "董事", "职务", "任职关系")},
+    **{w: RelKind.OWNS for w in ("股东", "持股", "参股", "股权")},
+    **{w: RelKind.CONTROLS for w in ("控股", "控制", "实际控制", "实际控制人", "实控人")},
+    **{w: RelKind.PARENT_OF for w in ("母公司", "母子公司", "子公司")},
+    RelKind.BRANCH_OF.value: RelKind.BRANCH_OF,
+    "分公司": RelKind.BRANCH_OF,
+    **{w: RelKind.INVESTED_IN for w in ("投资", "对外投资", "融资")},
+    **{w: RelKind.LP_IN for w in ("出资", "有限合伙人", "LP")},
+    **{w: RelKind.SUPPLIES for w in ("供应", "供应商", "供货", "供应关系")},
+    **{w: RelKind.PARTNERS_WITH for w in ("合作", "合资", "战略合作")},
+    **{w: RelKind.ACQUIRED for w in ("收购", "并购")},
+    **{w: RelKind.MEMBER_OF for w in ("会员", "成员", "会员单位", "商会会员", "协会会员")},
+    **{w: RelKind.KNOWS for w in ("认识", "老乡", "校友", "同学", "同事", "亲属", "朋友")},
+    **{w: RelKind.SERVES for w in ("服务", "对接", "代理")},
+    **{w: RelKind.ENGAGED_BY for w in ("受聘", "聘请", "招商大使", "招商顾问")},
+    **{w: RelKind.CONTACTED for w in ("拜访", "接洽", "洽谈", "走访")},
+}
+
 
 def check_endpoints(kind: RelKind, src: NodeKind, dst: NodeKind) -> None:
     """Refuse ``src -[kind]-> dst`` when the kinds make no sense for ``kind``.

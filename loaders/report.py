@@ -27,6 +27,8 @@ class Issue:
         Human-readable explanation.
     severity : {"error", "warning"}
         ``error``: the row was skipped; ``warning``: the row loaded with a caveat.
+    sheet : str
+        Workbook sheet ("" for text files and single-table files).
     """
 
     file: str
@@ -35,9 +37,11 @@ class Issue:
     code: str
     message: str
     severity: Severity = "error"
+    sheet: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.row}" + (f" [{self.field}]" if self.field else "")
+        file = f"{self.file}#{self.sheet}" if self.sheet else self.file
+        where = f"{file}:{self.row}" + (f" [{self.field}]" if self.field else "")
         return f"{where}: {self.message}"
 
 
@@ -46,7 +50,9 @@ class LoadReport:
     """Summary of one load: rows read, records written, issues found.
 
     ``nodes_written`` and ``relations_written`` count records sent to the store (a
-    record seen twice in the source is sent twice and merged by the store).
+    record seen twice in the source is sent twice and merged by the store);
+    ``written_by_kind`` splits them by node and relation kind. ``read_as`` tells, per
+    file, how it was read (format, encoding, sheets and the kind of each).
     """
 
     dataset: str
@@ -54,6 +60,8 @@ class LoadReport:
     nodes_written: int = 0
     relations_written: int = 0
     issues: list[Issue] = field(default_factory=list)
+    written_by_kind: dict[str, int] = field(default_factory=dict)
+    read_as: dict[str, str] = field(default_factory=dict)
 
     def add(self, issue: Issue) -> None:
         """Record one issue."""

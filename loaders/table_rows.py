@@ -1,0 +1,407 @@
+"""Turn mapped rows of user tables into nodes and relations, one kind per method.
+
+Used by :mod:`loaders.tables`. Each method takes a row's cells by schema field (the raw
+cell values and the header each came from) and queues nodes and relations, or raises
+:class:`~loaders.sheets.RowError` so the row is reported and skipped.
+
+Ids. A firm known to the store by its stock code keeps that id; else a firm with a
+valid USCC is ``Company:uscc:<USCC>``; else ``Company:<6 digits>`` for a stock code;
+else the one firm the index resolves by name, or ``Company:name:<name key>``. People,
+intermediaries and funds are ``<Kind>:<dataset>:<key>``, where the key is the row's
+编号, or for a person without one a hash of name and employer (two 张伟 of two firms
+stay two people), for an organisation its name key. A legal representative is a
+person of their firm only (``Person:<dataset>:<hash of firm id and name>``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.ids import node_id, short_hash
+from graph.schema import (
+    Cluster,
+    Company,
+    Fund,
+    Industry,
+    Intermediary,
+    Node,
+    NodeKind,
+    Person,
+    Product,
+    Region,
+    Relation,
+    RelKind,
+    Source,
+)
+from graph.store import Store
+from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
+from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
+from loaders.normalise import clean_text, name_key, stock_code
+from loaders.relation_rows import REL_WORDS, check_endpoints, make_relation, relation_props
+from loaders.report import Issue, LoadReport
+from loaders.sheets import RowError
+from loaders.tabular import INTERMEDIARY_TYPES
+from loaders.values import PrecisionLost, Value, code_text, parse_amount, parse_date
+
+#: Cells of one row: field → (value, header it came from).
+Cells = dict[str, tuple[Value, str]]
+
+_REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
+_SPLIT = re.compile(r"[;；、,，]")
+_COMPANY_WORDS = ("公司", "集团", "厂", "企业", "合伙)", "Ltd", "Inc")
+_PRODUCT_SHARE = re.compile(r"^(.*?)\s*[:：]\s*([0-9.]+%?)$")
+
+
+def text_of(value: Value) -> str:
+    """A cell as stripped text ("" for empty)."""
+    return "" if value is None else clean_text(str(value))
+
+
+def split_items(value: Value) -> list[str]:
+    """Split a list cell on ``;``, ``、`` or commas (full-width too)."""
+    return [t for t in (clean_text(x) for x in _SPLIT.split(text_of(value))) if t]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A resolved endpoint: node id and kind."""
+
+    id: str
+    kind: NodeKind
+
+
+@dataclass
+class RowBuilder:
+    """State of one load: what is queued, keys and names seen, the report."""
+
+    dataset: str
+    store: Store
+    index: CompanyIndex
+    report: LoadReport
+    revision: str | None = None
+    nodes: list[Node] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    queued: set[str] = field(default_factory=set)
+    keys: dict[str, Ref] = field(default_factory=dict)
+    names: dict[str, set[Ref]] = field(default_factory=dict)
+    file: str = ""
+    sheet: str = ""
+
+    def __post_init__(self) -> None:
+        for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
+            for node in self.store.nodes(kind):
+                self.names.setdefault(name_key(node.name), set()).add(Ref(node.id, kind))
+
+    # -- helpers -------------------------------------------------------------------
+    def source(self, row: int) -> Source:
+        file = f"{self.file}#{self.sheet}" if self.sheet else self.file
+        return Source(dataset=self.dataset, file=file, row=row, revision=self.revision)
+
+    def warn(self, row: int, column: str, code: str, message: str) -> None:
+        self.report.add(Issue(self.file, row, column, code, message, "warning", self.sheet))
+
+    def add(self, node: Node) -> str:
+        self.nodes.append(node)
+        self.queued.add(node.id)
+        return node.id
+
+    def known(self, nid: str) -> bool:
+        return nid in self.queued or self.store.get_node(nid) is not None
+
+    def link(self, kind: RelKind, src: str, dst: str, row: int, **props: Any) -> None:
+        self.relations.append(make_relation(kind, src, dst, self.source(row), **props))
+
+    def claim(self, cells: Cells, default: str | None, kind: NodeKind) -> str | None:
+        key = text_of(cells.get("key", (None, ""))[0]) or default
+        if key is None:
+            return None
+        if key in self.keys and self.keys[key].kind is kind:
+            raise RowError("key", "duplicate_key", f"{key!r} is used by an earlier row")
+        return key
+
+    def remember(self, key: str | None, name: str, ref: Ref) -> None:
+        if key:
+            self.keys[key] = ref
+        self.names.setdefault(name_key(name), set()).add(ref)
+
+    def region(self, cells: Cells, row: int) -> str | None:
+        code = text_of(cells.get("region_code", (None, ""))[0])
+        if not code:
+            return None
+        if not _REGION_CODE.match(code):
+            self.warn(row, "region_code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+            return None
+        rid = node_id(NodeKind.REGION, code)
+        if not self.known(rid):
+            self.add(Region(id=rid, name=code, code=code, sources=[self.source(row)]))
+        return rid
+
+    def code(self, cells: Cells, name: str, row: int) -> str:
+        value, header = cells.get(name, (None, name))
+        try:
+            return code_text(value)
+        except PrecisionLost as exc:
+            self.warn(row, header, "precision_lost", f"{exc}; not used (store it as text)")
+            return ""
+
+    # -- one method per kind --------------------------------------------------------
+    def company(self, cells: Cells, row: int) -> None:
+        full = text_of(cells.get("name", (None, ""))[0])
+        if not full:
+            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")
+        short = text_of(cells.get("short_name", (None, ""))[0])
+        uscc = self.company_uscc(cells, row)
+        lei = self.code(cells, "lei", row).upper() or None
+        if lei and not is_valid_lei(lei):
+            self.warn(row, "lei", "invalid_lei", f"LEI {lei!r} fails the ISO 17442 check; dropped")
+            lei = None
+        raw_code = self.code(cells, "stock_code", row)
+        code = stock_code(raw_code) if raw_code else None
+        if raw_code and code is None:
+            self.warn(row, "stock_code", "bad_stock_code", f"not a stock code: {raw_code!r}")
+        cid = (
+            (code and self.index.resolve_code(code))
+            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
+            or (code and company_id_for_code(code))
+            or self.index.resolve_name(full)
+            or company_id_for_name(full)
+        )
+        key = self.claim(cells, None, NodeKind.COMPANY)
+        src = self.source(row)
+        region = self.region(cells, row)
+        props: dict[str, Any] = {
+            "address": text_of(cells.get("address", (None, ""))[0]) or None,
+            "province": text_of(cells.get("province", (None, ""))[0]) or None,
+        }
+        for name, parse in (("registered_capital", self.capital), ("founded_on", self.date)):
+            if name in cells and text_of(cells[name][0]):
+                props["registered_capital_yuan" if name == "registered_capital" else name] = parse(
+                    cells[name], row
+                )
+        company = Company(
+            id=cid,
+            name=full,
+            full_name=full,
+            aliases=[short] if short else [],
+            uscc=uscc,
+            lei=lei,
+            stock_codes=[code] if code else [],
+            region_code=region.split(":", 1)[1] if region else None,
+            tags=split_items(cells.get("tags", (None, ""))[0]),
+            sources=[src],
+            **props,
+        )
+        self.add(company)
+        self.index.add(company)
+        self.remember(key, full, Ref(cid, NodeKind.COMPANY))
+        if region:
+            self.link(RelKind.LOCATED_IN, cid, region, row)
+        for item in split_items(cells.get("industry", (None, ""))[0]):
+            self.link(RelKind.IN_INDUSTRY, cid, self.industry(item, row), row)
+        for item in split_items(cells.get("products", (None, ""))[0]):
+            match = _PRODUCT_SHARE.match(item)
+            weight = None
+            if match:
+                item, share = match.group(1), match.group(2)
+                weight = float(share[:-1]) / 100 if share.endswith("%") else float(share)
+                if not 0 <= weight <= 1:
+                    self.warn(row, "products", "bad_share", f"{item}: share {share}; dropped")
+                    weight = None
+            self.link(RelKind.MAKES, cid, self.product(item, row), row, weight=weight)
+        rep = text_of(cells.get("legal_rep", (None, ""))[0])
+        if rep:
+            pid = node_id(NodeKind.PERSON, self.dataset, short_hash(cid, rep))
+            self.add(Person(id=pid, name=rep, sources=[src]))
+            self.link(RelKind.OFFICER_OF, pid, cid, row, roles=["法定代表人"])
+
+    def company_uscc(self, cells: Cells, row: int) -> str | None:
+        raw = self.code(cells, "uscc", row)
+        if not raw:
+            return None
+        code = normalise_uscc(raw)
+        if is_valid_uscc(code):
+            return code
+        msg = f"USCC {raw!r} fails the GB 32100 check; kept in this report only, not a key"
+        self.warn(row, cells["uscc"][1], "invalid_uscc", msg)
+        return None
+
+    def capital(self, cell: tuple[Value, str], row: int) -> Any:
+        from loaders.mapping import amount_unit
+
+        try:
+            return parse_amount(cell[0], amount_unit(cell[1]))
+        except ValueError as exc:
+            self.warn(row, cell[1], "bad_amount", f"{exc}; left empty")
+            return None
+
+    def date(self, cell: tuple[Value, str], row: int) -> Any:
+        try:
+            return parse_date(cell[0])
+        except ValueError as exc:
+            self.warn(row, cell[1], "bad_date", f"{exc}; left empty")
+            return None
+
+    def industry(self, text: str, row: int) -> str:
+        """SW-2021 code known to the graph, else a custom industry named by the text."""
+        sw = node_id(NodeKind.INDUSTRY, "SW-2021", text)
+        if text.isdigit() and self.known(sw):
+            return sw
+        iid = node_id(NodeKind.INDUSTRY, "custom", text)
+        if not self.known(iid):
+            src = [self.source(row)]
+            self.add(Industry(id=iid, name=text, code=text, system="custom", sources=src))
+        return iid
+
+    def product(self, name: str, row: int) -> str:
+        pid = node_id(NodeKind.PRODUCT, name)
+        if not self.known(pid):
+            self.add(Product(id=pid, name=name, sources=[self.source(row)]))
+        return pid
+
+    def actor(self, cells: Cells, row: int, kind: NodeKind) -> None:
+        name = text_of(cells.get("name", (None, ""))[0])
+        if not name:
+            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")
+        employer = text_of(cells.get("employer", (None, ""))[0])
+        default = short_hash(name, employer) if kind is NodeKind.PERSON else name_key(name)
+        key = self.claim(cells, default, kind)
+        nid = node_id(kind, self.dataset, key or default)
+        src = self.source(row)
+        region = self.region(cells, row)
+        rcode = region.split(":", 1)[1] if region else None
+        tags = split_items(cells.get("tags", (None, ""))[0])
+        node: Node
+        if kind is NodeKind.PERSON:
+            gender = text_of(cells.get("gender", (None, ""))[0]) or None
+            node = Person(
+                id=nid, name=name, gender=gender, region_code=rcode, tags=tags, sources=[src]
+            )
+        elif kind is NodeKind.FUND:
+            ftype = text_of(cells.get("fund_type", (None, ""))[0]) or None
+            node = Fund(
+                id=nid, name=name, fund_type=ftype, region_code=rcode, tags=tags, sources=[src]
+            )
+        else:
+            raw = text_of(cells.get("type", (None, ""))[0])
+            itype = INTERMEDIARY_TYPES.get(raw.lower())
+            if raw and itype is None:
+                self.warn(row, "type", "bad_type", f"{raw!r} is not a known intermediary type")
+            node = Intermediary.model_validate(
+                {
+                    "id": nid,
+                    "name": name,
+                    "intermediary_type": itype,
+                    "region_code": rcode,
+                    "tags": tags,
+                    "sources": [src],
+                }
+            )
+        self.add(node)
+        self.remember(key, name, Ref(nid, kind))
+        if region:
+            self.link(RelKind.LOCATED_IN, nid, region, row)
+        if employer:
+            firm = self.index.resolve_name(employer)
+            if firm is None:
+                msg = f"employer {employer!r} is no firm of the graph; no OFFICER_OF"
+                self.warn(row, "employer", "unknown_employer", msg)
+            else:
+                roles = split_items(cells.get("title", (None, ""))[0])
+                self.link(RelKind.OFFICER_OF, nid, firm, row, roles=roles)
+
+    def relation(self, cells: Cells, row: int) -> None:
+        word = text_of(cells["kind"][0])
+        kind = REL_WORDS.get(word) or REL_WORDS.get(word.rstrip("关系"))
+        if kind is None:
+            try:
+                kind = RelKind(word.upper())
+            except ValueError:
+                raise RowError(cells["kind"][1], "bad_kind", f"unknown relation {word!r}") from None
+        a = self.reference(cells["src"], row)
+        b = self.reference(cells["dst"], row)
+        try:
+            check_endpoints(kind, a.kind, b.kind)
+        except RowError as err:
+            raise RowError(cells[err.column][1], err.code, err.message) from None
+        text = {
+            f: text_of(v) if f not in ("since", "until") else _date_text(v)
+            for f, (v, _) in cells.items()
+        }
+        props = relation_props(kind, text)
+        if kind is RelKind.KNOWS and word in REL_WORDS and "label" not in props:
+            props["label"] = word
+        if text.get("amount"):
+            props["amount_yuan"] = float(self.capital(cells["amount"], row) or 0) or None
+        self.relations.append(make_relation(kind, a.id, b.id, self.source(row), **props))
+
+    def reference(self, cell: tuple[Value, str], row: int) -> Ref:
+        value, column = cell
+        text = text_of(value)
+        prefix, sep, rest = text.partition(":")
+        if sep and prefix in ("product", "industry", "region") and rest:
+            if prefix == "product":
+                return Ref(self.product(rest.strip(), row), NodeKind.PRODUCT)
+            if prefix == "industry":
+                return Ref(self.industry(rest.strip(), row), NodeKind.INDUSTRY)
+            rid = node_id(NodeKind.REGION, rest.strip())
+            if not self.known(rid):
+                self.add(
+                    Region(id=rid, name=rest.strip(), code=rest.strip(), sources=[self.source(row)])
+                )
+            return Ref(rid, NodeKind.REGION)
+        if text in self.keys:
+            return self.keys[text]
+        uscc = normalise_uscc(text)
+        if is_valid_uscc(uscc) and self.known(node_id(NodeKind.COMPANY, "uscc", uscc)):
+            return Ref(node_id(NodeKind.COMPANY, "uscc", uscc), NodeKind.COMPANY)
+        code = stock_code(text) if text.isdigit() or "." in text else None
+        if code and self.index.resolve_code(code):
+            return Ref(self.index.resolve_code(code) or "", NodeKind.COMPANY)
+        firm = self.index.resolve_name(text)
+        if firm:
+            return Ref(firm, NodeKind.COMPANY)
+        named = self.names.get(name_key(text), set())
+        if len(named) == 1:
+            return next(iter(named))
+        if len(named) > 1:
+            raise RowError(
+                column, "ambiguous_name", f"{text!r} names {len(named)} nodes; use a key"
+            )
+        if text and any(w in text for w in _COMPANY_WORDS):
+            cid = company_id_for_name(text)
+            if not self.known(cid):
+                self.add(Company(id=cid, name=text, full_name=text, sources=[self.source(row)]))
+                self.index.add(
+                    Company(id=cid, name=text, full_name=text, sources=[self.source(row)])
+                )
+                self.warn(row, column, "new_company", f"{text!r} was no firm of the graph; added")
+            return Ref(cid, NodeKind.COMPANY)
+        raise RowError(
+            column, "unknown_reference", f"no firm, person, intermediary or fund {text!r}"
+        )
+
+    def cluster(self, cells: Cells, row: int) -> None:
+        name = text_of(cells["name"][0])
+        if not name:
+            raise RowError(cells["name"][1], "missing_name", "no name")
+        cid = node_id(NodeKind.CLUSTER, name)
+        description = text_of(cells.get("description", (None, ""))[0]) or None
+        self.add(Cluster(id=cid, name=name, description=description, sources=[self.source(row)]))
+        for column in ("industries", "related_industries"):
+            for item in split_items(cells.get(column, (None, ""))[0]):
+                label = "core" if column == "industries" else "related"
+                self.link(RelKind.CLUSTER_INCLUDES, cid, self.industry(item, row), row, label=label)
+        for item in split_items(cells.get("products", (None, ""))[0]):
+            self.link(RelKind.CLUSTER_INCLUDES, cid, self.product(item, row), row)
+
+
+def _date_text(value: Value) -> str:
+    """A date cell as ISO text for :func:`relation_props` ("" stays "", bad text stays)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError:
+        return text_of(value)
