@@ -20,6 +20,9 @@ runner = CliRunner()
 COMMANDS = [
     ["load", "public"],
     ["load", "folder"],
+    ["load", "table"],
+    ["load", "dir"],
+    ["template"],
     ["info"],
     ["introduce"],
     ["targets"],
