@@ -197,7 +197,8 @@ def find_table(sheet: Sheet) -> Table | None:
     """Find the header of a sheet and return its columns and data rows.
 
     The header is the first row with two or more filled cells (a title row above it,
-    usually one merged cell, is skipped). When cells of the header row are merged
+    usually one merged cell, is skipped), or the first filled row of a one-column
+    table. When cells of the header row are merged
     across columns (a group header such as 联系人 over 姓名 | 电话), the row below is
     part of the header and the columns are named ``parent_child`` (``联系人_姓名``); a
     header cell merged down over both rows keeps its one name. Cells merged down in
@@ -206,11 +207,13 @@ def find_table(sheet: Sheet) -> Table | None:
     Returns
     -------
     Table or None
-        None when the sheet has no row with two filled cells.
+        None when the sheet is empty.
     """
     rows = [list(r) for r in sheet.rows]
     filled = [sum(1 for c in r if not _blank(c)) for r in rows]
     start = next((i for i, n in enumerate(filled) if n >= 2), None)
+    if start is None:  # a one-column table
+        start = next((i for i, n in enumerate(filled) if n == 1), None)
     if start is None:
         return None
     end = start

@@ -131,7 +131,9 @@ class RowBuilder:
         if not code:
             return None
         if not _REGION_CODE.match(code):
-            self.warn(row, "region_code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+            self.warn(
+                row, cells["region_code"][1], "bad_region_code", f"not a GB/T 2260 code: {code!r}"
+            )
             return None
         rid = node_id(NodeKind.REGION, code)
         if not self.known(rid):
@@ -155,12 +157,19 @@ class RowBuilder:
         uscc = self.company_uscc(cells, row)
         lei = self.code(cells, "lei", row).upper() or None
         if lei and not is_valid_lei(lei):
-            self.warn(row, "lei", "invalid_lei", f"LEI {lei!r} fails the ISO 17442 check; dropped")
+            self.warn(
+                row,
+                cells["lei"][1],
+                "invalid_lei",
+                f"LEI {lei!r} fails the ISO 17442 check; dropped",
+            )
             lei = None
         raw_code = self.code(cells, "stock_code", row)
         code = stock_code(raw_code) if raw_code else None
         if raw_code and code is None:
-            self.warn(row, "stock_code", "bad_stock_code", f"not a stock code: {raw_code!r}")
+            self.warn(
+                row, cells["stock_code"][1], "bad_stock_code", f"not a stock code: {raw_code!r}"
+            )
         cid = (
             (code and self.index.resolve_code(code))
             or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
@@ -207,7 +216,9 @@ class RowBuilder:
                 item, share = match.group(1), match.group(2)
                 weight = float(share[:-1]) / 100 if share.endswith("%") else float(share)
                 if not 0 <= weight <= 1:
-                    self.warn(row, "products", "bad_share", f"{item}: share {share}; dropped")
+                    self.warn(
+                        row, cells["products"][1], "bad_share", f"{item}: share {share}; dropped"
+                    )
                     weight = None
             self.link(RelKind.MAKES, cid, self.product(item, row), row, weight=weight)
         rep = text_of(cells.get("legal_rep", (None, ""))[0])
@@ -287,7 +298,9 @@ class RowBuilder:
             raw = text_of(cells.get("type", (None, ""))[0])
             itype = INTERMEDIARY_TYPES.get(raw.lower())
             if raw and itype is None:
-                self.warn(row, "type", "bad_type", f"{raw!r} is not a known intermediary type")
+                self.warn(
+                    row, cells["type"][1], "bad_type", f"{raw!r} is not a known intermediary type"
+                )
             node = Intermediary.model_validate(
                 {
                     "id": nid,
@@ -306,7 +319,7 @@ class RowBuilder:
             firm = self.index.resolve_name(employer)
             if firm is None:
                 msg = f"employer {employer!r} is no firm of the graph; no OFFICER_OF"
-                self.warn(row, "employer", "unknown_employer", msg)
+                self.warn(row, cells["employer"][1], "unknown_employer", msg)
             else:
                 roles = split_items(cells.get("title", (None, ""))[0])
                 self.link(RelKind.OFFICER_OF, nid, firm, row, roles=roles)
@@ -329,7 +342,11 @@ class RowBuilder:
             f: text_of(v) if f not in ("since", "until") else _date_text(v)
             for f, (v, _) in cells.items()
         }
-        props = relation_props(kind, text)
+        try:
+            props = relation_props(kind, text)
+        except RowError as err:
+            column = cells.get(err.column, (None, err.column))[1]
+            raise RowError(column, err.code, err.message) from None
         if kind is RelKind.KNOWS and word in REL_WORDS and "label" not in props:
             props["label"] = word
         if text.get("amount"):

@@ -75,8 +75,8 @@ def _cells(table: Table, kind: str, mapping: Mapping, values: list[object]) -> C
     cells: Cells = {}
     for header, value in zip(table.columns, values, strict=False):
         field = mapping.field(kind, header)
-        if field and field != "ignore" and field not in cells and value not in (None, ""):
-            cells[field] = (value, header)  # type: ignore[assignment]
+        if field and field != "ignore" and (field not in cells or cells[field][0] in (None, "")):
+            cells[field] = (value, header)  # type: ignore[assignment]  # first filled column
     return cells
 
 

@@ -1,0 +1,178 @@
+"""Readers and header mapping: encodings, formats by content, merged cells, headers."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import loaders.mapping
+import loaders.readers
+from graph.errors import LoadError
+from loaders.mapping import Mapping, find_table, header_key
+from loaders.readers import decode, read_workbook
+
+ROSTER = (
+    "企业名称,统一社会信用代码,证券代码,注册资本（万元）,成立日期\n"
+    "岚港锂能科技股份有限公司,91379900MA3DG0001Q,609101,5000,2015-03-01\n"
+    "岚港新材料科技有限公司,91379900MA3DG0001Q,000001,壹仟万元整,2019年5月20日\n"
+)
+
+
+def rows_of(path: Path) -> list[list[object]]:
+    table = find_table(read_workbook(path).sheets[0])
+    assert table is not None
+    return [table.columns, *(r for _, r in table.rows)]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "recorded"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030")],
+)
+def test_every_encoding_gives_identical_rows(tmp_path: Path, encoding: str, recorded: str) -> None:
+    path = tmp_path / f"roster-{encoding}.csv"
+    path.write_bytes(ROSTER.encode(encoding))
+    reference = tmp_path / "reference.csv"
+    reference.write_text(ROSTER, "utf-8")
+    assert rows_of(path) == rows_of(reference)
+    assert read_workbook(path).encoding == recorded
+    assert rows_of(path)[0][0] == "企业名称"  # no BOM left on the first header
+    assert rows_of(path)[2][2] == "000001"  # leading zeros kept
+
+
+def test_gb18030_only_characters(tmp_path: Path) -> None:
+    text = "名称,说明\n𠀀记商行,GB18030 四字节字符\n"  # U+20000 is not in GBK
+    path = tmp_path / "a.csv"
+    path.write_bytes(text.encode("gb18030"))
+    assert rows_of(path)[1] == ["𠀀记商行", "GB18030 四字节字符"]
+
+
+def test_utf8_with_one_bad_byte_is_refused_not_mojibake(tmp_path: Path) -> None:
+    data = "企业名称,地址\n岚港锂能,岚港市\n".encode() + b"\xff\xfe\n"
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    with pytest.raises(LoadError, match=r"not utf-8 text \(byte 0xff at offset \d+, line 3\)"):
+        read_workbook(path)
+
+
+def test_decode_prefers_strict_utf8() -> None:
+    assert decode("企业".encode()) == ("企业", "utf-8")
+    assert decode(b"\xef\xbb\xbf" + "企业".encode()) == ("企业", "utf-8-sig")
+
+
+def test_xls_that_is_html_loads_with_rowspan_and_colspan(tmp_path: Path) -> None:
+    html = (
+        "<html><head><meta charset='gbk'></head><body><table>"
+        "<tr><td rowspan=2>企业名称</td><td colspan=2>基本信息</td></tr>"
+        "<tr><td>法定代表人</td><td>注册资本(万元)</td></tr>"
+        "<tr><td>岚港锂能</td><td>刘志强</td><td>5,000</td></tr>"
+        "<tr><td>岚港新材</td><td>王芳</td><td>800</td></tr>"
+        "</table></body></html>"
+    )
+    path = tmp_path / "名录.xls"
+    path.write_bytes(html.encode("gbk"))
+    book = read_workbook(path)
+    assert (book.format, book.encoding) == ("html", "gb18030")
+    assert rows_of(path) == [
+        ["企业名称", "基本信息_法定代表人", "基本信息_注册资本(万元)"],
+        ["岚港锂能", "刘志强", "5,000"],
+        ["岚港新材", "王芳", "800"],
+    ]
+
+
+def test_xls_that_is_tsv_loads(tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
+    path.write_bytes("企业名称\t证券代码\n岚港锂能\t609101\n".encode("gbk"))
+    assert read_workbook(path).format == "tsv"
+    assert rows_of(path) == [["企业名称", "证券代码"], ["岚港锂能", "609101"]]
+
+
+def test_the_error_names_the_real_format(tmp_path: Path) -> None:
+    pdf = tmp_path / "500强.xls"
+    pdf.write_bytes(b"%PDF-1.7\n...")
+    with pytest.raises(LoadError, match="is a PDF file"):
+        read_workbook(pdf)
+    docx = tmp_path / "名单.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    with pytest.raises(LoadError, match="is a DOCX file"):
+        read_workbook(docx)
+
+
+def test_xlsx_with_title_row_merged_header_and_filled_down_body(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年规上企业名录"])
+    ws.merge_cells("A1:D1")
+    ws.append(["企业名称", "联系人", None, "所属行业"])
+    ws.append([None, "姓名", "电话", None])
+    ws.merge_cells("B2:C2")
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("D2:D3")
+    ws.append(["岚港锂能", "刘志强", "0546-1", "电池"])
+    ws.append(["岚港储能", "李明", "0546-2", None])
+    ws.merge_cells("D4:D5")  # one 所属行业 cell for both firms
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    table = find_table(read_workbook(path).sheets[0])
+    assert table is not None
+    assert table.columns == ["企业名称", "联系人_姓名", "联系人_电话", "所属行业"]
+    assert table.header_rows == 2
+    assert [(n, r) for n, r in table.rows] == [
+        (4, ["岚港锂能", "刘志强", "0546-1", "电池"]),
+        (5, ["岚港储能", "李明", "0546-2", "电池"]),
+    ]
+
+
+def test_json_and_json_lines(tmp_path: Path) -> None:
+    items = [
+        {"企业名称": "岚港锂能", "证券代码": "609101"},
+        {"企业名称": "岚港新材", "标签": ["a", "b"]},
+    ]
+    array = tmp_path / "a.json"
+    array.write_text(json.dumps({"data": items}, ensure_ascii=False), "utf-8")
+    lines = tmp_path / "a.jsonl"
+    lines.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), "utf-8")
+    expected = [
+        ["企业名称", "证券代码", "标签"],
+        ["岚港锂能", "609101", None],
+        ["岚港新材", None, "a;b"],
+    ]
+    assert rows_of(array) == expected
+    assert rows_of(lines) == expected
+    assert read_workbook(lines).format == "jsonl"
+    assert read_workbook(lines).sheets[0].numbers == [0, 1, 2]
+
+
+def test_header_cleaning_and_units() -> None:
+    assert header_key("\ufeff“企业　名称”") == ("企业名称", None)
+    assert header_key("注册资本（万元）*") == ("注册资本", "万元")
+    mapping = Mapping.load()
+    assert mapping.field("company", "统一社会信用代码") == "uscc"
+    assert mapping.field("company", "基本信息_法定代表人") == "legal_rep"
+    assert mapping.field("company", "'证券代码'") == "stock_code"
+    assert mapping.field("company", "电话") is None
+
+
+def test_mapping_file_extends_the_builtin_one(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    path.write_text('[company]\n"纳税人名称" = "name"\n"税号" = "uscc"\n', "utf-8")
+    mapping = Mapping.load(path)
+    assert mapping.field("company", "纳税人名称") == "name"
+    assert mapping.field("company", "企业名称") == "name"
+    path.write_text('[company]\n"税号" = "tax_id"\n', "utf-8")
+    with pytest.raises(LoadError, match="'tax_id': not one of"):
+        Mapping.load(path)
+    path.write_text('[firms]\n"税号" = "uscc"\n', "utf-8")
+    with pytest.raises(LoadError, match=r"\[firms\] is not one of"):
+        Mapping.load(path)
+
+
+def test_doctests() -> None:
+    for module in (loaders.readers, loaders.mapping):
+        assert doctest.testmod(module).failed == 0
