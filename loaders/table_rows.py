@@ -1,6 +1,7 @@
-"""Turn mapped rows of user tables into nodes and relations, one kind per method.
+"""Turn mapped rows of user tables into nodes, one kind per method.
 
-Used by :mod:`loaders.tables`. Each method takes a row's cells by schema field (the raw
+Used by :mod:`loaders.tables`; relation and cluster rows are in
+:mod:`loaders.table_links`. Each method takes a row's cells by schema field (the raw
 cell values and the header each came from) and queues nodes and relations, or raises
 :class:`~loaders.sheets.RowError` so the row is reported and skipped.
 
@@ -21,7 +22,6 @@ from typing import Any
 
 from graph.ids import node_id, short_hash
 from graph.schema import (
-    Cluster,
     Company,
     Fund,
     Industry,
@@ -39,7 +39,7 @@ from graph.store import Store
 from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
 from loaders.normalise import clean_text, name_key, stock_code
-from loaders.relation_rows import REL_WORDS, check_endpoints, make_relation, relation_props
+from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
 from loaders.sheets import RowError
 from loaders.tabular import INTERMEDIARY_TYPES
@@ -242,7 +242,10 @@ class RowBuilder:
         from loaders.mapping import amount_unit
 
         try:
-            return parse_amount(cell[0], amount_unit(cell[1]))
+            amount = parse_amount(cell[0], amount_unit(cell[1]))
+            if amount < 0:
+                raise ValueError(f"a negative amount: {cell[0]!r}")
+            return amount
         except ValueError as exc:
             self.warn(row, cell[1], "bad_amount", f"{exc}; left empty")
             return None
@@ -323,102 +326,3 @@ class RowBuilder:
             else:
                 roles = split_items(cells.get("title", (None, ""))[0])
                 self.link(RelKind.OFFICER_OF, nid, firm, row, roles=roles)
-
-    def relation(self, cells: Cells, row: int) -> None:
-        word = text_of(cells["kind"][0])
-        kind = REL_WORDS.get(word) or REL_WORDS.get(word.rstrip("关系"))
-        if kind is None:
-            try:
-                kind = RelKind(word.upper())
-            except ValueError:
-                raise RowError(cells["kind"][1], "bad_kind", f"unknown relation {word!r}") from None
-        a = self.reference(cells["src"], row)
-        b = self.reference(cells["dst"], row)
-        try:
-            check_endpoints(kind, a.kind, b.kind)
-        except RowError as err:
-            raise RowError(cells[err.column][1], err.code, err.message) from None
-        text = {
-            f: text_of(v) if f not in ("since", "until") else _date_text(v)
-            for f, (v, _) in cells.items()
-        }
-        try:
-            props = relation_props(kind, text)
-        except RowError as err:
-            column = cells.get(err.column, (None, err.column))[1]
-            raise RowError(column, err.code, err.message) from None
-        if kind is RelKind.KNOWS and word in REL_WORDS and "label" not in props:
-            props["label"] = word
-        if text.get("amount"):
-            props["amount_yuan"] = float(self.capital(cells["amount"], row) or 0) or None
-        self.relations.append(make_relation(kind, a.id, b.id, self.source(row), **props))
-
-    def reference(self, cell: tuple[Value, str], row: int) -> Ref:
-        value, column = cell
-        text = text_of(value)
-        prefix, sep, rest = text.partition(":")
-        if sep and prefix in ("product", "industry", "region") and rest:
-            if prefix == "product":
-                return Ref(self.product(rest.strip(), row), NodeKind.PRODUCT)
-            if prefix == "industry":
-                return Ref(self.industry(rest.strip(), row), NodeKind.INDUSTRY)
-            rid = node_id(NodeKind.REGION, rest.strip())
-            if not self.known(rid):
-                self.add(
-                    Region(id=rid, name=rest.strip(), code=rest.strip(), sources=[self.source(row)])
-                )
-            return Ref(rid, NodeKind.REGION)
-        if text in self.keys:
-            return self.keys[text]
-        uscc = normalise_uscc(text)
-        if is_valid_uscc(uscc) and self.known(node_id(NodeKind.COMPANY, "uscc", uscc)):
-            return Ref(node_id(NodeKind.COMPANY, "uscc", uscc), NodeKind.COMPANY)
-        code = stock_code(text) if text.isdigit() or "." in text else None
-        if code and self.index.resolve_code(code):
-            return Ref(self.index.resolve_code(code) or "", NodeKind.COMPANY)
-        firm = self.index.resolve_name(text)
-        if firm:
-            return Ref(firm, NodeKind.COMPANY)
-        named = self.names.get(name_key(text), set())
-        if len(named) == 1:
-            return next(iter(named))
-        if len(named) > 1:
-            raise RowError(
-                column, "ambiguous_name", f"{text!r} names {len(named)} nodes; use a key"
-            )
-        if text and any(w in text for w in _COMPANY_WORDS):
-            cid = company_id_for_name(text)
-            if not self.known(cid):
-                self.add(Company(id=cid, name=text, full_name=text, sources=[self.source(row)]))
-                self.index.add(
-                    Company(id=cid, name=text, full_name=text, sources=[self.source(row)])
-                )
-                self.warn(row, column, "new_company", f"{text!r} was no firm of the graph; added")
-            return Ref(cid, NodeKind.COMPANY)
-        raise RowError(
-            column, "unknown_reference", f"no firm, person, intermediary or fund {text!r}"
-        )
-
-    def cluster(self, cells: Cells, row: int) -> None:
-        name = text_of(cells["name"][0])
-        if not name:
-            raise RowError(cells["name"][1], "missing_name", "no name")
-        cid = node_id(NodeKind.CLUSTER, name)
-        description = text_of(cells.get("description", (None, ""))[0]) or None
-        self.add(Cluster(id=cid, name=name, description=description, sources=[self.source(row)]))
-        for column in ("industries", "related_industries"):
-            for item in split_items(cells.get(column, (None, ""))[0]):
-                label = "core" if column == "industries" else "related"
-                self.link(RelKind.CLUSTER_INCLUDES, cid, self.industry(item, row), row, label=label)
-        for item in split_items(cells.get("products", (None, ""))[0]):
-            self.link(RelKind.CLUSTER_INCLUDES, cid, self.product(item, row), row)
-
-
-def _date_text(value: Value) -> str:
-    """A date cell as ISO text for :func:`relation_props` ("" stays "", bad text stays)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return ""
-    try:
-        return parse_date(value).isoformat()
-    except ValueError:
-        return text_of(value)

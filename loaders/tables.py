@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from graph.errors import LoadError
 from graph.schema import NodeKind
 from graph.store import Store
@@ -28,6 +30,7 @@ from loaders.mapping import FREE, KINDS, Mapping, Table, find_table
 from loaders.readers import read_workbook
 from loaders.report import Issue, LoadReport
 from loaders.sheets import RowError
+from loaders.table_links import cluster_row, relation_row
 from loaders.table_rows import Cells, RowBuilder
 
 #: Words in a sheet or file name → kind (checked in this order).
@@ -98,8 +101,8 @@ def _load_sheet(
         return 0
     handle: Callable[[Cells, int], None] = {
         "company": run.company,
-        "relation": run.relation,
-        "cluster": run.cluster,
+        "relation": lambda c, r: relation_row(run, c, r),
+        "cluster": lambda c, r: cluster_row(run, c, r),
         "person": lambda c, r: run.actor(c, r, NodeKind.PERSON),
         "intermediary": lambda c, r: run.actor(c, r, NodeKind.INTERMEDIARY),
         "fund": lambda c, r: run.actor(c, r, NodeKind.FUND),
@@ -114,10 +117,14 @@ def _load_sheet(
         mark = (len(run.nodes), len(run.relations), len(report.issues))
         try:
             handle(cells, number)
-        except RowError as err:
+        except (RowError, ValidationError) as exc:
             del run.nodes[mark[0] :], run.relations[mark[1] :]  # a bad row writes nothing
             run.queued = {n.id for n in run.nodes}
-            report.add(Issue(run.file, number, err.column, err.code, err.message, sheet=run.sheet))
+            if isinstance(exc, ValidationError):  # a value the schema refuses
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                exc = RowError(where, "invalid_value", f"{where}: {first['msg']}")
+            report.add(Issue(run.file, number, exc.column, exc.code, exc.message, sheet=run.sheet))
     return count
 
 

@@ -225,6 +225,16 @@ def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
         load_table(path, store, CompanyIndex(), "firm")
 
 
+def test_values_the_schema_refuses_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_text("企业名称,注册资本,统一社会信用代码\n甲公司,-200元,\n", "utf-8")
+    store = MemoryStore()
+    report = load_table(path, store, CompanyIndex())
+    assert [(i.row, i.field, i.code) for i in report.issues] == [(2, "注册资本", "bad_amount")]
+    firm = store.get_node("Company:name:甲公司")
+    assert isinstance(firm, Company) and firm.registered_capital_yuan is None
+
+
 def test_an_unreadable_file_does_not_stop_the_folder(tmp_path: Path) -> None:
     (tmp_path / "企业.csv").write_text("企业名称\n岚港锂能科技股份有限公司\n", "utf-8")
     (tmp_path / "500强.xls").write_bytes(b"%PDF-1.4 not a table")
