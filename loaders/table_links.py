@@ -106,7 +106,9 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
     if len(named) == 1:
         return next(iter(named))
     if len(named) > 1:
-        raise RowError(column, "ambiguous_name", f"{text!r} names {len(named)} nodes; use a key")
+        ids = ", ".join(sorted(r.id for r in named)[:3])
+        message = f"{text!r} names {len(named)} different nodes ({ids}); use a key (编号)"
+        raise RowError(column, "ambiguous_name", message)
     if text and any(w in text for w in _COMPANY_WORDS):
         cid = company_id_for_name(text)
         if not run.known(cid):

@@ -225,6 +225,7 @@ class RowBuilder:
         if rep:
             pid = node_id(NodeKind.PERSON, self.dataset, short_hash(cid, rep))
             self.add(Person(id=pid, name=rep, sources=[src]))
+            self.remember(None, rep, Ref(pid, NodeKind.PERSON))
             self.link(RelKind.OFFICER_OF, pid, cid, row, roles=["法定代表人"])
 
     def company_uscc(self, cells: Cells, row: int) -> str | None:
