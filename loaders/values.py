@@ -21,7 +21,6 @@ Value = str | int | float | bool | dt.date | dt.datetime | None
 _TIME = r"(?:[ T]+\d{1,2}(?:[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?分?)?时?)?"
 _DATE_SEP = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
 _DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?" + _TIME + "$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CJK_DIGITS = "〇零一二三四五六七八九十"
 _DATE_CJK_NUMERALS = re.compile(
     rf"^([{_CJK_DIGITS}]{{4}})年([{_CJK_DIGITS}]{{1,2}})月([{_CJK_DIGITS}]{{1,3}})[日号]?$"
@@ -65,7 +64,7 @@ def excel_serial_date(serial: float) -> dt.date:
 def parse_date(value: Value) -> dt.date:
     """Parse a calendar date written as spreadsheets and Chinese documents do.
 
-    Accepted, year first: ``2023-05-20``, ``2023/5/20``, ``2023.5.20``, ``20230520``,
+    Accepted, year first: ``2023-05-20``, ``2023/5/20``, ``2023.5.20``,
     ``2023年5月20日`` (日 optional) and ``二〇二三年五月二十日``, each optionally
     followed by a time (``14:30``, ``14:30:05``, ``14时30分``), which is dropped;
     Excel serials (``45066``) as numbers or as text of 5–7 digits; dates and datetimes
@@ -99,7 +98,7 @@ def parse_date(value: Value) -> dt.date:
     match = _DATE_SEP.match(folded)
     if match:
         parts: tuple[str | int, ...] = (match.group(1), match.group(3), match.group(4))
-    elif match := (_DATE_CJK.match(folded) or _DATE_COMPACT.match(folded)):
+    elif match := _DATE_CJK.match(folded):
         parts = match.groups()
     elif match := _DATE_CJK_NUMERALS.match(folded):
         year = "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in match[1])
