@@ -176,3 +176,30 @@ def test_mapping_file_extends_the_builtin_one(tmp_path: Path) -> None:
 def test_doctests() -> None:
     for module in (loaders.readers, loaders.mapping):
         assert doctest.testmod(module).failed == 0
+
+
+def test_calamine_sheets_keep_merged_ranges_and_numbers(tmp_path: Path) -> None:
+    # No library writes BIFF .xls; python-calamine reads XLSX through the same code path.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名录"
+    ws.append(["企业名称", "工商信息", None])
+    ws.append([None, "注册资本(万元)", "成立日期"])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("A1:A2")
+    ws.append(["岚港锂能", 5000, 45066])
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    [sheet] = loaders.readers._read_xls(path, path.read_bytes())
+    assert sheet.name == "名录" and sorted(sheet.merged) == [(0, 0, 1, 0), (0, 1, 0, 2)]
+    table = find_table(sheet)
+    assert table is not None
+    assert table.columns == ["企业名称", "工商信息_注册资本(万元)", "工商信息_成立日期"]
+    assert table.rows == [(3, ["岚港锂能", 5000.0, 45066.0])]
+
+
+def test_a_damaged_xls_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(LoadError, match="damaged XLS file"):
+        read_workbook(path)
