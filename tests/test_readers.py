@@ -203,3 +203,11 @@ def test_a_damaged_xls_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(LoadError, match="damaged XLS file"):
         read_workbook(path)
+
+
+def test_the_example_mapping_file_loads() -> None:
+    path = Path(__file__).resolve().parent.parent / "examples" / "tables" / "mapping.toml"
+    mapping = Mapping.load(path)
+    assert mapping.field("company", "纳税人识别号") == "uscc"
+    assert mapping.field("relation", "认缴出资额（万元）") == "amount"
+    assert mapping.field("company", "联系电话") == "ignore"
