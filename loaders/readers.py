@@ -22,6 +22,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -230,13 +231,23 @@ def _read_xlsx(path: Path, data: bytes) -> list[Sheet]:
         raise LoadError(f"{path.name}: damaged XLSX file ({exc})") from exc
     sheets = []
     for ws in wb.worksheets:
-        rows: list[list[Value]] = [list(r) for r in ws.iter_rows(values_only=True)]
+        rows: list[list[Value]] = [[_xlsx_value(c) for c in r] for r in ws.iter_rows()]
         merged = [
             (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
             for r in ws.merged_cells.ranges
         ]
         sheets.append(Sheet(ws.title, rows, list(range(1, len(rows) + 1)), merged))
     return sheets
+
+
+def _xlsx_value(cell: Any) -> Value:
+    """A cell's value; a number shown as a percentage becomes its text (0.51 → "51%")."""
+    value = cell.value
+    percent = str(cell.number_format).endswith("%")
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        text = f"{Decimal(repr(value)) * 100:f}"
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+    return value  # type: ignore[no-any-return]
 
 
 def _read_xls(path: Path, data: bytes) -> list[Sheet]:

@@ -211,3 +211,17 @@ def test_the_example_mapping_file_loads() -> None:
     assert mapping.field("company", "纳税人识别号") == "uscc"
     assert mapping.field("relation", "认缴出资额（万元）") == "amount"
     assert mapping.field("company", "联系电话") == "ignore"
+
+
+def test_percent_cells_read_as_percentages(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["主体", "持股比例"])
+    ws.append(["甲", 0.51])
+    ws.append(["乙", 0.125])
+    ws.append(["丙", 1])
+    for cell in ("B2", "B3", "B4"):
+        ws[cell].number_format = "0.00%"
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    assert [r[1] for r in rows_of(path)[1:]] == ["51%", "12.5%", "100%"]
