@@ -96,24 +96,30 @@ class RowBuilder:
 
     # -- helpers -------------------------------------------------------------------
     def source(self, row: int) -> Source:
+        """Provenance of ``row`` of the current file and sheet, with the revision."""
         file = f"{self.file}#{self.sheet}" if self.sheet else self.file
         return Source(dataset=self.dataset, file=file, row=row, revision=self.revision)
 
     def warn(self, row: int, column: str, code: str, message: str) -> None:
+        """Record a warning: the row loads without the value."""
         self.report.add(Issue(self.file, row, column, code, message, "warning", self.sheet))
 
     def add(self, node: Node) -> str:
+        """Queue ``node`` and return its id."""
         self.nodes.append(node)
         self.queued.add(node.id)
         return node.id
 
     def known(self, nid: str) -> bool:
+        """Tell whether ``nid`` is queued by this load or already stored."""
         return nid in self.queued or self.store.get_node(nid) is not None
 
     def link(self, kind: RelKind, src: str, dst: str, row: int, **props: Any) -> None:
+        """Queue a relation of ``row``."""
         self.relations.append(make_relation(kind, src, dst, self.source(row), **props))
 
     def claim(self, cells: Cells, default: str | None, kind: NodeKind) -> str | None:
+        """The row's key (编号, else ``default``); a key used before by ``kind`` is an error."""
         key = text_of(cells.get("key", (None, ""))[0]) or default
         if key is None:
             return None
@@ -122,11 +128,13 @@ class RowBuilder:
         return key
 
     def remember(self, key: str | None, name: str, ref: Ref) -> None:
+        """Make a node findable by key and by name for relation rows."""
         if key:
             self.keys[key] = ref
         self.names.setdefault(name_key(name), set()).add(ref)
 
     def region(self, cells: Cells, row: int) -> str | None:
+        """The Region id of the row's GB/T 2260 code (created on first use), or None."""
         code = text_of(cells.get("region_code", (None, ""))[0])
         if not code:
             return None
@@ -141,6 +149,7 @@ class RowBuilder:
         return rid
 
     def code(self, cells: Cells, name: str, row: int) -> str:
+        """A code cell as text; "" (with a warning) when Excel damaged the number."""
         value, header = cells.get(name, (None, name))
         try:
             return code_text(value)
@@ -150,6 +159,7 @@ class RowBuilder:
 
     # -- one method per kind --------------------------------------------------------
     def company(self, cells: Cells, row: int) -> None:
+        """Queue a firm, its region, industries, products and legal representative."""
         full = text_of(cells.get("name", (None, ""))[0])
         if not full:
             raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")
@@ -229,6 +239,7 @@ class RowBuilder:
             self.link(RelKind.OFFICER_OF, pid, cid, row, roles=["法定代表人"])
 
     def company_uscc(self, cells: Cells, row: int) -> str | None:
+        """The row's valid USCC, or None (an invalid one is warned about, not kept)."""
         raw = self.code(cells, "uscc", row)
         if not raw:
             return None
@@ -240,6 +251,7 @@ class RowBuilder:
         return None
 
     def capital(self, cell: tuple[Value, str], row: int) -> Any:
+        """An amount in 元 (the header's unit for bare numbers), or None with a warning."""
         from loaders.mapping import amount_unit
 
         try:
@@ -252,6 +264,7 @@ class RowBuilder:
             return None
 
     def date(self, cell: tuple[Value, str], row: int) -> Any:
+        """A date, or None with a warning."""
         try:
             return parse_date(cell[0])
         except ValueError as exc:
@@ -270,12 +283,14 @@ class RowBuilder:
         return iid
 
     def product(self, name: str, row: int) -> str:
+        """The Product id of ``name`` (created on first use)."""
         pid = node_id(NodeKind.PRODUCT, name)
         if not self.known(pid):
             self.add(Product(id=pid, name=name, sources=[self.source(row)]))
         return pid
 
     def actor(self, cells: Cells, row: int, kind: NodeKind) -> None:
+        """Queue a person, intermediary or fund (and a person's OFFICER_OF its employer)."""
         name = text_of(cells.get("name", (None, ""))[0])
         if not name:
             raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")

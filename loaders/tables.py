@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from graph.errors import LoadError
-from graph.schema import NodeKind
+from graph.schema import NodeKind, Relation
 from graph.store import Store
 from loaders.index import CompanyIndex
 from loaders.mapping import FREE, KINDS, Mapping, Table, find_table
@@ -118,8 +118,10 @@ def _load_sheet(
         try:
             handle(cells, number)
         except (RowError, ValidationError) as exc:
-            del run.nodes[mark[0] :], run.relations[mark[1] :]  # a bad row writes nothing
-            run.queued = {n.id for n in run.nodes}
+            if len(run.nodes) > mark[0]:  # a bad row writes nothing
+                del run.nodes[mark[0] :]
+                run.queued = {n.id for n in run.nodes}
+            del run.relations[mark[1] :]
             if isinstance(exc, ValidationError):  # a value the schema refuses
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
@@ -227,6 +229,16 @@ def load_dir(
     return load_files(files, store, index, None, mapping, dataset or folder.resolve().name)
 
 
+def _ends_stored(rel: Relation, run: RowBuilder, report: LoadReport) -> bool:
+    """Safety net: a relation whose endpoint a skipped row had queued is reported."""
+    missing = [e for e in (rel.src, rel.dst) if e not in run.queued and not run.known(e)]
+    if missing:
+        file, _, sheet = rel.sources[0].file.partition("#")
+        message = f"{rel.kind.value} to {missing[0]}, whose row was skipped"
+        report.add(Issue(file, rel.sources[0].row, "", "skipped_endpoint", message, sheet=sheet))
+    return not missing
+
+
 def load_files(
     files: list[Path],
     store: Store,
@@ -254,9 +266,10 @@ def load_files(
         run.file, run.sheet, run.revision = path.name, table.sheet, _revision(path)
         _load_sheet(run, table, sheet_kind, mapping, report)
     store.upsert_nodes(run.nodes)
-    store.upsert_relations(run.relations)
-    report.nodes_written, report.relations_written = len(run.nodes), len(run.relations)
+    relations = [r for r in run.relations if _ends_stored(r, run, report)]
+    store.upsert_relations(relations)
+    report.nodes_written, report.relations_written = len(run.nodes), len(relations)
     counts = Counter(n.kind.value for n in run.nodes)
-    counts.update(r.kind.value for r in run.relations)
+    counts.update(r.kind.value for r in relations)
     report.written_by_kind = dict(sorted(counts.items()))
     return report
