@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import loaders.tables
@@ -205,6 +207,36 @@ def test_merge_by_revision_is_order_independent() -> None:
     assert len(merge_records(old, new)["sources"]) == 2
     plain_a, plain_b = rec("A", None), rec("B", None)  # no revisions: first value stays
     assert merge_records(plain_a, plain_b)["address"] == "A"
+
+
+@given(
+    st.text(min_size=1, max_size=3), st.text(min_size=1, max_size=3),
+    st.sampled_from([None, "2025-01-01", "2026-01-01"]),
+    st.sampled_from([None, "2025-01-01", "2026-01-01"]),
+)  # fmt: skip
+def test_merge_by_revision_property(a: str, b: str, rev_a: str | None, rev_b: str | None) -> None:
+    def rec(value: str, revision: str | None) -> dict[str, object]:
+        src = Source(dataset="d", file="f", row=2, revision=revision).model_dump(mode="json")
+        return {"id": "Company:1", "name": "甲公司", "address": value, "sources": [src]}
+
+    ab, ba = (
+        merge_records(rec(a, rev_a), rec(b, rev_b)),
+        merge_records(rec(b, rev_b), rec(a, rev_a)),
+    )
+    if rev_a != rev_b:  # the newer revision wins whatever the order
+        assert ab["address"] == ba["address"] == (a if (rev_a or "") > (rev_b or "") else b)
+    assert merge_records(ab, rec(a, rev_a)) == ab  # re-sending changes nothing
+
+
+def test_uscc_is_checked_after_nfkc_and_upper_case(tmp_path: Path) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_text(
+        "企业名称,统一社会信用代码\n岚港锂能科技股份有限公司,９１３７９９００ma３dg０００１q\n"
+    )
+    store = MemoryStore()
+    assert load_table(path, store, CompanyIndex()).issues == []
+    firm = store.get_node(LINENG)
+    assert isinstance(firm, Company) and firm.uscc == "91379900MA3DG0001Q"
 
 
 def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
