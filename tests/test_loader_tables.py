@@ -231,7 +231,8 @@ def test_merge_by_revision_property(a: str, b: str, rev_a: str | None, rev_b: st
 def test_uscc_is_checked_after_nfkc_and_upper_case(tmp_path: Path) -> None:
     path = tmp_path / "企业.csv"
     path.write_text(
-        "企业名称,统一社会信用代码\n岚港锂能科技股份有限公司,９１３７９９００ma３dg０００１q\n"
+        "企业名称,统一社会信用代码\n岚港锂能科技股份有限公司,９１３７９９００ma３dg０００１q\n",
+        "utf-8",
     )
     store = MemoryStore()
     assert load_table(path, store, CompanyIndex()).issues == []
