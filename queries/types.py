@@ -197,3 +197,41 @@ class ChainGaps(_Result):
     rule: str
     segments: list[ChainSegment]
     gaps: list[str]
+
+
+class ConnectorTarget(_Result):
+    """A cluster target one connector reaches: its value and the best path strength."""
+
+    company: str
+    name: str
+    value: float
+    strength: float
+
+
+class ConnectorRow(_Result):
+    """One our-side node ranked by the value of the cluster targets it reaches.
+
+    ``score`` = Σ value × best path strength over the targets reached within
+    ``max_hops``; ``reached_value`` = Σ value (unweighted); ``targets`` the top few by
+    value × strength.
+    """
+
+    rank: int
+    node: str
+    name: str
+    kind: str
+    score: float
+    reached: int
+    reached_value: float
+    targets: list[ConnectorTarget]
+
+
+class ConnectorList(_Result):
+    """Whom to enlist as 招商大使 or ask first for a cluster (score desc, id asc)."""
+
+    cluster: str
+    home_region: str
+    max_hops: int
+    value_rule: str
+    candidates: int
+    rows: list[ConnectorRow]
