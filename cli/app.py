@@ -22,8 +22,10 @@ from cli.common import (
     print_json,
 )
 from cli.demo import run_demo
-from cli.render import show_referrals, show_targets
+from cli.render import show_referrals
+from cli.paths_cli import register as register_paths
 from cli.tables_cli import register as register_tables
+from cli.targets_cli import register as register_targets
 from graph.errors import ZhaoshangError
 from graph.store import open_store
 from loaders.index import CompanyIndex
@@ -160,41 +162,6 @@ def introduce(
 
 @app.command()
 @handle_errors
-def targets(
-    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
-    clusters: Annotated[Path, typer.Option(help="Cluster file (TOML).")] = Path(
-        "examples/clusters/shandong.toml"
-    ),
-    home: HomeOpt = "37",
-    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 50,
-    profile: Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")] = None,
-    xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
-    include_private: Annotated[
-        bool, typer.Option(help="Keep people's names in the export.")
-    ] = False,
-    graph: GraphOpt = DEFAULT_GRAPH_PATH,
-    json: JsonOpt = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Rank the non-local firms that CLUSTER should pursue, with the factor breakdown."""
-    from queries.clusters import read_clusters
-    from queries.export import write_workbook
-    from queries.targets import ScoringProfile, target_list
-
-    store = open_store(graph)
-    definition = read_clusters(clusters).get(cluster)
-    result = target_list(store, definition, home, n=n, profile=ScoringProfile.load(profile))
-    if json:
-        print_json(result)
-    else:
-        show_targets(out, result)
-    if xlsx is not None:
-        write_workbook([result], xlsx, sources=[str(graph)], include_private=include_private)
-        err.print(f"wrote {xlsx}", highlight=False)
-
-
-@app.command()
-@handle_errors
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo outputs.")] = Path(
         "out/demo"
@@ -209,6 +176,8 @@ def demo(
 
 
 register_tables(app, load_app)  # template, load table, load dir
+register_paths(app)  # connectors
+register_targets(app)  # targets, gaps, export
 
 
 def main() -> None:

@@ -1,9 +1,12 @@
-"""Excel and CSV export of target lists, ready for a government office.
+"""Excel and CSV export of target lists and chain gaps, ready for a government office.
 
-Workbook layout: a 说明 sheet (cluster index, weights, data sources, date), then one
-sheet per cluster with Chinese headers, a frozen header row, filters, fitted column
-widths and stock codes stored as text. Personal data (names of people on a referral
-path) is masked unless asked for.
+Workbook layout: 说明 (what the workbook is, profile weights, the segment noise rule,
+data sources with their dates), 索引 (one row per cluster with its sheets and
+counts), then one target sheet per cluster, one 增资扩产 sheet (the expand-here lists
+of all clusters) and one 产业链缺口 sheet (every cluster's chain segments, gaps first).
+Chinese headers, a frozen header row, filters, fitted column widths, wrapped long
+text, stock and credit codes stored as text, control characters removed. Personal
+data (names of people on a referral path) is masked unless asked for.
 """
 
 from __future__ import annotations
@@ -17,29 +20,73 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from graph.errors import BackendError
-from queries.types import TargetList, TargetRow
+from queries.profile import FACTORS
+from queries.types import ChainGaps, TargetList, TargetRow
 
+FACTOR_ZH = {
+    "chain_fit": "产业链匹配度",
+    "scale": "规模",
+    "reachability": "可达性",
+    "local_affinity": "本地关联",
+    "signals": "近期动向",
+    "strategic_tags": "战略标签",
+}
+_ROLE_ZH = {"cluster": "集群产品", "upstream": "上游", "downstream": "下游"}
 HEADERS = [
     "排名",
     "企业名称",
     "证券代码",
+    "统一社会信用代码",
     "省份",
     "总分",
-    "产业链匹配度",
-    "规模",
-    "可达性",
+    *(FACTOR_ZH[f] for f in FACTORS),
     "最佳引荐人",
     "路径强度",
     "引荐路径",
-    "评分依据",
+    *(f"{FACTOR_ZH[f]}依据" for f in FACTORS),
 ]
-_FACTOR_ZH = {"chain_fit": "产业链匹配度", "scale": "规模", "reachability": "可达性"}
+_WIDTHS = [6, 30, 12, 20, 8, 8, *[9] * 6, 22, 9, 60, *[40] * 6]
+_TEXT_COLS = (3, 4)  # 证券代码, 统一社会信用代码
+EXPAND_FACTORS = tuple(f for f in FACTORS if f != "reachability")
+EXPAND_HEADERS = [
+    "产业集群",
+    "排名",
+    "企业名称",
+    "证券代码",
+    "统一社会信用代码",
+    "总分",
+    *(FACTOR_ZH[f] for f in EXPAND_FACTORS),
+    *(f"{FACTOR_ZH[f]}依据" for f in EXPAND_FACTORS),
+]
+GAP_HEADERS = [
+    "产业集群",
+    "环节（产品）",
+    "类型",
+    "关联集群产品",
+    "是否缺口",
+    "本地企业数",
+    "本地企业",
+    "外地企业数",
+    "地区不明",
+    "推荐目标企业（总分）",
+]
+#: Dataset folder → (public repository, what date the data describes).
+DATASET_NOTES = {
+    "chain-kg": ("github.com/liuhuanyong/ChainKnowledgeGraph", "2021"),
+    "executives-2018": ("github.com/lemonhu/stock-knowledge-graph", "2018"),
+    "a-share-2025": ("github.com/15259291016/qmt_python", "2025"),
+    "ickg25": ("github.com/WayneYin9/ICKG", "2025 新闻与专利"),
+    "finre": ("github.com/thunlp/Chinese_NRE", "2008–2017 财经新闻"),
+    "rankings": ("Forbes Global 2000 2025；Fortune Global 500 2017", "2025 / 2017"),
+}
 _ILLEGAL_SHEET = re.compile(r"[\\/?*:\[\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def mask_name(name: str) -> str:
@@ -71,6 +118,12 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def source_note(dataset: str) -> str:
+    """One 说明 line for a dataset: name, repository and the date of its data."""
+    repo, date = DATASET_NOTES.get(dataset, ("", ""))
+    return "，".join(x for x in (dataset, repo, f"数据时间 {date}" if date else "") if x)
+
+
 def row_values(row: TargetRow, include_private: bool = False) -> list[object]:
     """Return one target row as cell values, in the order of :data:`HEADERS`."""
     factors = {f.name: f for f in row.factors}
@@ -79,21 +132,55 @@ def row_values(row: TargetRow, include_private: bool = False) -> list[object]:
         for person in row.path_people:
             path = path.replace(person, mask_name(person))
             introducer = introducer.replace(person, mask_name(person))
-    evidence = "；".join(f"{_FACTOR_ZH.get(f.name, f.name)}：{f.evidence}" for f in row.factors)
     return [
         row.rank,
         row.name,
         "、".join(row.stock_codes),
+        row.uscc or "",
         row.province or "",
         row.score,
-        factors["chain_fit"].value if "chain_fit" in factors else None,
-        factors["scale"].value if "scale" in factors else None,
-        factors["reachability"].value if "reachability" in factors else None,
+        *(factors[f].value if f in factors else None for f in FACTORS),
         introducer,
         row.path_strength,
         path,
-        evidence,
+        *(factors[f].evidence if f in factors else "" for f in FACTORS),
     ]
+
+
+def _expand_values(cluster: str, row: TargetRow) -> list[object]:
+    factors = {f.name: f for f in row.factors}
+    return [
+        cluster,
+        row.rank,
+        row.name,
+        "、".join(row.stock_codes),
+        row.uscc or "",
+        row.score,
+        *(factors[f].value if f in factors else None for f in EXPAND_FACTORS),
+        *(factors[f].evidence if f in factors else "" for f in EXPAND_FACTORS),
+    ]
+
+
+def _gap_rows(gaps: ChainGaps) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for s in gaps.segments:
+        local = "、".join(f"{m.name}（{m.product} {m.share:.0%}）" for m in s.local_makers)
+        cands = "、".join(f"{c.name}（{c.score:.4f}）" for c in s.candidates)
+        rows.append(
+            [
+                gaps.cluster,
+                s.name,
+                _ROLE_ZH.get(s.role, s.role),
+                "、".join(s.via),
+                "缺口" if s.gap else "",
+                len(s.local_makers),
+                local,
+                s.elsewhere,
+                s.unknown_region,
+                cands,
+            ]
+        )
+    return rows
 
 
 def _clean(value: object) -> object:
@@ -105,19 +192,22 @@ def write_workbook(
     path: Path,
     sources: Sequence[str] = (),
     include_private: bool = False,
+    gaps: Sequence[ChainGaps] = (),
 ) -> Path:
-    """Write target lists to one ``.xlsx`` workbook, atomically.
+    """Write target lists (and chain gaps) to one ``.xlsx`` workbook, atomically.
 
     Parameters
     ----------
     lists : sequence of TargetList
-        One sheet each, in this order.
+        One target sheet each, in this order; their expand-here rows go to 增资扩产.
     path : Path
         Output file; its folder is created.
     sources : sequence of str
-        Data sources to name on the 说明 sheet.
+        Data sources (with dates) to name on the 说明 sheet.
     include_private : bool
         Keep people's names on referral paths (default: masked, e.g. 张**).
+    gaps : sequence of ChainGaps
+        Chain gaps per cluster for the 产业链缺口 sheet (none: no such sheet).
 
     Returns
     -------
@@ -131,49 +221,117 @@ def write_workbook(
     """
     wb = Workbook()
     info = wb.active
+    assert isinstance(info, Worksheet)
     info.title = "说明"
-    taken = {"说明"}
-    info.append(["招商目标企业清单（zhaoshang 生成）"])
-    info.append(["生成日期", dt.date.today().isoformat()])
-    info.append(["本地区域代码（GB/T 2260）", lists[0].home_region if lists else ""])
-    info.append([])
-    info.append(["产业集群", "工作表", "候选企业数", "列出数", "权重"])
+    taken = {"说明", "索引", "增资扩产", "产业链缺口"}
+    index = wb.create_sheet("索引")
+    _info(info, lists, gaps, sources, include_private)
+    index.append(["产业集群", "目标企业工作表", "外地候选数", "列出数", "本地企业数", "缺口数"])
+    gap_count = {g.cluster: len(g.gaps) for g in gaps}
     for tl in lists:
         ws = wb.create_sheet(sheet_name(tl.cluster, taken))
-        weights = "，".join(f"{_FACTOR_ZH.get(k, k)} {v:.0%}" for k, v in tl.weights.items())
-        info.append([tl.cluster, ws.title, tl.candidates, len(tl.rows), weights])
-        _fill(ws, tl, include_private)
-    info.append([])
-    info.append(["评分说明", "各因子取值 0–1；无依据的因子记 0 并标注 no data；总分为加权平均。"])
-    info.append(["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
-    for s in sources:
-        info.append(["数据来源", s])
-    info.column_dimensions["A"].width = 28
-    info.column_dimensions["B"].width = 60
-    for c in "CDE":
-        info.column_dimensions[c].width = 18
+        index.append(
+            [
+                tl.cluster,
+                ws.title,
+                tl.candidates,
+                len(tl.rows),
+                tl.local_candidates,
+                gap_count.get(tl.cluster, ""),
+            ]
+        )
+        rows = [row_values(r, include_private) for r in tl.rows]
+        _table(ws, HEADERS, rows, _WIDTHS, wrap_from=15)
+    _table(index, None, [], [16, 24, 12, 10, 12, 10], wrap_from=99)
+    expand = wb.create_sheet("增资扩产")
+    rows = [_expand_values(tl.cluster, r) for tl in lists for r in tl.expand_here]
+    widths = [14, 6, 30, 12, 20, 8, *[9] * 5, *[40] * 5]
+    _table(expand, EXPAND_HEADERS, rows, widths, wrap_from=12)
+    if gaps:
+        sheet = wb.create_sheet("产业链缺口")
+        rows = [r for g in gaps for r in _gap_rows(g)]
+        _table(sheet, GAP_HEADERS, rows, [14, 18, 9, 18, 8, 10, 40, 10, 8, 60], wrap_from=7)
     return _save(wb, path)
 
 
-def _fill(ws: object, tl: TargetList, include_private: bool) -> None:
-    from openpyxl.worksheet.worksheet import Worksheet
+def _info(
+    ws: Worksheet,
+    lists: Sequence[TargetList],
+    gaps: Sequence[ChainGaps],
+    sources: Sequence[str],
+    include_private: bool,
+) -> None:
+    ws.append(["招商目标企业清单与产业链缺口（zhaoshang 生成）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["生成日期", dt.date.today().isoformat()])
+    ws.append(["本地区域代码（GB/T 2260）", lists[0].home_region if lists else ""])
+    as_of = next((tl.as_of for tl in lists if tl.as_of), None)
+    ws.append(["近期动向参照日期", as_of.isoformat() if as_of else ""])
+    if lists:
+        weights = lists[0].weights
+        ws.append(
+            [
+                "评分权重（外地目标）",
+                "，".join(f"{FACTOR_ZH[k]} {v:.0%}" for k, v in weights.items()),
+            ]
+        )
+        expand = lists[0].expand_weights
+        ws.append(
+            [
+                "评分权重（增资扩产）",
+                "，".join(f"{FACTOR_ZH[k]} {v:.0%}" for k, v in expand.items()),
+            ]
+        )
+    ws.append(
+        ["评分规则", "各因子取值 0–1；无依据的因子记 0 并标注 no data，绝不估计；总分为加权和。"]
+    )
+    ws.append(["排序", "总分从高到低，同分按企业编号升序。"])
+    ws.append(["增资扩产", "已在本地的集群企业单列于“增资扩产”表，不与外地目标混排，不计可达性。"])
+    if gaps:
+        ws.append(["产业链缺口", "外地有企业生产、本地没有企业生产的环节（含子类产品）。"])
+        ws.append(["环节筛选规则", gaps[0].rule])
+    ws.append(["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
+    for s in sources:
+        ws.append(["数据来源", s])
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 100
+    for row in ws.iter_rows(min_row=2):
+        row[0].font = Font(bold=True)
+        for cell in row[1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    assert isinstance(ws, Worksheet)
-    ws.append(HEADERS)
+
+def _table(
+    ws: Worksheet,
+    headers: list[str] | None,
+    rows: list[list[object]],
+    widths: list[int],
+    wrap_from: int,
+) -> None:
+    """Fill a sheet: bold shaded header, rows, text codes, widths, wrap, freeze, filter."""
+    if headers is not None:
+        ws.append(headers)
+    for row in rows:
+        ws.append([_clean(v) for v in row])
+    ncols = ws.max_column
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in tl.rows:
-        ws.append([_clean(v) for v in row_values(row, include_private)])
-    for cell in ws["C"][1:]:
-        cell.number_format = "@"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(1, len(tl.rows) + 1)}"
-    widths = [6, 36, 16, 8, 8, 12, 8, 8, 24, 10, 80, 80]
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    headers = headers or [str(c.value) for c in ws[1]]
+    for col, head in enumerate(headers, start=1):
+        if head in ("证券代码", "统一社会信用代码"):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.number_format = "@"
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    for row_cells in ws.iter_rows(min_row=2, min_col=11, max_col=12):
+    for row_cells in ws.iter_rows(min_row=2, min_col=1, max_col=ncols):
         for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            long = isinstance(cell.value, str) and len(cell.value) > 30
+            wrap = cell.column >= wrap_from or long
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(1, ws.max_row)}"
 
 
 def _save(wb: Workbook, path: Path) -> Path:

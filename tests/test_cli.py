@@ -26,6 +26,8 @@ COMMANDS = [
     ["info"],
     ["introduce"],
     ["targets"],
+    ["gaps"],
+    ["export"],
     ["demo"],
 ]
 
@@ -101,8 +103,8 @@ def test_targets_json_and_xlsx(graph: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--json", "--xlsx", str(xlsx)])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["rows"]
-    # chain fit 1.0 × 0.4 + scale 0 + reachability 0.63 × 0.35 = 0.6205
-    assert [(r["company"], r["score"]) for r in rows] == [("Company:T", pytest.approx(0.6205))]
+    # chain fit 1.0 × 0.3 + reachability 0.63 × 0.25 (other factors no data) = 0.4575
+    assert [(r["company"], r["score"]) for r in rows] == [("Company:T", pytest.approx(0.4575))]
     assert xlsx.exists()
 
 

@@ -1,0 +1,186 @@
+"""``zhaoshang targets``, ``zhaoshang gaps`` and ``zhaoshang export``: cluster work lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.common import (
+    DEFAULT_GRAPH_PATH,
+    DebugOpt,
+    GraphOpt,
+    HomeOpt,
+    JsonOpt,
+    err,
+    handle_errors,
+    out,
+    print_json,
+)
+from cli.render import show_targets
+from graph.errors import SchemaError
+from graph.store import Store, open_store
+from queries.types import ChainGaps
+
+ClustersOpt = Annotated[Path, typer.Option(help="Cluster file (TOML).")]
+ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
+]
+PrivateOpt = Annotated[bool, typer.Option(help="Keep people's names in the export.")]
+CLUSTERS = Path("examples/clusters/shandong.toml")
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise SchemaError(f"--as-of {text!r} is not a YYYY-MM-DD date") from exc
+
+
+def data_sources(store: Store, graph: Path) -> list[str]:
+    """The 说明 lines naming the graph file and every dataset it holds, with dates."""
+    from queries.export import source_note
+
+    datasets = sorted({s["dataset"] for d in store.raw_nodes() for s in d.get("sources", [])})
+    stamp = ""
+    if graph.exists():
+        stamp = dt.datetime.fromtimestamp(graph.stat().st_mtime).date().isoformat()
+    return [f"图谱文件 {graph}（{stamp or '未保存'}）", *(source_note(d) for d in datasets)]
+
+
+def show_gaps(console: Console, gaps: ChainGaps) -> None:
+    """Print a cluster's chain segments, gaps first, with their best candidates."""
+    table = Table(title=f"{gaps.cluster}：产业链环节（缺口 {len(gaps.gaps)} 个）")
+    for col in ("环节", "类型", "缺口", "本地企业", "外地", "推荐目标企业"):
+        table.add_column(col)
+    zh = {"cluster": "集群产品", "upstream": "上游", "downstream": "下游"}
+    for s in gaps.segments:
+        table.add_row(
+            s.name,
+            zh[s.role],
+            "缺口" if s.gap else "",
+            "、".join(m.name for m in s.local_makers) or "—",
+            str(s.elsewhere),
+            "、".join(f"{c.name} ({c.score:.3f})" for c in s.candidates),
+        )
+    console.print(table)
+    console.print(f"筛选规则：{gaps.rule}", highlight=False)
+
+
+def targets(
+    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    clusters: ClustersOpt = CLUSTERS,
+    home: HomeOpt = "37",
+    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 50,
+    profile: ProfileOpt = None,
+    as_of: AsOfOpt = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
+    include_private: PrivateOpt = False,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Rank the non-local firms CLUSTER should pursue (and list local ones to expand)."""
+    from queries.clusters import read_clusters
+    from queries.export import write_workbook
+    from queries.targets import ScoringProfile, target_list
+
+    store = open_store(graph)
+    definition = read_clusters(clusters).get(cluster)
+    p = ScoringProfile.load(profile)
+    result = target_list(store, definition, home, n=n, profile=p, as_of=_date(as_of))
+    if json:
+        print_json(result)
+    else:
+        show_targets(out, result)
+    if xlsx is not None:
+        sources = data_sources(store, graph)
+        write_workbook([result], xlsx, sources=sources, include_private=include_private)
+        err.print(f"wrote {xlsx}", highlight=False)
+
+
+def gaps(
+    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    clusters: ClustersOpt = CLUSTERS,
+    home: HomeOpt = "37",
+    per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
+    profile: ProfileOpt = None,
+    as_of: AsOfOpt = None,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Chain segments of CLUSTER: local makers vs. makers elsewhere, gaps with candidates."""
+    from queries.clusters import read_clusters
+    from queries.gaps import chain_gaps
+    from queries.targets import ScoringProfile
+
+    store = open_store(graph)
+    definition = read_clusters(clusters).get(cluster)
+    p = ScoringProfile.load(profile)
+    result = chain_gaps(store, definition, home, profile=p, per_gap=per_gap, as_of=_date(as_of))
+    if json:
+        print_json(result)
+    else:
+        show_gaps(out, result)
+
+
+def export(
+    out_file: Annotated[Path, typer.Option("--out", help="Workbook to write (.xlsx).")],
+    cluster: Annotated[
+        str, typer.Option(help="Cluster name, or 'all' for one sheet per cluster.")
+    ] = "all",
+    clusters: ClustersOpt = CLUSTERS,
+    home: HomeOpt = "37",
+    n: Annotated[int, typer.Option("-n", min=0, help="Rows per cluster (0 = all).")] = 100,
+    profile: ProfileOpt = None,
+    as_of: AsOfOpt = None,
+    include_private: PrivateOpt = False,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    debug: DebugOpt = False,
+) -> None:
+    """Write target lists, expand-here lists and chain gaps of clusters to one workbook."""
+    from queries.clusters import read_clusters
+    from queries.export import write_workbook
+    from queries.gaps import chain_gaps
+    from queries.paths import SearchContext
+    from queries.targets import ScoringProfile, build_universe, target_list
+
+    store = open_store(graph)
+    cfile = read_clusters(clusters)
+    chosen = cfile.cluster if cluster == "all" else [cfile.get(cluster)]
+    p = ScoringProfile.load(profile)
+    ctx = SearchContext.build(store, home, as_of=_date(as_of))
+    lists, gap_lists = [], []
+    for c in chosen:
+        err.print(f"scoring {c.name}", highlight=False)
+        u = build_universe(store, c, home, p)
+        full = target_list(store, c, home, n=0, profile=p, context=ctx, universe=u)
+        gap_lists.append(
+            chain_gaps(store, c, home, profile=p, context=ctx, targets=full, universe=u)
+        )
+        lists.append(
+            full.model_copy(
+                update={
+                    "rows": full.rows[: n or None],
+                    "expand_here": full.expand_here[: n or None],
+                }
+            )
+        )
+    sources = data_sources(store, graph)
+    write_workbook(lists, out_file, sources, include_private, gaps=gap_lists)
+    err.print(f"wrote {out_file}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``targets``, ``gaps`` and ``export`` to the root app."""
+    for command in (targets, gaps, export):
+        app.command(command.__name__)(handle_errors(command))
