@@ -347,10 +347,12 @@ def _fingerprint(data_dir: Path) -> str:
     for f in sorted(p for p in data_dir.rglob("*") if p.is_file()):
         st = f.stat()
         h.update(f"{f.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for package in (graph, loaders):
-        for f in sorted(Path(package.__file__ or ".").parent.rglob("*")):
-            if f.suffix in (".py", ".csv", ".toml"):
-                h.update(f.read_bytes())
+    graph_dir = Path(graph.__file__ or ".").parent
+    code = [graph_dir / "schema.py", graph_dir / "ids.py", graph_dir / "memory.py"]
+    code += sorted(Path(loaders.__file__ or ".").parent.rglob("*"))
+    for f in code:
+        if f.suffix in (".py", ".csv", ".toml"):
+            h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -365,8 +367,8 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
         as ``examples/demo`` (:func:`loaders.tabular.load_folder`).
     cache_dir : Path
         Holds ``<folder name>-<fingerprint>.zsg``. The fingerprint covers the data
-        files (names, sizes, modification times) and the loader code, so a changed
-        file or loader is loaded afresh.
+        files (names, sizes, modification times) and the loader and schema code, so a changed
+        file or loader is loaded afresh (and older cache files of the folder removed).
 
     Returns
     -------
@@ -394,4 +396,7 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
     else:
         load_folder(data_dir, store, CompanyIndex.from_store(store))
     store.save()
+    for stale in cache_dir.glob(f"{data_dir.name}-*.zsg"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return store

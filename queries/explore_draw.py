@@ -111,7 +111,20 @@ def node_colour(data: dict[str, Any]) -> str:
     return KIND_COLOURS.get(str(data.get("kind")), "#cccccc")
 
 
-def _short(name: str, limit: int = 12) -> str:
+_LEGAL_SUFFIX = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|股份公司|（有限合伙）|\(有限合伙\))$"
+)
+
+
+def short_label(name: str, limit: int = 12) -> str:
+    """A node label for pictures: legal suffix dropped, cut to ``limit`` characters.
+
+    Examples
+    --------
+    >>> short_label("赛轮集团股份有限公司"), short_label("中国航发动力控制股份有限公司", 6)
+    ('赛轮集团', '中国航发动…')
+    """
+    name = _LEGAL_SUFFIX.sub("", name) or name
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -133,8 +146,8 @@ class HtmlView:
     def _repr_html_(self) -> str:
         doc = html.escape(self.path.read_text(encoding="utf-8"), quote=True)
         return (
-            f'<iframe srcdoc="{doc}" style="width:100%;height:{self.height + 60}px;'
-            'border:none" sandbox="allow-scripts"></iframe>'
+            f'<iframe srcdoc="{doc}" style="width:100%;height:{self.height + 110}px;'
+            'border:none"></iframe>'
         )
 
     def __repr__(self) -> str:
@@ -199,7 +212,7 @@ def interactive_view(
         tip = f"{name}\n{KIND_ZH.get(kind, kind)}" + ("（本地）" if d.get("ours") else "")
         size = 26 if d.get("center") or d.get("role") in ("target", "introducer") else 16
         net.add_node(
-            nid, label=_short(name), title=tip, color=node_colour(d), size=size, shape="dot"
+            nid, label=short_label(name), title=tip, color=node_colour(d), size=size, shape="dot"
         )
     for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda t: str(t[2])):
         kind = str(d.get("kind"))

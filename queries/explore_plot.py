@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from queries.explore_draw import KIND_COLOURS, KIND_ZH, OURS_COLOUR, _short, edge_style, node_colour
+from queries.explore_draw import (
+    KIND_COLOURS,
+    KIND_ZH,
+    OURS_COLOUR,
+    edge_style,
+    node_colour,
+    short_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -105,7 +112,7 @@ def draw_static(
     g: nx.MultiDiGraph,
     title: str = "",
     ax: Axes | None = None,
-    labels: int = 40,
+    labels: int = 60,
 ) -> Figure:
     """Draw ``g`` with matplotlib: colours by node kind, line styles by relation kind.
 
@@ -158,7 +165,7 @@ def draw_static(
     ranked = sorted(ids, key=lambda i: (i not in important, -g.degree(i), str(i)))
     for i in ranked[:labels]:
         x, y = pos[i]
-        name = _short(str(g.nodes[i].get("name", i)), 10)
+        name = short_label(str(g.nodes[i].get("name", i)), 10)
         ax.annotate(
             name,
             (x, y),
@@ -229,7 +236,9 @@ def plot_factors(rows: Any, title: str = "", ax: Axes | None = None) -> Figure:
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.42 * len(rows) + 1.6))
     fig = _figure(ax)
-    labels = [f"{r} {_short(str(n), 16)}" for r, n in zip(rows["rank"], rows["name"], strict=True)]
+    labels = [
+        f"{r} {short_label(str(n), 16)}" for r, n in zip(rows["rank"], rows["name"], strict=True)
+    ]
     left = [0.0] * len(rows)
     for f in factors:
         values = [float(v) for v in rows[f]]
