@@ -29,6 +29,7 @@ COMMANDS = [
     ["gaps"],
     ["export"],
     ["demo"],
+    ["connectors"],
 ]
 
 

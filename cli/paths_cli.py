@@ -1,0 +1,83 @@
+"""``zhaoshang connectors``: whom to enlist as 招商大使 or ask first for a cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.common import (
+    DEFAULT_GRAPH_PATH,
+    DebugOpt,
+    GraphOpt,
+    HomeOpt,
+    JsonOpt,
+    handle_errors,
+    out,
+    print_json,
+)
+from graph.store import open_store
+from queries.types import ConnectorList
+
+CLUSTERS = Path("examples/clusters/shandong.toml")
+
+
+def show_connectors(console: Console, result: ConnectorList) -> None:
+    """Print connectors: score, targets reached and the best few of them."""
+    table = Table(
+        title=f"{result.cluster}：本地联络人（{result.max_hops} 跳内，目标 {result.candidates} 家）"
+    )
+    for col in (
+        "排名",
+        "本地节点",
+        "类型",
+        "得分",
+        "可达目标",
+        "目标价值合计",
+        "主要目标（价值 × 强度）",
+    ):
+        table.add_column(col)
+    for r in result.rows:
+        best = "、".join(f"{t.name} ({t.value:.2f} × {t.strength:.2f})" for t in r.targets)
+        table.add_row(
+            str(r.rank),
+            r.name,
+            r.kind,
+            f"{r.score:.3f}",
+            str(r.reached),
+            f"{r.reached_value:.2f}",
+            best,
+        )
+    console.print(table)
+    console.print(f"目标价值：{result.value_rule}", highlight=False)
+
+
+def connectors(
+    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    clusters: Annotated[Path, typer.Option(help="Cluster file (TOML).")] = CLUSTERS,
+    home: HomeOpt = "37",
+    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 20,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Rank our-side nodes by the value of CLUSTER's targets they can reach."""
+    from queries.clusters import read_clusters
+    from queries.connectors import connectors as rank_connectors
+
+    store = open_store(graph)
+    definition = read_clusters(clusters).get(cluster)
+    result = rank_connectors(store, definition, home, n=n, max_hops=max_hops)
+    if json:
+        print_json(result)
+    else:
+        show_connectors(out, result)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``connectors`` to the root app."""
+    app.command("connectors")(handle_errors(connectors))
