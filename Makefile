@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PACKAGES := graph loaders queries cli
 
-.PHONY: demo test lint typecheck pytest install neo4j-start neo4j-stop clean
+.PHONY: demo test lint typecheck pytest install fonts neo4j-start neo4j-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(PACKAGES)
 
-pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+# The tests, then every notebook executed top to bottom (nbmake; data from
+# ZHAOSHANG_PUBLIC_DATA, else examples/demo).
+pytest: $(STAMP) fonts
+	$(BIN)/python -m pytest -q --nbmake --nbmake-timeout=600 tests notebooks
+
+# A CJK font for the notebooks' matplotlib figures (Chinese labels): Debian's
+# fonts-noto-cjk when none is found and apt-get can run; otherwise a warning only.
+fonts: $(STAMP)
+	@$(BIN)/python -c "import sys; from queries.explore import cjk_font; \
+	sys.exit(cjk_font(warn=False) is None)" || { \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk \
+	    >/dev/null; } || \
+	  echo "warning: no CJK font; install fonts-noto-cjk for readable Chinese in figures" >&2; }
 
 test: lint typecheck pytest
 
