@@ -292,7 +292,7 @@ def _info(
         ws.append(["环节筛选规则", gaps[0].rule])
     ws.append(["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
     for s in sources:
-        ws.append(["数据来源", s])
+        ws.append(["数据来源", _clean(s)])
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     for row in ws.iter_rows(min_row=2):
