@@ -10,6 +10,7 @@ Graph (home region 37; L1, L2 local):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -174,3 +175,118 @@ def test_a_shared_state_controller_is_a_weak_channel() -> None:
     assert [p.nodes[1] for p in result.paths] == ["Person:P", "Company:SASAC"]
     assert [p.strength for p in result.paths] == pytest.approx([0.49, 0.2025])
     assert result.paths[1].hops[1].hub_factor == pytest.approx(0.25)
+
+
+def _model(**kinds: float) -> TieModel:
+    base = TieModel.load()
+    return dataclasses.replace(
+        base, kind={**base.kind, **{RelKind(k): v for k, v in kinds.items()}}
+    )
+
+
+def test_equal_strengths_are_ordered_by_node_ids() -> None:
+    # L –A– T and L –B– T, each 0.5 × 0.5 = 0.25: a tie, broken by ids (A before B).
+    nodes = [company("L", "37"), company("T", "44"), company("B", "44"), company("A", "44")]
+    rels = [
+        rel(RelKind.SUPPLIES, "Company:L", "Company:B"),
+        rel(RelKind.SUPPLIES, "Company:B", "Company:T"),
+        rel(RelKind.SUPPLIES, "Company:L", "Company:A"),
+        rel(RelKind.SUPPLIES, "Company:A", "Company:T"),
+    ]
+    store = store_of(nodes, rels)
+    result = referral_paths(store, "Company:T", "37", k=5, context=ctx_of(store))
+    assert [p.nodes[1] for p in result.paths] == ["Company:A", "Company:B"]
+    assert [p.strength for p in result.paths] == pytest.approx([0.25, 0.25])
+    one = referral_paths(store, "Company:T", "37", k=1, context=ctx_of(store))
+    assert [p.nodes[1] for p in one.paths] == ["Company:A"]
+
+
+def test_parallel_relations_keep_the_strongest_and_name_it() -> None:
+    nodes = [company("L", "37"), company("T", "44")]
+    supply = rel(RelKind.SUPPLIES, "Company:L", "Company:T")  # 0.5
+    jv = rel(RelKind.PARTNERS_WITH, "Company:T", "Company:L", label="合资")  # 0.65
+    store = store_of(nodes, [supply, jv])
+    result = referral_paths(store, "Company:T", "37", k=5, context=ctx_of(store))
+    assert len(result.paths) == 1  # one pair, one path: never one per relation
+    hop = result.paths[0].hops[0]
+    assert (hop.relation, hop.relation_id, hop.strength) == ("PARTNERS_WITH", jv.id, 0.65)
+    assert hop.sentence.startswith("L 与 T 合资")
+
+
+def test_a_zero_cost_alias_edge_yields_no_duplicate_paths() -> None:
+    # T2 is T's branch, strength 1 (cost 0): L–T (0.5) and L–T2–T (0.5 × 1) tie; each
+    # path once, ordered by ids ("Company:T" < "Company:T2").
+    nodes = [company("L", "37"), company("T", "44"), company("T2", "44")]
+    rels = [
+        rel(RelKind.SUPPLIES, "Company:L", "Company:T"),
+        rel(RelKind.SUPPLIES, "Company:L", "Company:T2"),
+        rel(RelKind.BRANCH_OF, "Company:T2", "Company:T"),
+    ]
+    store = store_of(nodes, rels)
+    ctx = SearchContext.build(store, "37", model=_model(BRANCH_OF=1.0), as_of=AS_OF)
+    result = referral_paths(store, "Company:T", "37", k=5, context=ctx)
+    assert [p.nodes for p in result.paths] == [
+        ["Company:L", "Company:T"],
+        ["Company:L", "Company:T2", "Company:T"],
+    ]
+    assert [p.cost for p in result.paths] == pytest.approx([math.log(2), math.log(2)])
+    assert result.paths[1].hops[1].strength == 1.0
+
+
+def test_a_two_cycle_next_to_the_source_gives_simple_paths_only() -> None:
+    # L – X, X ⇄ Y (two relations, one each way), X – T, Y – T; L2 – X (a second
+    # introducer). Simple paths only; X–Y–X never appears; ours never intermediate.
+    nodes = [company(k, r) for k, r in [("L", "37"), ("L2", "37"), ("X", "44"), ("Y", "44")]]
+    nodes.append(company("T", "44"))
+    rels = [
+        rel(RelKind.SUPPLIES, "Company:L", "Company:X"),  # 0.5
+        rel(RelKind.OWNS, "Company:X", "Company:Y", share_pct=60.0),  # 0.85
+        rel(RelKind.OWNS, "Company:Y", "Company:X", share_pct=1.0),  # 0.45 (weaker)
+        rel(RelKind.PARTNERS_WITH, "Company:X", "Company:T", label="合资"),  # 0.65
+        rel(RelKind.SUPPLIES, "Company:Y", "Company:T"),  # 0.5
+        rel(RelKind.INVESTED_IN, "Company:L2", "Company:X"),  # 0.6
+        rel(RelKind.OWNS, "Company:L", "Company:L2"),  # ours–ours: never walked
+    ]
+    store = store_of(nodes, rels)
+    result = referral_paths(store, "Company:T", "37", k=10, context=ctx_of(store))
+    got = [("-".join(n.split(":")[1] for n in p.nodes), p.strength) for p in result.paths]
+    assert got == [
+        ("L2-X-T", pytest.approx(0.6 * 0.65)),
+        ("L-X-T", pytest.approx(0.5 * 0.65)),
+        ("L2-X-Y-T", pytest.approx(0.6 * 0.85 * 0.5)),
+        ("L-X-Y-T", pytest.approx(0.5 * 0.85 * 0.5)),
+    ]
+
+
+def test_fewer_paths_than_k_are_returned_without_error(store) -> None:  # type: ignore[no-untyped-def]
+    result = referral_paths(store, "Company:T", "37", k=50, max_hops=6, context=ctx_of(store))
+    assert len(result.paths) == 3  # every simple path there is
+
+
+def test_the_corporate_group_last_hop_is_explained() -> None:
+    # T's parent G (reached through a director) and T's local subsidiary S (our side):
+    # S –PARENT_OF– T is a 1-hop path; L –P– G –PARENT_OF– T a 3-hop one.
+    nodes = [company("L", "37"), company("S", "3705"), company("G", "11"), company("T", "44")]
+    nodes += [company("BR", "52"), company("L3", "37"), person("P")]
+    rels = [
+        rel(RelKind.PARENT_OF, "Company:T", "Company:S"),
+        rel(RelKind.PARENT_OF, "Company:G", "Company:T"),
+        rel(RelKind.OFFICER_OF, "Person:P", "Company:L", roles=["董事"]),
+        rel(RelKind.OFFICER_OF, "Person:P", "Company:G", roles=["董事"]),
+        rel(RelKind.BRANCH_OF, "Company:BR", "Company:T"),
+        rel(RelKind.SERVES, "Company:L3", "Company:BR"),
+    ]
+    store = store_of(nodes, rels)
+    result = referral_paths(store, "Company:T", "37", k=5, context=ctx_of(store))
+    by_intro = {p.introducer: p for p in result.paths}
+    assert [p.introducer for p in result.paths] == ["Company:S", "Company:L3", "Company:L"]
+    assert by_intro["Company:S"].hops[0].sentence.startswith("T 是 S 的母公司")
+    assert by_intro["Company:L3"].hops[-1].sentence.startswith("BR 是 T 的分支机构")
+    assert by_intro["Company:L"].hops[-1].sentence.startswith("G 是 T 的母公司")
+    assert by_intro["Company:L"].strength == pytest.approx(0.7 * 0.7 * 0.85)
+    assert by_intro["Company:L3"].strength == pytest.approx(0.6 * 0.9)
+
+
+def test_an_exhausted_budget_returns_what_was_found(store) -> None:  # type: ignore[no-untyped-def]
+    result = referral_paths(store, "Company:T", "37", k=5, context=ctx_of(store), budget_s=0.0)
+    assert len(result.paths) <= 3
