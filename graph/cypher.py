@@ -18,8 +18,9 @@ Storage layout (see :mod:`graph.neo4j_store`):
 Examples
 --------
 >>> from graph.schema import NodeKind
->>> page_nodes(NodeKind.REGION)
-'MATCH (n:Region) WHERE n.id > $after RETURN n.id AS id, n._json AS json ORDER BY n.id LIMIT $limit'
+>>> page_nodes(NodeKind.REGION)  # doctest: +NORMALIZE_WHITESPACE
+'MATCH (n:Region) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit
+ RETURN collect([n.id, n._json]) AS page'
 """
 
 from __future__ import annotations
@@ -212,19 +213,53 @@ def page_nodes(kind: NodeKind | None) -> LiteralString:
 
     Keyset pagination on the ``id`` index: ``$after`` is the last id of the previous
     page (``""`` first), ``$limit`` the page size. Neo4j orders strings by code point,
-    as Python does.
+    as Python does. The page comes back as one row holding a list of ``[id, json]``
+    pairs (``page``): one Bolt message per page instead of one per node, about five
+    times faster to read in Python than a row per node.
     """
     return (
-        "MATCH (n:" + label(kind) + ") WHERE n.id > $after "
-        "RETURN n.id AS id, n._json AS json ORDER BY n.id LIMIT $limit"
+        "MATCH (n:" + label(kind) + ") WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+        "RETURN collect([n.id, n._json]) AS page"
     )
 
 
 def page_relations(kind: RelKind) -> LiteralString:
-    """Return the statement reading one page of relations of a type after ``$after``."""
+    """Return the statement reading one page of relations of a type after ``$after``.
+
+    Same shape as :func:`page_nodes`.
+    """
     return (
         "MATCH ()-[r:" + rel_type(kind) + "]->() WHERE r.id > $after "
-        "RETURN r.id AS id, r._json AS json ORDER BY r.id LIMIT $limit"
+        "WITH r ORDER BY r.id LIMIT $limit "
+        "RETURN collect([r.id, r._json]) AS page"
+    )
+
+
+# -- bulk copy (graph.neo4j_bulk) -------------------------------------------------
+def create_nodes(kind: NodeKind) -> LiteralString:
+    """Return the statement creating the new nodes ``$rows`` ({id, props}) of one kind.
+
+    Only for ids known to be absent: a concurrent creator of one of them makes the
+    uniqueness constraint fail the transaction (the caller then merges instead).
+    """
+    return (
+        "UNWIND $rows AS row CREATE (n:" + NODE_LABEL + ":" + label(kind) + ") "
+        "SET n = row.props RETURN count(n) AS n"
+    )
+
+
+def create_relations(kind: RelKind) -> LiteralString:
+    """Return the statement creating the new relations ``$rows`` ({id, src, dst, props}).
+
+    Rows whose endpoint is missing, or whose id already joins the same endpoints under
+    another type, are skipped; ``n`` counts the created ones (the caller compares it with
+    the number of rows and merges instead when they differ).
+    """
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (a:" + NODE_LABEL + " {id: row.src}) MATCH (b:" + NODE_LABEL + " {id: row.dst}) "
+        "WHERE NOT EXISTS { MATCH (a)-[x]->(b) WHERE x.id = row.id } "
+        "CREATE (a)-[r:" + rel_type(kind) + "]->(b) SET r = row.props RETURN count(r) AS n"
     )
 
 

@@ -40,6 +40,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import orjson
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
@@ -124,7 +125,7 @@ atexit.register(close_drivers)
 
 
 # -- record <-> properties ----------------------------------------------------------
-def _props(record: dict[str, Any]) -> dict[str, Any]:
+def to_properties(record: dict[str, Any]) -> dict[str, Any]:
     """Return the Neo4j properties of a record: ``_json`` plus lookup copies."""
     props: dict[str, Any] = {"_json": json.dumps(record, ensure_ascii=False, sort_keys=True)}
     for key, value in record.items():
@@ -186,7 +187,8 @@ def _existing_nodes(tx: ManagedTransaction, ids: list[str]) -> set[str]:
 
 
 def _page(tx: ManagedTransaction, query: str, after: str, limit: int) -> list[tuple[str, str]]:
-    return [(r["id"], r["json"]) for r in tx.run(query, after=after, limit=limit)]
+    page: list[list[str]] = tx.run(query, after=after, limit=limit).single(strict=True)["page"]
+    return [(rid, data) for rid, data in page]
 
 
 def _check_node_kind(old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -243,7 +245,8 @@ class Neo4jStore:
         return f"Neo4jStore({self.uri!r}, database={self.database!r})"
 
     # -- transactions ------------------------------------------------------------
-    def _write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+    def write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        """Run ``work`` in one managed write transaction (retried on transient errors)."""
         with (
             _backend(f"Neo4j write failed ({self.uri})"),
             self._driver.session(
@@ -253,7 +256,8 @@ class Neo4jStore:
         ):
             return session.execute_write(work)
 
-    def _read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+    def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        """Run ``work`` in one managed read transaction."""
         with (
             _backend(f"Neo4j read failed ({self.uri})"),
             self._driver.session(
@@ -263,7 +267,7 @@ class Neo4jStore:
         ):
             return session.execute_read(work)
 
-    def _ensure_schema(self) -> None:
+    def ensure_schema(self) -> None:
         """Create the constraints and indexes once per process and database."""
         key = (self.uri, self.database)
         if key in _SCHEMA_DONE:
@@ -273,7 +277,7 @@ class Neo4jStore:
             names = {r["name"] for r in tx.run(cypher.SHOW_CONSTRAINTS)}
             return names | {r["name"] for r in tx.run(cypher.SHOW_INDEXES)}
 
-        have = self._read(existing)
+        have = self.read(existing)
         wanted = cypher.schema_statements()
         if not set(wanted) <= have:
             with (
@@ -308,11 +312,11 @@ class Neo4jStore:
         BackendError
             When the database cannot be reached or refuses the write.
         """
-        self._ensure_schema()
+        self.ensure_schema()
         total = UpsertCounts()
         for chunk in _chunks(nodes, self.batch_size):
             records = [to_record(n) for n in chunk]
-            total += self._write(partial(self._node_batch, records=records))
+            total += self.write(partial(self._node_batch, records=records))
         return total
 
     @staticmethod
@@ -327,7 +331,7 @@ class Neo4jStore:
         by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rid in sorted(changed):
             rec = changed[rid]
-            by_kind[rec["kind"]].append({"id": rid, "props": _props(rec)})
+            by_kind[rec["kind"]].append({"id": rid, "props": to_properties(rec)})
         for kind, rows in sorted(by_kind.items()):
             tx.run(cypher.write_nodes(NodeKind(kind)), rows=rows).consume()
         tx.run(cypher.UNLOCK_NODES, ids=ids).consume()
@@ -356,17 +360,17 @@ class Neo4jStore:
             When the database cannot be reached or refuses the write.
         """
         records = [to_record(r) for r in relations]
-        self._ensure_schema()
+        self.ensure_schema()
         ends = sorted({e for r in records for e in (r["src"], r["dst"])})
         found: set[str] = set()
         for chunk in _chunks(ends, self.batch_size):
-            found |= self._read(partial(_existing_nodes, ids=chunk))
+            found |= self.read(partial(_existing_nodes, ids=chunk))
         missing = [e for e in ends if e not in found]
         if missing:
             raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
         total = UpsertCounts()
         for chunk in _chunks(records, self.batch_size):
-            total += self._write(partial(self._relation_batch, records=chunk))
+            total += self.write(partial(self._relation_batch, records=chunk))
         return total
 
     @staticmethod
@@ -398,7 +402,7 @@ class Neo4jStore:
         writes: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
         for rid in sorted(changed):
             rec = changed[rid]
-            writes[RelKind(rec["kind"])].append({"id": rid, "props": _props(rec)})
+            writes[RelKind(rec["kind"])].append({"id": rid, "props": to_properties(rec)})
         for kind, rows in sorted(by_kind.items()):
             if writes[kind]:
                 tx.run(cypher.write_relations(kind), rows=writes[kind]).consume()
@@ -419,13 +423,13 @@ class Neo4jStore:
             n: int = tx.run(cypher.DELETE_SOME, limit=10_000).single(strict=True)["n"]
             return n
 
-        while self._write(some):
+        while self.write(some):
             pass
 
     # -- reads -------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
         """Return the node with this id, or None."""
-        row = self._read(lambda tx: tx.run(cypher.GET_NODE, id=node_id).single())
+        row = self.read(lambda tx: tx.run(cypher.GET_NODE, id=node_id).single())
         if row is None or row["json"] is None:
             return None
         return parse_node(json.loads(row["json"]))
@@ -433,7 +437,7 @@ class Neo4jStore:
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation with this id, or None."""
         query = cypher.get_relation()
-        row = self._read(lambda tx: tx.run(query, id=relation_id).single())
+        row = self.read(lambda tx: tx.run(query, id=relation_id).single())
         if row is None or row["json"] is None:
             return None
         return parse_relation(json.loads(row["json"]))
@@ -442,7 +446,7 @@ class Neo4jStore:
         """Yield ``(id, json)`` of a paged query (see :func:`graph.cypher.page_nodes`)."""
         after = ""
         while True:
-            page = self._read(partial(_page, query=query, after=after, limit=self.batch_size))
+            page = self.read(partial(_page, query=query, after=after, limit=self.batch_size))
             yield from page
             if len(page) < self.batch_size:
                 return
@@ -451,7 +455,7 @@ class Neo4jStore:
     def _raw_node_pages(self, kind: NodeKind | None) -> Iterator[dict[str, Any]]:
         for _, data in self._pages(cypher.page_nodes(kind)):
             if data is not None:
-                record: dict[str, Any] = json.loads(data)
+                record: dict[str, Any] = orjson.loads(data)
                 yield record
 
     def _raw_relation_pages(self, kind: RelKind | None) -> Iterator[dict[str, Any]]:
@@ -459,7 +463,7 @@ class Neo4jStore:
         streams = [self._pages(cypher.page_relations(k)) for k in kinds]
         for _, data in heapq.merge(*streams, key=lambda t: t[0]):
             if data is not None:
-                record: dict[str, Any] = json.loads(data)
+                record: dict[str, Any] = orjson.loads(data)
                 yield record
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
@@ -495,19 +499,19 @@ class Neo4jStore:
                         found.append((r["id"], r["other"], r["json"]))
             return found
 
-        for _rid, other, data in sorted(self._read(work), key=lambda t: (t[0], t[1])):
+        for _rid, other, data in sorted(self.read(work), key=lambda t: (t[0], t[1])):
             yield parse_relation(json.loads(data)), other
 
     def count_nodes(self) -> dict[NodeKind, int]:
         """Return the number of nodes per kind (kinds with none are absent)."""
         query = cypher.count_nodes()
-        rows = self._read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
+        rows = self.read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
         return {NodeKind(k): n for k, n in sorted(rows) if n}
 
     def count_relations(self) -> dict[RelKind, int]:
         """Return the number of relations per kind (kinds with none are absent)."""
         query = cypher.count_relations()
-        rows = self._read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
+        rows = self.read(lambda tx: [(r["kind"], r["n"]) for r in tx.run(query)])
         return {RelKind(k): n for k, n in sorted(rows) if n}
 
     # -- fast paths for queries (plain dicts, no model validation) ----------------

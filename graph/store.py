@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from graph.errors import BackendError
 from graph.schema import Node, NodeKind, Relation, RelKind
 
 Direction = Literal["out", "in", "both"]
@@ -114,3 +115,41 @@ def open_store(path: str | Path) -> Store:
     from graph.memory import MemoryStore
 
     return MemoryStore(Path(path))
+
+
+#: The backends :func:`open_backend` knows.
+BACKENDS = ("embedded", "neo4j")
+
+
+def open_backend(backend: str, path: str | Path | None = None) -> Store:
+    """Open the store of a backend: the embedded file, or the Neo4j server.
+
+    Parameters
+    ----------
+    backend : {"embedded", "neo4j"}
+        ``embedded``: the graph file ``path``; ``neo4j``: the database named by the
+        environment (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``,
+        ``NEO4J_DATABASE``; see :mod:`graph.neo4j_store`) — credentials never come from
+        the command line.
+    path : str or Path, optional
+        The graph file; required for ``embedded``, ignored for ``neo4j``.
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    BackendError
+        When ``backend`` is unknown, ``path`` is missing for ``embedded``, the file is
+        not a zhaoshang graph, or no Neo4j server answers.
+    """
+    if backend == "embedded":
+        if path is None:
+            raise BackendError("the embedded backend needs a graph file")
+        return open_store(path)
+    if backend == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore()
+    raise BackendError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
