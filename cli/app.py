@@ -12,18 +12,22 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cli.common import (
     DEFAULT_GRAPH_PATH,
+    Backend,
+    BackendOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
     err,
     handle_errors,
+    open_graph,
     out,
     print_json,
 )
 from cli.demo import run_demo
-from cli.render import show_referrals
 from cli.paths_cli import register as register_paths
+from cli.render import show_referrals
+from cli.sync import register as register_sync
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
 from graph.errors import ZhaoshangError
@@ -114,18 +118,21 @@ def load_folder_cmd(
 @app.command()
 @handle_errors
 def info(
-    graph: GraphOpt = DEFAULT_GRAPH_PATH, json: JsonOpt = False, debug: DebugOpt = False
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Show node and relation counts by kind."""
-    if not graph.exists():
+    if backend is Backend.EMBEDDED and not graph.exists():
         raise ZhaoshangError(f"{graph} does not exist; run `zhaoshang load public DIR` first")
-    store = open_store(graph)
+    store = open_graph(backend, graph)
     nodes = {k.value: v for k, v in store.count_nodes().items()}
     rels = {k.value: v for k, v in store.count_relations().items()}
     if json:
         print_json([{"nodes": nodes, "relations": rels}])
         return
-    out.print(f"[bold]{graph}[/bold]")
+    out.print(f"[bold]{graph if backend is Backend.EMBEDDED else store}[/bold]")
     out.print("nodes:     " + ", ".join(f"{k} {v:,}" for k, v in nodes.items()))
     out.print("relations: " + ", ".join(f"{k} {v:,}" for k, v in rels.items()))
 
@@ -142,6 +149,7 @@ def introduce(
         bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")
     ] = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -150,7 +158,7 @@ def introduce(
     from queries.ties import TieModel
     from queries.view import find_company
 
-    store = open_store(graph)
+    store = open_graph(backend, graph)
     target_id = find_company(store, target)
     ctx = SearchContext.build(store, home, TieModel.load(ties), include_private=include_private)
     result = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
@@ -178,6 +186,7 @@ def demo(
 register_tables(app, load_app)  # template, load table, load dir
 register_paths(app)  # connectors
 register_targets(app)  # targets, gaps, export
+register_sync(app)  # push, pull
 
 
 def main() -> None:

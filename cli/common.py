@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from graph.errors import NotFound, ZhaoshangError
+from graph.store import Store, open_backend
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
@@ -35,6 +37,30 @@ HomeOpt = Annotated[
     typer.Option("--home", help="GB/T 2260 code prefix of the home region (37 = 山东)."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+
+
+class Backend(StrEnum):
+    """Where the graph lives: the embedded file (default) or a Neo4j server."""
+
+    EMBEDDED = "embedded"
+    NEO4J = "neo4j"
+
+
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="Store to read: the embedded --graph file, or the Neo4j server named by "
+        "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE (env ZHAOSHANG_BACKEND).",
+        envvar="ZHAOSHANG_BACKEND",
+    ),
+]
+
+
+def open_graph(backend: Backend, graph: Path) -> Store:
+    """Open the store a query command reads (see :func:`graph.store.open_backend`)."""
+    return open_backend(backend.value, graph)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

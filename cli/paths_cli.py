@@ -11,15 +11,17 @@ from rich.table import Table
 
 from cli.common import (
     DEFAULT_GRAPH_PATH,
+    Backend,
+    BackendOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
     handle_errors,
+    open_graph,
     out,
     print_json,
 )
-from graph.store import open_store
 from queries.types import ConnectorList
 
 CLUSTERS = Path("examples/clusters/shandong.toml")
@@ -62,6 +64,7 @@ def connectors(
     n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 20,
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -69,7 +72,7 @@ def connectors(
     from queries.clusters import read_clusters
     from queries.connectors import connectors as rank_connectors
 
-    store = open_store(graph)
+    store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     result = rank_connectors(store, definition, home, n=n, max_hops=max_hops)
     if json:

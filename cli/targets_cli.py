@@ -12,12 +12,15 @@ from rich.table import Table
 
 from cli.common import (
     DEFAULT_GRAPH_PATH,
+    Backend,
+    BackendOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
     err,
     handle_errors,
+    open_graph,
     out,
     print_json,
 )
@@ -85,6 +88,7 @@ def targets(
     xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
     include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -93,7 +97,7 @@ def targets(
     from queries.export import write_workbook
     from queries.targets import ScoringProfile, target_list
 
-    store = open_store(graph)
+    store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
     result = target_list(store, definition, home, n=n, profile=p, as_of=_date(as_of))
@@ -115,6 +119,7 @@ def gaps(
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -123,7 +128,7 @@ def gaps(
     from queries.gaps import chain_gaps
     from queries.targets import ScoringProfile
 
-    store = open_store(graph)
+    store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
     result = chain_gaps(store, definition, home, profile=p, per_gap=per_gap, as_of=_date(as_of))

@@ -30,6 +30,8 @@ COMMANDS = [
     ["export"],
     ["demo"],
     ["connectors"],
+    ["push"],
+    ["pull"],
 ]
 
 

@@ -1,0 +1,96 @@
+"""``zhaoshang push`` and ``zhaoshang pull``: copy the graph between the two backends."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cli.common import DEFAULT_GRAPH_PATH, DebugOpt, GraphOpt, err, handle_errors
+from graph.errors import ZhaoshangError
+from graph.neo4j_bulk import copy_graph
+from graph.store import Store, UpsertCounts, open_backend
+
+
+class Server(StrEnum):
+    """The servers a graph can be pushed to or pulled from."""
+
+    NEO4J = "neo4j"
+
+
+def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, UpsertCounts]:
+    """Copy with a progress bar per record kind on stderr."""
+    n_nodes = sum(source.count_nodes().values())
+    n_rels = sum(source.count_relations().values())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        nodes = progress.add_task(f"{what} nodes", total=n_nodes)
+        rels = progress.add_task(f"{what} relations", total=n_rels)
+        return copy_graph(
+            source,
+            target,
+            on_nodes=lambda n: progress.advance(nodes, n),
+            on_relations=lambda n: progress.advance(rels, n),
+        )
+
+
+def _report(counts: tuple[UpsertCounts, UpsertCounts], started: float) -> None:
+    nodes, rels = counts
+    err.print(
+        f"nodes: {nodes.created:,} created, {nodes.updated:,} updated; "
+        f"relations: {rels.created:,} created, {rels.updated:,} updated "
+        f"({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
+
+
+def push(
+    to: Annotated[Server, typer.Option("--to", help="Server to copy the graph into.")],
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    debug: DebugOpt = False,
+) -> None:
+    """Copy the embedded graph into Neo4j (idempotent: a second push changes nothing).
+
+    Records are upserted: ids Neo4j does not hold are created, the others merged as
+    the embedded store merges. The server comes from NEO4J_URI, NEO4J_USER,
+    NEO4J_PASSWORD and NEO4J_DATABASE.
+    """
+    if not graph.exists():
+        raise ZhaoshangError(f"{graph} does not exist; run `zhaoshang load public DIR` first")
+    source = open_backend("embedded", graph)
+    target = open_backend(to.value)
+    started = time.perf_counter()
+    _report(_copy(source, target, f"push → {target}"), started)
+
+
+def pull(
+    from_: Annotated[Server, typer.Option("--from", help="Server to copy the graph from.")],
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    debug: DebugOpt = False,
+) -> None:
+    """Copy the Neo4j graph into the embedded file (merged into it when it exists).
+
+    The file is written atomically once everything is read: an interrupted pull leaves
+    it as it was.
+    """
+    source = open_backend(from_.value)
+    target = open_backend("embedded", graph)
+    started = time.perf_counter()
+    counts = _copy(source, target, f"pull ← {source}")
+    target.save()
+    _report(counts, started)
+    err.print(f"saved {graph}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``push`` and ``pull`` to ``app``."""
+    app.command("push")(handle_errors(push))
+    app.command("pull")(handle_errors(pull))
