@@ -35,10 +35,11 @@ from graph.store import Store
 from queries.clusters import ClusterDef, industry_closure, product_ids
 from queries.explore_draw import KIND_ZH, REL_ZH, HtmlView, interactive_view
 from queries.explore_frames import edges_frame, local_firms_frame, nodes_frame, targets_frame
-from queries.explore_plot import CJKFontWarning, cjk_font, draw_static, plot_factors
+from queries.explore_plot import FACTOR_ZH, CJKFontWarning, cjk_font, draw_static, plot_factors
 from queries.types import ReferralResult
 
 __all__ = [
+    "FACTOR_ZH",
     "KIND_ZH",
     "REL_ZH",
     "CJKFontWarning",

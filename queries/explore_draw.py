@@ -211,8 +211,17 @@ def interactive_view(
         kind = str(d.get("kind"))
         tip = f"{name}\n{KIND_ZH.get(kind, kind)}" + ("（本地）" if d.get("ours") else "")
         size = 26 if d.get("center") or d.get("role") in ("target", "introducer") else 16
+        ring = d.get("center") or d.get("role") == "target"
+        fill = node_colour(d)
+        border = {"background": fill, "border": "#222222" if ring else fill}
         net.add_node(
-            nid, label=short_label(name), title=tip, color=node_colour(d), size=size, shape="dot"
+            nid,
+            label=short_label(name),
+            title=tip,
+            color=border,
+            size=size,
+            shape="dot",
+            borderWidth=4 if ring else 1,
         )
     for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda t: str(t[2])):
         kind = str(d.get("kind"))

@@ -152,13 +152,14 @@ def draw_static(
         420 if g.nodes[i].get("center") or g.nodes[i].get("role") else 160 + 12 * g.degree(i)
         for i in ids
     ]
+    rings = {i for i in ids if g.nodes[i].get("center") or g.nodes[i].get("role") == "target"}
     ax.scatter(
         [pos[i][0] for i in ids],
         [pos[i][1] for i in ids],
         s=[min(s, 600) for s in sizes],
         c=[node_colour(g.nodes[i]) for i in ids],
-        edgecolors="white",
-        linewidths=1.0,
+        edgecolors=["#222222" if i in rings else "white" for i in ids],
+        linewidths=[2.5 if i in rings else 1.0 for i in ids],
         zorder=2,
     )
     important = {i for i in ids if g.nodes[i].get("center") or g.nodes[i].get("role")}
@@ -248,7 +249,7 @@ def plot_factors(rows: Any, title: str = "", ax: Axes | None = None) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("得分（各因子加权贡献之和）")
     ax.set_xlim(0, max([1e-9, *left]) * 1.08)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)
     ax.set_title(title, fontsize=14)
     fig.tight_layout()
     return fig
