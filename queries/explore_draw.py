@@ -65,6 +65,7 @@ KIND_COLOURS: dict[str, str] = {
     "Cluster": "#9c755f",
     "Region": "#bab0ac",
 }
+#: Colour of our side: local firms, and the introducers of referral paths.
 OURS_COLOUR = "#e15759"
 
 LineStyle = Literal["-", "--", "-.", ":"]
@@ -156,9 +157,9 @@ class HtmlView:
 
 def _legend_html(g: nx.MultiDiGraph) -> str:
     items: list[str] = []
-    kinds = sorted({str(d.get("kind")) for _, d in g.nodes(data=True)})
+    kinds = sorted({str(d.get("kind")) for _, d in g.nodes(data=True) if not d.get("ours")})
     if any(d.get("ours") for _, d in g.nodes(data=True)):
-        items.append(f'<span style="color:{OURS_COLOUR}">●</span> 本地企业（我方）')
+        items.append(f'<span style="color:{OURS_COLOUR}">●</span> 我方')
     for k in kinds:
         items.append(
             f'<span style="color:{KIND_COLOURS.get(k, "#ccc")}">●</span> {KIND_ZH.get(k, k)}'

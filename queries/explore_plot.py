@@ -179,8 +179,8 @@ def draw_static(
         )
     handles: list[Any] = []
     if any(d.get("ours") for _, d in g.nodes(data=True)):
-        handles.append(_dot(OURS_COLOUR, "本地企业（我方）"))
-    for k in sorted({str(d.get("kind")) for _, d in g.nodes(data=True)}):
+        handles.append(_dot(OURS_COLOUR, "我方"))
+    for k in sorted({str(d.get("kind")) for _, d in g.nodes(data=True) if not d.get("ours")}):
         handles.append(_dot(KIND_COLOURS.get(k, "#ccc"), KIND_ZH.get(k, k)))
     for group, colour, line in sorted(
         {edge_style(str(d.get("kind")))[:3] for _, _, d in g.edges(data=True)}
@@ -188,6 +188,7 @@ def draw_static(
         handles.append(Line2D([0], [0], color=colour, linestyle=line, label=group))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     ax.set_title(title, fontsize=14)
+    ax.margins(0.08)
     ax.set_axis_off()
     fig.tight_layout()
     return fig
