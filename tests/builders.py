@@ -7,6 +7,7 @@ from typing import Any
 from graph.ids import new_relation, node_id
 from graph.memory import MemoryStore
 from graph.schema import Company, Industry, NodeKind, Person, Product, Region, RelKind, Source
+from graph.store import Store
 
 SRC = [Source(dataset="test", file="hand.csv", row=1)]
 
@@ -43,8 +44,13 @@ def rel(kind: RelKind, src: str, dst: str, **props: Any):  # type: ignore[no-unt
     return new_relation(kind, src, dst, SRC, **props)
 
 
-def store_of(nodes: list[Any], rels: list[Any]) -> MemoryStore:
-    store = MemoryStore(None)
+def empty_store() -> Store:
+    """The store :func:`store_of` fills: in memory, or Neo4j under the ``backend`` fixture."""
+    return MemoryStore(None)
+
+
+def store_of(nodes: list[Any], rels: list[Any]) -> Store:
+    store = empty_store()
     store.upsert_nodes(nodes)
     store.upsert_relations(rels)
     return store

@@ -22,6 +22,8 @@ from queries.paths import SearchContext, best_from_our_side, referral_paths
 from queries.ties import TieModel
 from tests.builders import company, person, rel, store_of
 
+# every test once per store (tests/conftest.py): same graph, same expected answers
+pytestmark = pytest.mark.usefixtures("backend")
 AS_OF = dt.date(2026, 1, 1)
 
 

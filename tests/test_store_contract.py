@@ -26,15 +26,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
+from conftest import neo4j_store
 
 from graph import cypher
 from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation, relation_id
 from graph.memory import MemoryStore
-from graph.neo4j_store import DEFAULT_URI, Neo4jStore
+from graph.neo4j_store import Neo4jStore
 from graph.schema import (
     Company,
     Node,
@@ -54,23 +54,6 @@ S3 = Source(dataset="test", file="c.csv", row=3)
 
 
 # -- fixtures ---------------------------------------------------------------------
-def neo4j_store(batch_size: int = 5000) -> Neo4jStore:
-    """Connect to the test server, or skip (fail in CI) with the reason."""
-    uri = os.environ.get("NEO4J_URI") or DEFAULT_URI
-    try:
-        store = Neo4jStore(uri=uri, batch_size=batch_size)
-    except BackendError as exc:
-        reason = f"no Neo4j at {uri}; run `make neo4j-start`"
-        if os.environ.get("ZHAOSHANG_REQUIRE_NEO4J") == "1":
-            pytest.fail(f"{reason} ({exc})")
-        pytest.skip(reason)
-    host = urlparse(uri).hostname
-    local = host in {"127.0.0.1", "localhost", "::1"}
-    if not local and os.environ.get("ZHAOSHANG_NEO4J_ALLOW_CLEAR") != "1":
-        pytest.skip(f"the tests wipe the database: set ZHAOSHANG_NEO4J_ALLOW_CLEAR=1 for {uri}")
-    return store
-
-
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each backend."""

@@ -45,6 +45,8 @@ from queries.paths import SearchContext
 from queries.targets import NO_DATA, target_list
 from tests.builders import company, industry, person, product, rel, store_of
 
+# every test once per store (tests/conftest.py): same graph, same expected answers
+pytestmark = pytest.mark.usefixtures("backend")
 AS_OF = dt.date(2026, 1, 1)
 D = dt.date
 
@@ -152,7 +154,7 @@ def test_every_factor_of_t_by_hand(store) -> None:  # type: ignore[no-untyped-de
     assert t["reachability"].value == pytest.approx(0.5525, abs=1e-4)
     assert t["local_affinity"].value == pytest.approx(0.3333)
     assert t["local_affinity"].evidence.startswith("本地关联方 1/2 家")
-    assert "SUPPLIES:Company:T>Company:L2；test/hand.csv:1" in t["local_affinity"].evidence
+    assert "SUPPLIES:Company:T>Company:L2 @ test/hand.csv:1" in t["local_affinity"].evidence
     assert t["signals"].value == pytest.approx(0.7)
     assert "PARENT_OF:Company:T>Company:S1" in t["signals"].evidence
     assert "ACQUIRED:Company:T>Company:S2" in t["signals"].evidence
