@@ -84,9 +84,9 @@ def signal_kind(rel: Mapping[str, Any], company: str) -> str | None:
 
 
 def cite(rel: Mapping[str, Any]) -> str:
-    """``relation id；dataset/file:row`` of a stored relation (its first source)."""
+    """``relation id @ dataset/file:row`` of a stored relation (its first source)."""
     src = rel["sources"][0]
-    return f"{rel['id']}；{src['dataset']}/{src['file']}:{src['row']}"
+    return f"{rel['id']} @ {src['dataset']}/{src['file']}:{src['row']}"
 
 
 def factor(name: str, value: float, evidence: str, weights: Mapping[str, float]) -> Factor:
