@@ -20,6 +20,18 @@ Because the records are read only once they are locked, concurrent writers of th
 ids serialise on them: no duplicate nodes or relations (the constraints), and no lost
 updates (a source added by one writer is seen by the next).
 
+Queries on Neo4j read the subgraph they need through the store protocol
+(:meth:`Neo4jStore.raw_nodes` / :meth:`~Neo4jStore.raw_relations` for the tie graph and
+the candidates, :meth:`~Neo4jStore.get_relation` / :meth:`~Neo4jStore.neighbours` for
+explanations and industry trees) and run the very algorithms of the embedded backend,
+rather than Cypher path queries: referral paths are the k cheapest *weighted* simple
+paths (Yen over costs −ln s with hub and pass-through penalties, ties broken by ids),
+while Cypher ``SHORTEST k`` counts hops and weighted k-paths would need the GDS plugin
+(not in community Neo4j, Aura Free or our test server). One algorithm also makes "same
+question, same answer" hold by construction. The reads are bulk and cheap: keyset pages
+of ``batch_size`` records, one query per page per kind, each page one Bolt message
+(about 138,000 nodes in ~2.5 s and 217,000 relations in ~5 s on the public data).
+
 The connection comes from the environment: ``NEO4J_URI`` (default
 ``bolt://127.0.0.1:7687``, the server of ``scripts/neo4j-server``), ``NEO4J_USER`` and
 ``NEO4J_PASSWORD`` (no authentication when both are unset), ``NEO4J_DATABASE``
