@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import os
 import re
 import tempfile
@@ -50,7 +51,7 @@ HEADERS = [
     "引荐路径",
     *(f"{FACTOR_ZH[f]}依据" for f in FACTORS),
 ]
-_WIDTHS = [6, 30, 12, 20, 8, 8, *[9] * 6, 22, 9, 60, *[40] * 6]
+_WIDTHS = [6, 28, 11, 20, 6, 7, *[8] * 6, 28, 8, 44, *[34] * 6]
 _TEXT_COLS = (3, 4)  # 证券代码, 统一社会信用代码
 EXPAND_FACTORS = tuple(f for f in FACTORS if f != "reachability")
 EXPAND_HEADERS = [
@@ -87,6 +88,7 @@ DATASET_NOTES = {
 _ILLEGAL_SHEET = re.compile(r"[\\/?*:\[\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_MAX_LINES = 8  # a row grows to at most this many wrapped lines (the cell keeps all text)
 
 
 def mask_name(name: str) -> str:
@@ -181,6 +183,11 @@ def _gap_rows(gaps: ChainGaps) -> list[list[object]]:
             ]
         )
     return rows
+
+
+def _display_width(text: str) -> int:
+    """Width of text in column units: CJK and full-width characters count 2."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _clean(value: object) -> object:
@@ -295,6 +302,7 @@ def _info(
         ws.append(["数据来源", _clean(s)])
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
+    _print_setup(ws)
     for row in ws.iter_rows(min_row=2):
         row[0].font = Font(bold=True)
         for cell in row[1:]:
@@ -325,13 +333,33 @@ def _table(
                 cell.number_format = "@"
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    ws.row_dimensions[1].height = 32
     for row_cells in ws.iter_rows(min_row=2, min_col=1, max_col=ncols):
+        lines = 1
         for cell in row_cells:
             long = isinstance(cell.value, str) and len(cell.value) > 30
             wrap = cell.column >= wrap_from or long
             cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+            if isinstance(cell.value, float):
+                cell.number_format = "0.000"
+            elif wrap and isinstance(cell.value, str):
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
+                lines = max(lines, math.ceil(_display_width(cell.value) / (width - 1)))
+        # Spreadsheet programs do not grow rows to wrapped text on their own: set it.
+        ws.row_dimensions[row_cells[0].row].height = 15 * min(lines, _MAX_LINES)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(1, ws.max_row)}"
+    _print_setup(ws, pages_wide=max(1, round(sum(widths) / 160)))
+    ws.print_title_rows = "1:1"
+
+
+def _print_setup(ws: Worksheet, pages_wide: int = 1) -> None:
+    """Landscape A4, the columns on ``pages_wide`` page widths, as many pages long as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _save(wb: Workbook, path: Path) -> Path:
