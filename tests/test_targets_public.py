@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from graph.memory import MemoryStore
-from loaders.public import load_public
 from queries.clusters import read_clusters
 from queries.factors import NO_DATA
 from queries.gaps import chain_gaps
@@ -97,9 +96,8 @@ class Result:
 
 
 @pytest.fixture(scope="module")
-def results(public_data: Path) -> dict[str, Result]:
-    store = MemoryStore(None)
-    load_public(public_data, store)
+def results(public_store: MemoryStore) -> dict[str, Result]:
+    store = public_store  # loaded once per session (conftest), read-only here
     ctx = SearchContext.build(store, "37", as_of=AS_OF)
     clusters = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml")
     out = {}
