@@ -27,11 +27,23 @@ def show_referrals(console: Console, result: ReferralResult) -> None:
             console.print(f"   - {hop.sentence}")
 
 
+_SHORT = {
+    "chain_fit": "链",
+    "scale": "规模",
+    "reachability": "可达",
+    "local_affinity": "本地",
+    "signals": "动向",
+    "strategic_tags": "标签",
+}
+
+
 def show_targets(console: Console, tl: TargetList) -> None:
-    """Print a target list as a table with the factor breakdown."""
-    table = Table(title=f"{tl.cluster}：目标企业（候选 {tl.candidates} 家）")
-    for col in ("排名", "企业", "代码", "省份", "总分", "链", "规模", "可达", "最佳引荐人"):
+    """Print a target list and its expand-here list as tables with every factor."""
+    names = list(tl.weights) or ["chain_fit", "scale", "reachability"]
+    table = Table(title=f"{tl.cluster}：目标企业（外地候选 {tl.candidates} 家）")
+    for col in ("排名", "企业", "代码", "省份", "总分", *(_SHORT.get(n, n) for n in names)):
         table.add_column(col)
+    table.add_column("最佳引荐人")
     for r in tl.rows:
         f = {x.name: x for x in r.factors}
         table.add_row(
@@ -40,10 +52,24 @@ def show_targets(console: Console, tl: TargetList) -> None:
             "、".join(r.stock_codes),
             r.province or "",
             f"{r.score:.4f}",
-            f"{f['chain_fit'].value:.2f}",
-            f"{f['scale'].value:.2f}",
-            f"{f['reachability'].value:.2f}",
+            *(f"{f[n].value:.2f}" if n in f else "" for n in names),
             f"{r.introducer_name or '—'}"
             + (f" ({r.path_strength:.3f})" if r.path_strength else ""),
         )
     console.print(table)
+    if not tl.expand_here:
+        return
+    local = list(tl.expand_weights)
+    expand = Table(title=f"{tl.cluster}：增资扩产（本地企业 {tl.local_candidates} 家）")
+    for col in ("排名", "企业", "代码", "总分", *(_SHORT.get(n, n) for n in local)):
+        expand.add_column(col)
+    for r in tl.expand_here:
+        f = {x.name: x for x in r.factors}
+        expand.add_row(
+            str(r.rank),
+            r.name,
+            "、".join(r.stock_codes),
+            f"{r.score:.4f}",
+            *(f"{f[n].value:.2f}" if n in f else "" for n in local),
+        )
+    console.print(expand)

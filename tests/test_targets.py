@@ -53,6 +53,11 @@ D = dt.date
 
 @pytest.fixture()
 def store():  # type: ignore[no-untyped-def]
+    return hand_graph()
+
+
+def hand_graph():  # type: ignore[no-untyped-def]
+    """The graph of the module docstring (also used by tests/test_targets_cli.py)."""
     nodes = [
         company("L1", "3701", tags=["专精特新"]),
         company("L2", "3702"),
