@@ -23,6 +23,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from graph.errors import BackendError
@@ -247,6 +248,10 @@ def write_workbook(
                 gap_count.get(tl.cluster, ""),
             ]
         )
+        link = index.cell(index.max_row, 2)
+        # click through to the cluster's sheet (an in-workbook location, not a URL)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{ws.title}'!A1")
+        link.style = "Hyperlink"
         rows = [row_values(r, include_private) for r in tl.rows]
         _table(ws, HEADERS, rows, _WIDTHS, wrap_from=15)
     _table(index, None, [], [16, 24, 12, 10, 12, 10], wrap_from=99)

@@ -277,6 +277,7 @@ def test_workbook_is_office_ready(store, tmp_path) -> None:  # type: ignore[no-u
     assert ws["G2"].value == 1.0 and "单项冠军" in ws["U2"].value
     index = [[c.value for c in r] for r in wb["索引"].iter_rows()]
     assert index[1] == ["新能源/电池", "新能源_电池", 4, 4, 2, 2]
+    assert wb["索引"]["B2"].hyperlink.location == "'新能源_电池'!A1"
     expand = [[c.value for c in r][:3] for r in wb["增资扩产"].iter_rows(min_row=2)]
     assert expand[:2] == [["新能源/电池", 1, "L1"], ["新能源/电池", 2, "L2"]]
     gap_rows = [[c.value for c in r] for r in wb["产业链缺口"].iter_rows(min_row=2)]
