@@ -43,7 +43,13 @@ from queries.yen import Deadline, k_shortest
 
 @dataclass(frozen=True)
 class SearchContext:
-    """A tie graph and the our-side set for one home region, built once, reused."""
+    """A tie graph and the our-side set for one home region, built once, reused.
+
+    ``arrays`` is the CSR copy searched by :func:`referral_paths` and
+    :mod:`queries.connectors`, with the exact cost and fewest hops from our side to
+    every node (O((n + m) log n) to build; 24 s and under 2 GB at 10^6 nodes and
+    5·10^6 ties, see ``bench/README.md``).
+    """
 
     graph: TieGraph
     model: TieModel
