@@ -35,16 +35,15 @@ of ``batch_size`` records, one query per page per kind, each page one Bolt messa
 The connection comes from the environment: ``NEO4J_URI`` (default
 ``bolt://127.0.0.1:7687``, the server of ``scripts/neo4j-server``), ``NEO4J_USER`` and
 ``NEO4J_PASSWORD`` (no authentication when both are unset), ``NEO4J_DATABASE``
-(default ``neo4j``). One driver per process and connection is shared by all stores.
+(default ``neo4j``). One driver per process and connection is shared by all stores
+(:mod:`graph.neo4j_driver`).
 """
 
 from __future__ import annotations
 
-import atexit
 import heapq
 import json
 import os
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,11 +52,17 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from graph import cypher
 from graph.errors import BackendError, SchemaError
+from graph.neo4j_driver import (
+    DEFAULT_DATABASE,
+    DEFAULT_URI,
+    SCHEMA_DONE,
+    get_driver,
+)
 from graph.schema import (
     Node,
     NodeKind,
@@ -73,67 +78,7 @@ from graph.store import Direction, UpsertCounts
 if TYPE_CHECKING:
     from graph.store import Store
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-DEFAULT_DATABASE = "neo4j"
-
 _T = TypeVar("_T")
-
-# -- one driver per process ---------------------------------------------------------
-_DRIVERS: dict[tuple[str, str | None, str | None], Driver] = {}
-_DRIVERS_PID = os.getpid()
-_DRIVERS_LOCK = threading.Lock()
-_SCHEMA_DONE: set[tuple[str, str]] = set()
-
-
-def get_driver(uri: str, user: str | None = None, password: str | None = None) -> Driver:
-    """Return the process's driver for ``uri`` and credentials, creating it once.
-
-    Parameters
-    ----------
-    uri : str
-        ``bolt://`` or ``neo4j://`` (routing) URI.
-    user, password : str, optional
-        Basic-auth credentials; no authentication when both are None.
-
-    Returns
-    -------
-    neo4j.Driver
-        Shared by every caller in this process (thread-safe); a forked child gets its
-        own. Closed at interpreter exit or by :func:`close_drivers`.
-    """
-    global _DRIVERS_PID
-    with _DRIVERS_LOCK:
-        if os.getpid() != _DRIVERS_PID:  # forked: the parent's sockets are not ours
-            _DRIVERS.clear()
-            _SCHEMA_DONE.clear()
-            _DRIVERS_PID = os.getpid()
-        key = (uri, user, password)
-        driver = _DRIVERS.get(key)
-        if driver is None:
-            auth = (user or "", password or "") if user or password else None
-            driver = GraphDatabase.driver(
-                uri,
-                auth=auth,
-                notifications_min_severity="OFF",
-                # concurrent MERGEs of one new id deadlock by design (both take the
-                # shared index lock, both want it exclusive); the driver retries them
-                # with backoff 1, 2, 4 … s: allow a few more rounds than the default 30 s
-                max_transaction_retry_time=120.0,
-            )
-            _DRIVERS[key] = driver
-        return driver
-
-
-def close_drivers() -> None:
-    """Close every driver of this process (the next store opens a new one)."""
-    with _DRIVERS_LOCK:
-        for driver in _DRIVERS.values():
-            driver.close()
-        _DRIVERS.clear()
-        _SCHEMA_DONE.clear()
-
-
-atexit.register(close_drivers)
 
 
 # -- record <-> properties ----------------------------------------------------------
@@ -282,7 +227,7 @@ class Neo4jStore:
     def ensure_schema(self) -> None:
         """Create the constraints and indexes once per process and database."""
         key = (self.uri, self.database)
-        if key in _SCHEMA_DONE:
+        if key in SCHEMA_DONE:
             return
 
         def existing(tx: ManagedTransaction) -> set[str]:
@@ -300,7 +245,7 @@ class Neo4jStore:
                     if name not in have:
                         session.run(statement).consume()
                 session.run(cypher.AWAIT_INDEXES).consume()
-        _SCHEMA_DONE.add(key)
+        SCHEMA_DONE.add(key)
 
     # -- writes ------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:

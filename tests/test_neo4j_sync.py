@@ -85,3 +85,40 @@ def test_same_answers_on_both_backends(
     mine_tl = target_list(public_store, cluster, "37", n=30, context=local, as_of=AS_OF)
     theirs_tl = target_list(db, cluster, "37", n=30, context=remote, as_of=AS_OF)
     assert mine_tl.rows and theirs_tl == mine_tl
+
+
+def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from graph.schema import RelKind
+    from tests.builders import company, person, rel
+
+    db = neo4j_store()
+    db.clear()
+    monkeypatch.setenv("NEO4J_URI", db.uri)
+    src = MemoryStore(tmp_path / "a.zsg")
+    src.upsert_nodes([company("L", "3701", name="本地机械"), company("T", "44"), person("李四")])
+    src.upsert_relations(
+        [
+            rel(RelKind.OFFICER_OF, "Person:李四", "Company:L", roles=["董事长"]),
+            rel(RelKind.OFFICER_OF, "Person:李四", "Company:T", roles=["董事"]),
+        ]
+    )
+    src.save()
+    runner = CliRunner()
+    pushed = runner.invoke(app, ["push", "--to", "neo4j", "--graph", str(src.path)])
+    assert pushed.exit_code == 0, pushed.output
+    again = runner.invoke(app, ["push", "--to", "neo4j", "--graph", str(src.path)])
+    assert "nodes: 0 created, 0 updated; relations: 0 created, 0 updated" in again.output
+    infos = [
+        runner.invoke(app, ["info", "--backend", backend, "--graph", str(src.path), "--json"])
+        for backend in ("embedded", "neo4j")
+    ]
+    assert infos[0].exit_code == 0 and infos[0].stdout == infos[1].stdout
+    pulled = runner.invoke(app, ["pull", "--from", "neo4j", "--graph", str(tmp_path / "b.zsg")])
+    assert pulled.exit_code == 0, pulled.output
+    back = MemoryStore(tmp_path / "b.zsg")
+    assert _sorted(back.raw_nodes()) == _sorted(src.raw_nodes())
+    assert _sorted(back.raw_relations()) == _sorted(src.raw_relations())
+    db.clear()
