@@ -2,7 +2,9 @@
 
 One module fixture pushes the public graph (about 138,000 nodes and 217,000 relations)
 into the wiped test database once; the tests then read it. Needs the public data and a
-Neo4j server (see tests/conftest.py); about 6 min on 2 busy cores, most of it the push.
+Neo4j server (see tests/conftest.py). Measured on 2 shared cores: ~5 min for the module
+(push ~1.5 min, pull and compare ~1.3 min, equal answers ~0.6 min, re-push ~0.5 min,
+plus the shared public load).
 """
 
 from __future__ import annotations
