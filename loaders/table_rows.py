@@ -37,12 +37,12 @@ from graph.schema import (
 )
 from graph.store import Store
 from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
+from loaders.folder_layout import INTERMEDIARY_TYPES
 from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
 from loaders.normalise import clean_text, name_key, stock_code
 from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
 from loaders.sheets import RowError
-from loaders.tabular import INTERMEDIARY_TYPES
 from loaders.values import PrecisionLost, Value, code_text, parse_amount, parse_date
 
 #: Cells of one row: field → (value, header it came from).
