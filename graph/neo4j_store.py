@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
 import orjson
 from neo4j import ManagedTransaction
@@ -376,12 +376,13 @@ class Neo4jStore:
         constraints and indexes stay. Meant for tests and for rebuilding a graph.
         """
 
-        def some(tx: ManagedTransaction) -> int:
-            n: int = tx.run(cypher.DELETE_SOME, limit=10_000).single(strict=True)["n"]
+        def some(tx: ManagedTransaction, statement: LiteralString) -> int:
+            n: int = tx.run(statement, limit=10_000).single(strict=True)["n"]
             return n
 
-        while self.write(some):
-            pass
+        for statement in (cypher.DELETE_SOME_RELATIONS, cypher.DELETE_SOME):
+            while self.write(partial(some, statement=statement)):
+                pass
 
     # -- reads -------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
