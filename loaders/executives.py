@@ -146,7 +146,9 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     Nodes: Person ``node_id(PERSON, "exec2018", person_id)`` (``private``, ``age_as_of``
     2018); Company for each code with a position that the index does not resolve,
     named by its stock.csv short name. A B code matched by :func:`match_share_classes`
-    joins its A firm (``stock_codes`` gets the B code, ``aliases`` its short name).
+    joins its A firm (``stock_codes`` gets the B code, ``aliases`` its short name). A
+    firm the index resolves whose 2018 short name is new to it gets that name as an
+    alias (曾用名: 保利地产 for 保利发展).
     Relations: one OFFICER_OF person → firm per pair, ``roles`` the union of
     :func:`~loaders.normalise.split_roles` of its rows in file order, ``label`` the
     first row's ``jobs``, every row a source, confidence ``REGISTRY``. About 2 s for
@@ -174,6 +176,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         firms[code] = known or company_id_for_code(code)
         if known is None:
             companies[code] = _company(firms[code], code, stocks, first[code], report)
+        elif (former := _former_name(store, known, code, stocks)) is not None:
+            companies[code] = former
     for b, a in match_share_classes(rosters).items():
         own = store.get_node(company_id_for_code(b)) is not None
         if own or index.resolve_code(b) not in (None, firms[a]):
@@ -255,6 +259,24 @@ def _company(
     message = f"{code} not in {STOCKS}; named by its code"
     report.add(Issue(POSITIONS, row, ":END_ID(Stock)", "unknown_stock", message, "warning"))
     return Company(id=cid, name=code[:6], stock_codes=[code], sources=[_src(POSITIONS, row)])
+
+
+def _former_name(
+    store: Store, cid: str, code: str, stocks: Mapping[str, tuple[int, str]]
+) -> Company | None:
+    """An update adding the 2018 short name of a stored firm as an alias (曾用名), if new.
+
+    Firms are renamed (保利地产 → 保利发展 in 2019); older sources name them the old way,
+    so the 2018 name keeps resolving to the firm.
+    """
+    node = store.get_node(cid)
+    if code not in stocks or not isinstance(node, Company):
+        return None
+    row, name = stocks[code]
+    if name in (node.name, node.full_name, *node.aliases):
+        return None
+    src = _src(STOCKS, row)
+    return Company(id=cid, name=node.name, aliases=[name], stock_codes=[code], sources=[src])
 
 
 def _update(store: Store, cid: str, code: str, stocks: Mapping[str, tuple[int, str]]) -> Company:

@@ -121,7 +121,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     times = _read_times(data_dir / "time2id.txt", report)
     verdicts = _read_annotations(data_dir / ANNOTATIONS, report)
 
-    triples = _Triples(entities, relations, times, verdicts, NameLinker(store, index))
+    triples = _Triples(entities, relations, times, verdicts, NameLinker(store, index, DATASET))
     for split in SPLITS:
         path = data_dir / split
         if not path.is_file():
@@ -140,6 +140,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         report.add(Issue("entity2id.txt", 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(triples.evidence.items())]
+    rels += triples.linker.branch_relations()
     write(store, index, report, triples.linker.new_companies(), rels)
     return report
 

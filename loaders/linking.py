@@ -1,10 +1,12 @@
 """Name linking and batched writes shared by the ickg25, finre and rankings loaders.
 
 A firm named in a news triple or a ranking row is linked to a firm the
-:class:`~loaders.index.CompanyIndex` already knows (by :meth:`CompanyIndex.resolve_name`:
-one firm with that full or short name). A name that does not resolve (unknown or
-ambiguous) keeps a Company node of its own, ``company_id_for_name(name)``, so nothing is
-dropped; later loads can still link to it through the index.
+:class:`~loaders.index.CompanyIndex` already knows when :meth:`CompanyIndex.resolve`
+finds exactly one (its rules: reviewer judgement, codes, legal name, short name). A name
+that does not resolve (unknown or ambiguous) keeps a Company node of its own,
+``company_id_for_name(name)``, so nothing is dropped; later loads can still link to it
+through the index. A branch (分公司) keeps its own node too, with BRANCH_OF to its parent
+when the parent resolves. Every resolution is recorded in ``index.decisions``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from graph.schema import Company, Relation, Source
+from graph.ids import new_relation
+from graph.schema import Company, Relation, RelKind, Source
 from graph.store import Store
 from loaders.batching import write_nodes, write_relations
-from loaders.index import CompanyIndex, company_id_for_name
+from loaders.index import CompanyIndex, Verdict, company_id_for_name
 from loaders.report import LoadReport
 
 
@@ -37,20 +40,24 @@ class NameLinker:
         treated as unresolved (the index and the store disagree) and counted in
         :attr:`stale`.
     index : CompanyIndex
-        Firms known so far.
+        Firms known so far; resolutions are recorded in its ``decisions``.
+    dataset : str
+        Dataset the names come from (recorded with each decision).
 
     Notes
     -----
     Each distinct spelling is resolved once (a dict lookup afterwards). A new node's
-    display name is the first spelling seen, later spellings with the same
-    :func:`~loaders.normalise.name_key` become aliases, and its sources are the places
+    display name is the first spelling seen, later spellings with the same id
+    (:func:`~loaders.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its sources are the places
     where each spelling was first seen, so the node is the same on every load of the same
     files.
     """
 
-    def __init__(self, store: Store, index: CompanyIndex) -> None:
+    def __init__(self, store: Store, index: CompanyIndex, dataset: str) -> None:
         self.store = store
         self.index = index
+        self.dataset = dataset
+        self._branches: dict[str, Relation] = {}
         self._ids: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._pending: dict[str, _Pending] = {}
@@ -77,7 +84,7 @@ class NameLinker:
         Examples
         --------
         >>> from graph.memory import MemoryStore
-        >>> linker = NameLinker(MemoryStore(None), CompanyIndex())
+        >>> linker = NameLinker(MemoryStore(None), CompanyIndex(), "finre")
         >>> linker.link("中铝（集团）", Source(dataset="finre", file="train.txt", row=5))
         'Company:name:中铝(集团)'
         >>> [c.name for c in linker.new_companies()]
@@ -86,7 +93,8 @@ class NameLinker:
         known = self._ids.get(name)
         if known is not None:
             return known
-        found = self.index.resolve_name(name)
+        match = self.index.resolve(name, dataset=self.dataset, source=source)
+        found = match.id if match.verdict is Verdict.SAME else None
         if found is not None and not self._in_store(found):
             self.stale.add(name)
             found = None
@@ -100,6 +108,9 @@ class NameLinker:
         if source not in pending.sources:
             pending.sources.append(source)
         self._ids[name] = cid
+        if match.parent is not None and self._in_store(match.parent):
+            rel = new_relation(RelKind.BRANCH_OF, cid, match.parent, [source])
+            self._branches.setdefault(rel.id, rel)
         return cid
 
     def _in_store(self, node_id: str) -> bool:
@@ -114,6 +125,10 @@ class NameLinker:
             Company(id=cid, name=p.spellings[0], aliases=p.spellings[1:], sources=p.sources)
             for cid, p in sorted(self._pending.items())
         ]
+
+    def branch_relations(self) -> list[Relation]:
+        """Return BRANCH_OF relations (branch → parent) of the branches met, in id order."""
+        return [self._branches[rid] for rid in sorted(self._branches)]
 
 
 def write(

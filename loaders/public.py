@@ -33,6 +33,7 @@ def load_public(
     store: Store,
     only: list[str] | None = None,
     on_start: Callable[[str], None] | None = None,
+    index: CompanyIndex | None = None,
 ) -> list[LoadReport]:
     """Load the public datasets found under ``root`` into ``store``.
 
@@ -47,6 +48,10 @@ def load_public(
         Dataset folder names to load (default: all, in :data:`DATASETS` order).
     on_start : callable, optional
         Called with each dataset name before it loads (progress display).
+    index : CompanyIndex, optional
+        The resolver to use (e.g. with reviewers' judgements applied); by default
+        built from ``store``. Its ``decisions`` and ``conflicts`` hold the load's
+        resolutions afterwards.
 
     Returns
     -------
@@ -54,7 +59,7 @@ def load_public(
         One per dataset, in load order. A missing folder gives a report with one
         ``missing_dataset`` issue instead of an exception.
     """
-    index = CompanyIndex.from_store(store)
+    index = index if index is not None else CompanyIndex.from_store(store)
     reports: list[LoadReport] = []
     for name, loader in DATASETS:
         if only is not None and name not in only:

@@ -15,9 +15,14 @@ fixtures only). Files:
 Each row puts a ranking on a Company. English names of Chinese firms link to listed
 firms through a hand-checked table shipped with the package, ``loaders/data/
 rankings_zh.csv`` (``list, english, zh_name, stock_code, reason``): a stock code links
-by :meth:`CompanyIndex.resolve_code`; an entry without a code (an unlisted group, or a
-firm listed only outside the A-share market) gives its Chinese legal name, linked by
-:meth:`CompanyIndex.resolve_name` or kept as ``full_name`` of the firm's own node. A
+by its code; an entry without a code (an unlisted group, or a firm listed only outside
+the A-share market) gives its Chinese legal name, resolved by
+:meth:`CompanyIndex.resolve` (a group never resolves to its listed subsidiary: the keys
+differ) or kept as ``full_name`` of the firm's own node; a name missing from the table
+is resolved as written (an English alias, if any firm has it). Each resolution is
+recorded in the index's decisions under ``rankings/<file>`` (the two lists name
+different firms alike: Fortune's *China Life Insurance* is the group, Forbes' the listed
+firm) and the name as written. A
 group is never mapped to its listed subsidiary (Fortune's *Sinopec Group* is not
 600028).
 """
@@ -28,13 +33,13 @@ import csv
 import logging
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from graph.schema import Company, Source
 from graph.store import Store
-from loaders.index import CompanyIndex, company_id_for_name
+from loaders.index import CompanyIndex, Verdict, company_id_for_name
 from loaders.linking import write
 from loaders.normalise import clean_text, stock_code
 from loaders.report import Issue, LoadReport
@@ -235,17 +240,28 @@ def _target(
     """Return the company id a row belongs to and a fresh entry for it."""
     found: str | None = None
     if mapped is not None and mapped.stock_code is not None:
-        found = index.resolve_code(mapped.stock_code)
+        match = index.resolve(
+            name, codes=[mapped.stock_code], dataset=f"{DATASET}/{src.file}", source=src
+        )
+        found = match.id if match.rule == "stock_code" else None
         if found is None:
             text = f"{mapped.stock_code} ({name}) is not in the company index"
             report.add(Issue(src.file, src.row, col, "unknown_stock_code", text, "warning"))
     elif mapped is not None and mapped.zh_name is not None:
-        found = index.resolve_name(mapped.zh_name)
+        # The table gives the Chinese legal name: resolved as such, recorded for ``name``.
+        match = index.resolve(mapped.zh_name)
+        index.record(f"{DATASET}/{src.file}", replace(match, mention=name), src)
+        found = match.id if match.verdict is Verdict.SAME else None
+    else:
+        match = index.resolve(name, dataset=f"{DATASET}/{src.file}", source=src)
+        found = match.id if match.verdict is Verdict.SAME else None
     stored = store.get_node(found) if found is not None else None
     if found is not None and isinstance(stored, Company):
         return found, _Entry(name=stored.name, linked=bool(stored.stock_codes))
     zh = mapped.zh_name if mapped is not None else None
-    return company_id_for_name(name), _Entry(name=name, linked=False, full_name=zh)
+    # Keyed by the legal name when the table gives one, so that both lists' entries for
+    # one group, and the same group named elsewhere (a controller), are one node.
+    return company_id_for_name(zh or name), _Entry(name=name, linked=False, full_name=zh)
 
 
 def _companies(entries: dict[str, _Entry], store: Store) -> tuple[list[Company], list[Company]]:

@@ -193,11 +193,29 @@ def test_controller_with_the_firms_name_key_stays_apart(tmp_path: Path) -> None:
         ]
     )
     _, report = _load(tmp_path, store)
-    assert [(i.row, i.code) for i in report.issues] == [(2, "controller_name_clash")]
+    # 有限公司 vs 股份有限公司: two legal forms, two firms — resolved apart, no clash.
+    assert report.issues == []
     own = company_id_for_name("东风汽车有限公司")
     assert _controllers(store, "Company:600006") == {own: "中央国企"}
     node = store.get_node(own)
     assert isinstance(node, Company) and node.name == "东风汽车有限公司"
+
+
+def test_controller_named_as_the_firm_itself_is_reported(tmp_path: Path) -> None:
+    """A row whose controller is the listed firm's own legal name: kept apart, reported."""
+    header = "ts_code,symbol,name,area,industry,cnspell,market,list_date,act_name,act_ent_type"
+    row = "600006.SH,600006,东风股份,湖北,汽车整车,dfgf,主板,19990727,东风汽车股份有限公司,中央国企"
+    (tmp_path / FILE).write_text(f"{header}\n{row}\n", encoding="utf-8")
+    store = MemoryStore(None)
+    full = "东风汽车股份有限公司"
+    firm = Company(
+        id="Company:600006", name=full, full_name=full, stock_codes=["600006.SH"], sources=HAND
+    )
+    store.upsert_nodes([firm])
+    _, report = _load(tmp_path, store)
+    assert [(i.row, i.code) for i in report.issues] == [(2, "controller_name_clash")]
+    own = company_id_for_name(full)
+    assert _controllers(store, "Company:600006") == {own: "中央国企"}
 
 
 def test_fixture_idempotent(fixture_load: tuple[MemoryStore, LoadReport]) -> None:

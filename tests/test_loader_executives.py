@@ -161,7 +161,8 @@ def test_fixture_known_a_firm_keeps_its_name() -> None:
     executives.load(FIXTURE, store, index)
     lutai = store.get_node("Company:000726")
     assert isinstance(lutai, Company)
-    assert (lutai.name, lutai.aliases) == (full, ["鲁泰Ｂ"])
+    # the 2018 A-share short name is new to the firm: kept as an alias (曾用名), then B
+    assert (lutai.name, lutai.aliases) == (full, ["鲁泰Ａ", "鲁泰Ｂ"])
     assert lutai.stock_codes == ["000726.SZ", "200726.SZ"]
     assert index.resolve_code("200726.SZ") == "Company:000726"
 

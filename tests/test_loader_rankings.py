@@ -33,7 +33,7 @@ import pytest
 from graph.memory import MemoryStore
 from graph.schema import Company, Source
 from loaders import rankings
-from loaders.index import CompanyIndex
+from loaders.index import CompanyIndex, company_id_for_name
 from loaders.normalise import name_key
 from loaders.report import LoadReport
 from tests.conftest import FIXTURES
@@ -110,14 +110,14 @@ def test_companies_worked_out_by_hand(loaded) -> None:  # type: ignore[no-untype
         "Company:name:porsche automobil holding": (
             "Porsche Automobil Holding", None, {FB: 1488}, "Germany", -21470000000.0, [_fb(8)]
         ),
-        "Company:name:bank of china": (
+        "Company:name:中国银行": (
             "Bank of China", "中国银行股份有限公司", {FB: 12}, "China", None, [_fb(9)]
         ),
-        "Company:name:dongfeng motor group": (
+        "Company:name:东风汽车集团": (
             "Dongfeng Motor Group", "东风汽车集团股份有限公司", {FB: 64}, "Hong Kong",
             15000000000.0, [_fb(10)],
         ),
-        "Company:name:sinopec group": (
+        "Company:name:中国石油化工集团": (
             "Sinopec Group", "中国石油化工集团有限公司", {FT: 3}, "China", None, [_ft(3)]
         ),
         "Company:name:royal dutch shell": (
@@ -136,17 +136,20 @@ def test_companies_worked_out_by_hand(loaded) -> None:  # type: ignore[no-untype
         assert (node.name, node.full_name, node.rankings) == (name, full, ranks), cid
         assert (node.country, node.revenue_usd, node.sources) == (country, revenue, sources), cid
         assert node.tags == sorted(ranks), cid
-        assert node.aliases == [], cid
-        assert node.private == (cid == "Company:name:中国移动通信集团"), cid
+        office = cid == "Company:name:中国移动通信集团"  # met by its legal name's id
+        assert node.aliases == (["China Mobile Communications"] if office else []), cid
+        assert node.private == office, cid
 
 
 def test_group_is_not_its_listed_subsidiary(loaded) -> None:  # type: ignore[no-untyped-def]
     store, index, _ = loaded
     listed = store.get_node("Company:600028")
-    group = store.get_node("Company:name:sinopec group")
+    group = store.get_node("Company:name:中国石油化工集团")
     assert listed is not None and group is not None
     assert FT not in listed.rankings and FB not in group.rankings  # type: ignore[union-attr]
-    assert index.resolve_name("中国石油化工集团有限公司") == "Company:name:sinopec group"
+    # the group is keyed by its legal name: found by id, never by the listed firm's
+    assert company_id_for_name("中国石油化工集团有限公司") == group.id  # type: ignore[union-attr]
+    assert index.resolve_name("中国石油化工集团有限公司") is None
     assert index.resolve_name("中国石油化工股份有限公司") == "Company:600028"
 
 
@@ -252,5 +255,5 @@ def test_real_data(public_data: Path) -> None:
     assert icbc.name == "工商银行"
     sinopec = store.get_node("Company:600028")
     assert isinstance(sinopec, Company) and sinopec.rankings == {FB: 51}
-    group = store.get_node("Company:name:sinopec group")
+    group = store.get_node("Company:name:中国石油化工集团")
     assert isinstance(group, Company) and group.rankings == {FT: 3} and not group.stock_codes
