@@ -23,16 +23,18 @@ from cli.common import (
     open_graph,
     out,
     print_json,
+    resolution_index,
+    save_resolution,
 )
 from cli.demo import run_demo
 from cli.paths_cli import register as register_paths
 from cli.render import show_referrals
+from cli.resolve_cli import register as register_resolve
 from cli.sync import register as register_sync
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
 from graph.errors import ZhaoshangError
 from graph.store import open_store
-from loaders.index import CompanyIndex
 from loaders.report import LoadReport
 
 app = typer.Typer(
@@ -85,16 +87,22 @@ def load_public_cmd(
     from loaders.public import load_public
 
     store = open_store(graph)
+    index, log = resolution_index(store, graph)
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task("loading", total=None)
         reports = load_public(
-            folder, store, only, on_start=lambda n: progress.update(task, description=n)
+            folder,
+            store,
+            only,
+            on_start=lambda n: progress.update(task, description=n),
+            index=index,
         )
         progress.update(task, description="saving")
         store.save()
+        save_resolution(graph, index, log)
     _print_reports(reports)
     err.print(f"saved {graph} in {time.perf_counter() - started:.1f} s", highlight=False)
 
@@ -110,8 +118,10 @@ def load_folder_cmd(
     from loaders.tabular import load_folder
 
     store = open_store(graph)
-    report = load_folder(folder, store, CompanyIndex.from_store(store))
+    index, log = resolution_index(store, graph)
+    report = load_folder(folder, store, index)
     store.save()
+    save_resolution(graph, index, log)
     _print_reports([report])
 
 
@@ -187,6 +197,7 @@ register_tables(app, load_app)  # template, load table, load dir
 register_paths(app)  # connectors
 register_targets(app)  # targets, gaps, export
 register_sync(app)  # push, pull
+register_resolve(app)  # resolve
 
 
 def main() -> None:

@@ -16,6 +16,8 @@ from rich.console import Console
 
 from graph.errors import NotFound, ZhaoshangError
 from graph.store import Store, open_backend
+from loaders.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
+from loaders.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
@@ -88,3 +90,19 @@ def print_json(result: BaseModel | list[Any]) -> None:
     """Print a result as JSON (UTF-8, not ASCII-escaped): the model's ``model_dump``."""
     data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def resolution_index(store: Store, graph: Path) -> tuple[CompanyIndex, ResolutionLog]:
+    """The company index of ``store`` with the reviewers' judgements of ``graph``'s log.
+
+    Returns the index and the log as read (pass both to :func:`save_resolution`).
+    """
+    log = read_log(log_path(graph))
+    index = CompanyIndex.from_store(store)
+    apply_judgements(index, log.judgements)
+    return index, log
+
+
+def save_resolution(graph: Path, index: CompanyIndex, log: ResolutionLog) -> None:
+    """Rewrite ``graph``'s resolution log after a load (decisions, conflicts, judgements)."""
+    write_log(log_path(graph), index, log.judgements, previous=log)

@@ -9,9 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.common import DEFAULT_GRAPH_PATH, DebugOpt, GraphOpt, err, handle_errors, out
+from cli.common import (
+    DEFAULT_GRAPH_PATH,
+    DebugOpt,
+    GraphOpt,
+    err,
+    handle_errors,
+    out,
+    resolution_index,
+    save_resolution,
+)
 from graph.store import open_store
-from loaders.index import CompanyIndex
 from loaders.report import LoadReport
 
 MappingOpt = Annotated[
@@ -87,10 +95,10 @@ def load_table_cmd(
     from loaders.tables import load_table
 
     store = open_store(graph)
-    result = load_table(
-        file, store, CompanyIndex.from_store(store), kind, Mapping.load(mapping), dataset
-    )
+    index, log = resolution_index(store, graph)
+    result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
     store.save()
+    save_resolution(graph, index, log)
     _finish(result, report)
 
 
@@ -107,8 +115,10 @@ def load_dir_cmd(
     from loaders.tables import load_dir
 
     store = open_store(graph)
-    result = load_dir(folder, store, CompanyIndex.from_store(store), Mapping.load(mapping), dataset)
+    index, log = resolution_index(store, graph)
+    result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
     store.save()
+    save_resolution(graph, index, log)
     _finish(result, report)
 
 
