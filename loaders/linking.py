@@ -48,9 +48,9 @@ class NameLinker:
     -----
     Each distinct spelling is resolved once (a dict lookup afterwards). A new node's
     display name is the first spelling seen, later spellings with the same id
-    (:func:`~loaders.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its sources are the places
-    where each spelling was first seen, so the node is the same on every load of the same
-    files.
+    (:func:`~loaders.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its
+    sources are the places where each spelling was first seen, so the node is the same on
+    every load of the same files.
     """
 
     def __init__(self, store: Store, index: CompanyIndex, dataset: str) -> None:
