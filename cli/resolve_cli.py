@@ -47,6 +47,9 @@ def resolve_cmd(
         Path | None,
         typer.Option("--apply", help="Read the 是/否 marks of a review workbook back."),
     ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many pairs in --review.")
+    ] = 500,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     debug: DebugOpt = False,
@@ -83,7 +86,7 @@ def resolve_cmd(
         out.print(f"  … {len(log.conflicts) - _SHOWN_CONFLICTS} more conflicts in {path}")
     if review is not None:
         store = open_graph(backend, graph)
-        pairs = review_pairs(log, CompanyIndex.from_store(store))
+        pairs = review_pairs(log, CompanyIndex.from_store(store), limit=limit)
         write_review(review, pairs)
         err.print(f"{len(pairs)} pairs to judge written to {review}", highlight=False)
 

@@ -234,8 +234,10 @@ class ReviewPair:
     evidence: str
 
 
-def review_pairs(log: ResolutionLog, index: CompanyIndex, fuzzy: bool = True) -> list[ReviewPair]:
-    """Candidate pairs a person should judge, in (dataset, mention, firm) order.
+def review_pairs(
+    log: ResolutionLog, index: CompanyIndex, fuzzy: bool = True, limit: int | None = None
+) -> list[ReviewPair]:
+    """Candidate pairs a person should judge, most useful first.
 
     Parameters
     ----------
@@ -243,39 +245,46 @@ def review_pairs(log: ResolutionLog, index: CompanyIndex, fuzzy: bool = True) ->
     index : CompanyIndex
         Built from the graph (firm names and fuzzy candidates).
     fuzzy : bool
-        Also propose, for mentions that linked to nothing, up to three firms whose names
-        are close (RapidFuzz WRatio ≥ 85).
+        Also propose, for Chinese mentions that linked to nothing, up to three firms
+        whose names are close (RapidFuzz WRatio ≥ 85; about 1 min for the public data).
+    limit : int, optional
+        At most this many pairs.
 
     Returns
     -------
     list of ReviewPair
-        Ambiguous mentions × each candidate; links made on a short name (weaker than a
-        code or legal name); fuzzy proposals. Pairs a reviewer already judged are left
-        out.
+        In three groups, each in (dataset, mention, firm) order: ambiguous mentions ×
+        each candidate; links made on a short name (weaker than a code or legal name);
+        then fuzzy proposals, highest score first. Pairs a reviewer already judged are
+        left out.
     """
     judged = {j.key for j in log.judgements}
-    pairs: list[ReviewPair] = []
+    groups: list[list[tuple[float, ReviewPair]]] = [[], [], []]
     for d in log.decisions:
         where = _where(d)
-        firms: list[tuple[str, str]] = []
+        found: list[tuple[int, float, str, str]] = []  # group, score, firm, why
         if d["verdict"] == Verdict.AMBIGUOUS:
-            firms = [(c, "多个候选：" + d["evidence"]) for c in d["candidates"]]
+            found = [(0, 0.0, c, "多个候选：" + d["evidence"]) for c in d["candidates"]]
         elif d["verdict"] == Verdict.SAME and d["rule"] == "alias":
-            firms = [(d["id"], "简称匹配：" + d["evidence"])]
+            found = [(1, 0.0, d["id"], "简称匹配：" + d["evidence"])]
         elif d["verdict"] == Verdict.NEW and fuzzy and not d["mention"].isascii():
-            firms = [
-                (firm, f"名称相近：RapidFuzz {score:.0f}")
+            found = [
+                (2, -score, firm, f"名称相近：RapidFuzz {score:.0f}")
                 for firm, score in index.fuzzy_candidates(d["mention"], limit=3, cutoff=85)
             ]
         key = parse_name(d["mention"]).key
-        for firm, why in firms:
+        for group, order, firm, why in found:
             if (key, firm) in judged:
                 continue
             name = index.names.get(firm, firm)
-            pairs.append(
-                ReviewPair(d["dataset"], d["mention"], where, firm, name, d["verdict"], why)
-            )
-    return sorted(pairs, key=lambda p: (p.dataset, p.mention, p.firm))
+            pair = ReviewPair(d["dataset"], d["mention"], where, firm, name, d["verdict"], why)
+            groups[group].append((order, pair))
+    out = [
+        pair
+        for group in groups
+        for _, pair in sorted(group, key=lambda g: (g[0], g[1].dataset, g[1].mention, g[1].firm))
+    ]
+    return out[:limit] if limit is not None else out
 
 
 def _where(decision: dict[str, Any]) -> str:

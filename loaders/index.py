@@ -163,6 +163,7 @@ class CompanyIndex:
         self.conflicts: list[Conflict] = []
         self.judgements: dict[tuple[str, str], bool] = {}
         self._codes_of: dict[str, set[str]] = defaultdict(set)
+        self._ids_of: dict[str, dict[str, str]] = defaultdict(dict)
         self._choice_keys: list[str] = []
         self._choice_ids: list[list[str]] = []
 
@@ -198,8 +199,10 @@ class CompanyIndex:
             self._codes_of[cid].add(code)
         if company.uscc:
             self.by_uscc.setdefault(company.uscc, cid)
+            self._ids_of[cid].setdefault("uscc", company.uscc)
         if company.lei:
             self.by_lei.setdefault(company.lei, cid)
+            self._ids_of[cid].setdefault("lei", company.lei)
         if not (company.stock_codes or company.uscc or company.lei):
             return  # a name-only node is found by its id (company_id_for_name), not here
         full_key = None
@@ -313,6 +316,16 @@ class CompanyIndex:
             pid = parent.id if parent is not None and parent.verdict is Verdict.SAME else None
             return Match(name, Verdict.BRANCH, None, "branch", parts.branch, parent=pid)
         forbidden = {firm for firm, same in said.items() if not same}
+        # A name never overrules an identifier: a firm holding another USCC, LEI or set
+        # of stock codes than the mention's is a different firm of the same name.
+        given = {"uscc": uscc, "lei": lei}
+        for table in (self.by_full, self.by_alias):
+            for firm in table.get(parts.key, {}):
+                known = self._ids_of.get(firm, {})
+                other_id = any(v and known.get(k) not in (None, v) for k, v in given.items())
+                theirs = self._codes_of.get(firm)
+                if other_id or (codes and theirs and not set(codes) & theirs):
+                    forbidden.add(firm)
         levels: list[tuple[str, dict[str, dict[str, NameParts]]]] = [("full_name", self.by_full)]
         if parts.form is None:
             levels.append(("alias", self.by_alias))

@@ -38,7 +38,7 @@ from graph.schema import (
 from graph.store import Store
 from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INTERMEDIARY_TYPES
-from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
+from loaders.index import CompanyIndex, Verdict, company_id_for_code, company_id_for_name
 from loaders.normalise import clean_text, name_key, stock_code
 from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
@@ -180,15 +180,21 @@ class RowBuilder:
             self.warn(
                 row, cells["stock_code"][1], "bad_stock_code", f"not a stock code: {raw_code!r}"
             )
+        src = self.source(row)
+        resolved = self.index.resolve(
+            full,
+            uscc=uscc or None,
+            codes=[code] if code else [],
+            dataset=self.dataset,
+            source=src,
+        )
         cid = (
-            (code and self.index.resolve_code(code))
+            (resolved.id if resolved.verdict is Verdict.SAME else None)
             or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
             or (code and company_id_for_code(code))
-            or self.index.resolve_name(full)
             or company_id_for_name(full)
         )
         key = self.claim(cells, None, NodeKind.COMPANY)
-        src = self.source(row)
         region = self.region(cells, row)
         props: dict[str, Any] = {
             "address": text_of(cells.get("address", (None, ""))[0]) or None,
@@ -335,7 +341,8 @@ class RowBuilder:
         if region:
             self.link(RelKind.LOCATED_IN, nid, region, row)
         if employer:
-            firm = self.index.resolve_name(employer)
+            found = self.index.resolve(employer, dataset=self.dataset, source=self.source(row))
+            firm = found.id if found.verdict is Verdict.SAME else None
             if firm is None:
                 msg = f"employer {employer!r} is no firm of the graph; no OFFICER_OF"
                 self.warn(row, cells["employer"][1], "unknown_employer", msg)

@@ -56,7 +56,7 @@ from graph.schema import (
 from graph.store import Store
 from loaders.codes import is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
-from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
+from loaders.index import CompanyIndex, Verdict, company_id_for_code, company_id_for_name
 from loaders.normalise import clean_text, stock_code
 from loaders.relation_rows import check_endpoints, make_relation, relation_props
 from loaders.report import Issue, LoadReport
@@ -237,7 +237,9 @@ class _FolderLoad:
             cid = self.index.resolve_code(code) or company_id_for_code(code)
         else:
             label = full_name or name
-            cid = self.index.resolve_name(label) or company_id_for_name(label)
+            found = self.index.resolve(label, dataset=self.dataset, source=src)
+            same = found.id if found.verdict is Verdict.SAME else None
+            cid = same or company_id_for_name(label)
         region = self.optional_region(file, row, cells.get("region_code", ""), src)
         company = Company(
             id=cid,

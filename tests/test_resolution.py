@@ -227,22 +227,23 @@ def test_review_round_trip(tmp_path: Path) -> None:
     pairs = review_pairs(log, index, fuzzy=False)
     # the ambiguous name with each candidate, then the short-name link
     assert [(p.mention, p.firm) for p in pairs] == [
-        ("中国石化", "Company:600028"),
         ("白云山", "Company:000522"),
         ("白云山", "Company:600332"),
+        ("中国石化", "Company:600028"),
     ]
+    assert len(review_pairs(log, index, fuzzy=False, limit=2)) == 2
     path = tmp_path / "review.xlsx"
     write_review(path, pairs)
     wb = load_workbook(path)
     ws = wb["待判断"]
-    ws["I2"], ws["I3"], ws["I4"] = "否", "是", "也许"
+    ws["I2"], ws["I3"], ws["I4"] = "是", "也许", "否"
     wb.save(path)
     judged, errors = read_review(path)
     assert [(j.mention, j.firm, j.same) for j in judged] == [
-        ("中国石化", "Company:600028", False),
         ("白云山", "Company:000522", True),
+        ("中国石化", "Company:600028", False),
     ]
-    assert [(e.row, e.column) for e in errors] == [(4, "判断（是/否）")]
+    assert [(e.row, e.column) for e in errors] == [(3, "判断（是/否）")]
     fresh = index_of(firm("000522", "白云山"), firm("600332", "白云山"), SINOPEC)
     apply_judgements(fresh, merge_judgements([], judged))
     assert fresh.resolve("白云山").id == "Company:000522"
@@ -294,3 +295,56 @@ def test_labelled_pairs_on_the_public_data(public_data: Path) -> None:
     people = score_person_pairs(PAIRS / "person_pairs.csv", store)["all"]
     assert (people.precision, people.recall) == (1.0, 1.0), people.errors
     assert os.environ.get("ZHAOSHANG_RESOLUTION_STRICT") is None or firms.recall >= 0.85
+
+
+def test_identifiers_overrule_names() -> None:
+    a = firm("600001", "岚港重工", "岚港重工股份有限公司", uscc="91370200MA3C5Q1P0J")
+    index = index_of(a)
+    assert index.resolve("岚港重工股份有限公司", uscc="913702007180385386").verdict is Verdict.NEW
+    assert index.resolve("岚港重工", codes=["000001.SZ"]).verdict is Verdict.NEW
+    assert index.resolve("岚港重工", uscc="91370200MA3C5Q1P0J").rule == "uscc"
+
+
+def test_cli_resolve_review_apply_and_reload(tmp_path: Path) -> None:
+    """Load a roster, review, mark 中国石化 否 and 白云山 (000522) 是, reload fresh."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    runner = CliRunner()
+    graph = tmp_path / "g.zsg"
+    roster = tmp_path / "firms.csv"
+    roster.write_text("企业名称\n中国石化\n白云山\n", encoding="utf-8")
+
+    def fresh_load() -> MemoryStore:
+        graph.unlink(missing_ok=True)
+        store = MemoryStore(graph)
+        store.upsert_nodes([SINOPEC, firm("000522", "白云山"), firm("600332", "白云山")])
+        store.save()
+        result = runner.invoke(app, ["load", "table", str(roster), "--kind", "company",
+                                     "--graph", str(graph), "--dataset", "roster"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return MemoryStore(graph)
+
+    store = fresh_load()
+    assert {n.id for n in store.nodes()} == {SINOPEC.id, "Company:000522", "Company:600332",
+                                              "Company:name:白云山"}  # fmt: skip
+    review = tmp_path / "review.xlsx"
+    result = runner.invoke(app, ["resolve", "--graph", str(graph), "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    assert "same/alias" in result.output and "ambiguous" in result.output
+    wb = load_workbook(review)
+    ws = wb["待判断"]
+    rows = {(ws[f"C{r}"].value, ws[f"F{r}"].value): r for r in range(2, ws.max_row + 1)}
+    ws[f"I{rows[('中国石化', SINOPEC.id)]}"] = "否"
+    ws[f"I{rows[('白云山', 'Company:000522')]}"] = "是"
+    wb.save(review)
+    result = runner.invoke(app, ["resolve", "--graph", str(graph), "--apply", str(review)])
+    assert result.exit_code == 0, result.output
+    assert "judgements: 否 1, 是 1" in result.output
+    store = fresh_load()  # the log beside the graph keeps the judgements
+    ids = {n.id for n in store.nodes()}
+    assert "Company:name:中国石化" in ids and "Company:name:白云山" not in ids
+    log = read_log(graph.with_name("g.resolution.jsonl"))
+    rules = {d["mention"]: (d["verdict"], d["rule"]) for d in log.decisions}
+    assert rules == {"中国石化": ("new", "none"), "白云山": ("same", "reviewer")}
