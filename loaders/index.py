@@ -10,6 +10,10 @@ A mention (a name, maybe with codes) resolves to a known firm in evidence order:
 5. short name (简称) or English alias, same rule — only for mentions that state no
    legal form (a registered name is matched against registered names only).
 
+A name never overrules an identifier: a firm with another USCC, LEI or stock codes
+than the mention's is not a candidate. Names are indexed only for firms with an
+identifier (registries); a firm known only by name is reached by its id.
+
 Precision first: a level that finds several firms stops the search and returns them all
 (:attr:`Verdict.AMBIGUOUS`) — "Sinopec" or 东风汽车 never pick one. A group (集团) and
 its listed subsidiary have different keys; a branch (分公司) resolves to a node of its own
