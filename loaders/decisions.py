@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,11 @@ from typing import Any
 import orjson
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.errors import BackendError
-from loaders.index import CompanyIndex, Verdict
-from loaders.names import parse_name
+from loaders.index import CompanyIndex, Verdict, spelling_key
 
 #: Sources kept per decision in the log (the first ones seen).
 MAX_SOURCES = 3
@@ -81,8 +82,8 @@ class Judgement:
 
     @property
     def key(self) -> tuple[str, str]:
-        """Pairs with the same mention key and firm are one judgement (latest wins)."""
-        return parse_name(self.mention).key, self.firm
+        """Pairs with the same spelling and firm are one judgement (latest wins)."""
+        return spelling_key(self.mention), self.firm
 
 
 @dataclass
@@ -272,7 +273,7 @@ def review_pairs(
                 (2, -score, firm, f"名称相近：RapidFuzz {score:.0f}")
                 for firm, score in index.fuzzy_candidates(d["mention"], limit=3, cutoff=85)
             ]
-        key = parse_name(d["mention"]).key
+        key = spelling_key(d["mention"])
         for group, order, firm, why in found:
             if (key, firm) in judged:
                 continue
@@ -300,8 +301,8 @@ def write_review(path: Path, pairs: list[ReviewPair]) -> None:
 
     Raises
     ------
-    OSError
-        When the file cannot be written.
+    BackendError
+        When the file cannot be written (folder missing and not creatable, no access).
     """
     wb = Workbook()
     ws = wb.active
@@ -323,12 +324,18 @@ def write_review(path: Path, pairs: list[ReviewPair]) -> None:
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJ", (6, 10, 30, 28, 30, 22, 10, 40, 12, 20), strict=True):
         ws.column_dimensions[col].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise BackendError(f"{path}: cannot write the review workbook ({exc})") from exc
     os.close(fd)
     try:
         wb.save(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BackendError(f"{path}: cannot write the review workbook ({exc})") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -363,8 +370,9 @@ def read_review(path: Path) -> tuple[list[Judgement], list[ReviewError]]:
     """
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise BackendError(f"{path}: cannot read review workbook ({exc})") from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
+        text = f"{path}: not a review workbook (.xlsx written by --review): {exc}"
+        raise BackendError(text) from exc
     if REVIEW_SHEET not in wb.sheetnames:
         raise BackendError(f"{path}: no sheet {REVIEW_SHEET!r}; write one with --review")
     rows = wb[REVIEW_SHEET].iter_rows(values_only=True)

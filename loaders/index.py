@@ -67,6 +67,22 @@ def company_id_for_name(name: str) -> str:
     return node_id(NodeKind.COMPANY, "name", name_key(to_simplified(name)))
 
 
+def spelling_key(name: str) -> str:
+    """A spelling with width, brackets, case, whitespace and script folded (nothing cut).
+
+    Reviewers' judgements are kept under it: 是 for 上海银行 says nothing of 北京银行.
+
+    Examples
+    --------
+    >>> spelling_key("中國石化（集团） ")
+    '中国石化(集团)'
+    """
+    return to_simplified(clean_text(name).translate(_BRACKETS)).lower().replace(" ", "")
+
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+
+
 class Verdict(enum.StrEnum):
     """Outcome of resolving one mention."""
 
@@ -249,8 +265,12 @@ class CompanyIndex:
         held.setdefault(cid, parts)
 
     def judge(self, mention: str, firm: str, same: bool) -> None:
-        """Record a reviewer's 是 (``same=True``) or 否 for ``mention`` ↔ ``firm``."""
-        self.judgements[(parse_name(mention).key, firm)] = same
+        """Record a reviewer's 是 (``same=True``) or 否 for ``mention`` ↔ ``firm``.
+
+        The judgement holds for this spelling (:func:`spelling_key`: width, brackets,
+        case, whitespace and script folded), not for other names with the same key.
+        """
+        self.judgements[(spelling_key(mention), firm)] = same
 
     # -- resolution ------------------------------------------------------------------
     def resolve_code(self, code: str) -> str | None:
@@ -303,16 +323,20 @@ class CompanyIndex:
         self, name: str, uscc: str | None, lei: str | None, codes: tuple[str, ...]
     ) -> Match:
         parts = parse_name(name)
-        said = {firm: same for (key, firm), same in self.judgements.items() if key == parts.key}
-        for firm, same in sorted(said.items()):
-            if same:
-                return Match(name, Verdict.SAME, firm, "reviewer", "marked 是 by a reviewer")
         for rule, ids, value in (("uscc", self.by_uscc, uscc), ("lei", self.by_lei, lei)):
             if value and value in ids:
                 return Match(name, Verdict.SAME, ids[value], rule, f"{rule} {value}")
         for code in codes:
             if code in self.by_code:
                 return Match(name, Verdict.SAME, self.by_code[code], "stock_code", code)
+        spelled = spelling_key(name)
+        said = {firm: same for (key, firm), same in self.judgements.items() if key == spelled}
+        yes = sorted(firm for firm, same in said.items() if same)
+        if len(yes) == 1:
+            return Match(name, Verdict.SAME, yes[0], "reviewer", "marked 是 by a reviewer")
+        if yes:
+            why = f"marked 是 for {len(yes)} firms by reviewers"
+            return Match(name, Verdict.AMBIGUOUS, None, "reviewer", why, tuple(yes))
         if not parts.core:
             return Match(name, Verdict.NEW, evidence="empty name")
         if parts.branch is not None:
@@ -340,7 +364,16 @@ class CompanyIndex:
                 # 鞍钢集团, 鞍钢股份 the listed 鞍钢股份有限公司): X alone does not name it.
                 shares = self.by_alias.get(parts.core + "股份", {})
                 held = {f: p for f, p in held.items() if f not in shares}
-            fits = self._fits(parts, held, forbidden, same_region=rule == "alias")
+            fits = self._fits(parts, held, set(), same_region=rule == "alias")
+            if len(fits) > 1 and forbidden:
+                # A 否 narrows the candidates but never elects the one left: nobody
+                # said 是 to it.
+                left = {f: why for f, why in fits.items() if f not in forbidden}
+                why = f"{len(left)} of {len(fits)} firms with the key {parts.key} not ruled out"
+                if not left:
+                    continue
+                return Match(name, Verdict.AMBIGUOUS, None, rule, why, tuple(sorted(left)))
+            fits = {f: why for f, why in fits.items() if f not in forbidden}
             if len(fits) == 1:
                 ((firm, why),) = fits.items()
                 return Match(name, Verdict.SAME, firm, rule, why)

@@ -41,19 +41,22 @@ class LegalForm(enum.StrEnum):
     JOINT_STOCK = "股份有限公司"
     LIMITED = "有限公司"
     PARTNERSHIP = "合伙企业"
+    STATE_OWNED = "总公司"
+    """全民所有制 enterprise (…总公司): 中国石油天然气总公司 is not the 股份有限公司."""
 
 
 #: Legal-form suffixes, longest first, with the form they state (None: no statement).
 _CN_FORMS: tuple[tuple[str, LegalForm | None], ...] = (
     ("股份有限公司", LegalForm.JOINT_STOCK),
     ("有限责任公司", LegalForm.LIMITED),
+    ("(特殊普通合伙)", LegalForm.PARTNERSHIP),
     ("(有限合伙)", LegalForm.PARTNERSHIP),
     ("(普通合伙)", LegalForm.PARTNERSHIP),
     ("合伙企业", LegalForm.PARTNERSHIP),
     ("有限合伙", LegalForm.PARTNERSHIP),
     ("股份公司", LegalForm.JOINT_STOCK),
     ("有限公司", LegalForm.LIMITED),
-    ("总公司", None),
+    ("总公司", LegalForm.STATE_OWNED),
     ("公司", None),
 )
 #: English legal forms (no distinction between them is drawn).
@@ -63,8 +66,8 @@ _EN_FORMS = re.compile(
 )
 #: Branch suffixes (分支机构).
 _BRANCH = re.compile(
-    r"^(?P<parent>.+?(?:公司|集团|银行|厂|社|所))"
-    r"(?P<branch>[^()]{0,16}?(?:分公司|分行|支行|分厂|办事处|营业部|分店|分所|代表处))$"
+    r"^(?P<parent>.+(?:公司|集团|银行|厂|社|所|\)))"
+    r"(?P<branch>[^()]{1,16}?(?:分公司|支公司|分行|支行|分厂|办事处|营业部|分店|分所|代表处))$"
 )
 #: Stock short-name markers: *ST, ST, S*ST prefixes, A/B share-class letters, -U/-W.
 _ST_PREFIX = re.compile(r"^(?:\*st|s\*st|sst|st|xd|xr|dr|n|c)(?=[\u3400-\u9fff])")
@@ -122,9 +125,9 @@ class NameParts:
     def conflicts(self, other: NameParts, same_region: bool = False) -> str | None:
         """Why ``self`` and ``other`` cannot name one firm (None when they can).
 
-        Same key is assumed. The regions must be equal or absent on one side — absent
-        only when the core has at least three characters (银行 alone says too little to
-        stand for 北京银行) — and the legal forms equal or absent on one side. With
+        Same key is assumed. The regions must be equal, or absent on one side of two
+        names stating the same legal form with a core of three characters or more; the
+        legal forms must be equal or absent on one side. With
         ``same_region`` (short names, 简称) the regions must be equal: 重庆沃尔玛
         is not 沃尔玛.
 
@@ -142,9 +145,13 @@ class NameParts:
             return f"region {a.name if a else '—'} ≠ {b.name if b else '—'} (short names)"
         if a and b and a != b:  # 南京银行 is not 江苏银行, though 南京 is in 江苏
             return f"region {a.name} ≠ {b.name}"
+        # Only two registered names of one form may differ by a dropped region
+        # (长亮科技股份有限公司 / 深圳市长亮科技股份有限公司): 丰田汽车 is not the
+        # 天津丰田汽车有限公司 joint venture, 银行 not 北京银行.
         one = a or b
-        if one is not None and (a is None or b is None) and len(self.core) < 3:
-            return f"region {one.name} missing on one side of the short name {self.core}"
+        weak = len(self.core) < 3 or self.form is None or self.form != other.form
+        if one is not None and (a is None or b is None) and weak:
+            return f"region {one.name} on one side only"
         if self.form and other.form and self.form != other.form:
             return f"legal form {self.form.value} ≠ {other.form.value}"
         return None
@@ -156,6 +163,21 @@ def _guard() -> re.Pattern[str] | None:
     if not names:
         return None
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def _has_traditional(text: str) -> bool:
+    """True when ``text`` has a character outside GB 2312 (the simplified repertoire).
+
+    Names written in simplified characters are left alone, so that characters valid in
+    both scripts keep their meaning (乾照光电 stays, not 干照). A name with a character
+    beyond GB 2312 (traditional, or rare like 昇) is converted whole; its keys still
+    agree with the other spellings of the name.
+    """
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @functools.cache
@@ -175,7 +197,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("陝西乾县農業")
     '陕西乾县农业'
     """
-    if text.isascii():
+    if text.isascii() or not _has_traditional(text):
         return text
     convert = _converter().convert
     pattern = _guard()
@@ -209,14 +231,20 @@ def _guarded_after(text: str) -> list[tuple[str, str]]:
 def _regions() -> tuple[dict[str, Region], re.Pattern[str]]:
     text = resources.files("loaders").joinpath("data", "regions.csv").read_text("utf-8")
     by_name: dict[str, Region] = {}
+    prefixes: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         region = Region(row["code"], row["short"] or row["name"])
         for spelling in (row["name"], row["short"]):
             if spelling:
                 # A province and a city may share a short name (吉林): the province wins.
                 by_name.setdefault(spelling, region)
+        # As a prefix: provinces by either name, cities only with their suffix (青岛市):
+        # a bare city name is often the 字号 itself (阿里云, 中山大学, 北海, 普洱).
+        prefixes.append(row["name"])
+        if len(row["code"]) == 2 and row["short"]:
+            prefixes.append(row["short"])
     by_name["中国"] = Region("CN", "中国")
-    names = sorted(by_name, key=len, reverse=True)
+    names = sorted(set(prefixes), key=len, reverse=True)
     return by_name, re.compile("^(?:" + "|".join(re.escape(n) for n in names) + ")")
 
 
@@ -267,10 +295,11 @@ def _strip_region(text: str) -> tuple[str, Region | None]:
         if found is not None:
             region = region or found
             text = text.replace(f"({inner})", "", 1)
+    if region is not None:
+        return text, region  # 上海贝岭（深圳）: the bracket is the region, 上海 the 字号
     hit = prefix.match(text)
-    # 中国 opens many names (中国银行) and is part of them; a qualifier only in brackets.
-    if hit is not None and hit.group() != "中国" and len(text) - hit.end() >= 2:
-        region = region or by_name[hit.group()]
+    if hit is not None and len(text) - hit.end() >= 2:
+        region = by_name[hit.group()]
         text = text[hit.end() :]
     return text, region
 

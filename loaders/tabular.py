@@ -231,15 +231,20 @@ class _FolderLoad:
         src = self.source(file, row)
         uscc = self.company_uscc(file, row, cells.get("uscc", ""))
         code = self.company_stock(file, row, cells.get("stock_code", ""))
-        if uscc:
-            cid = node_id(NodeKind.COMPANY, "uscc", uscc)
-        elif code:
-            cid = self.index.resolve_code(code) or company_id_for_code(code)
-        else:
-            label = full_name or name
-            found = self.index.resolve(label, dataset=self.dataset, source=src)
-            same = found.id if found.verdict is Verdict.SAME else None
-            cid = same or company_id_for_name(label)
+        label = full_name or name
+        found = self.index.resolve(
+            label,
+            uscc=uscc or None,
+            codes=[code] if code else [],
+            dataset=self.dataset,
+            source=src,
+        )
+        cid = (
+            (found.id if found.verdict is Verdict.SAME else None)
+            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
+            or (code and company_id_for_code(code))
+            or company_id_for_name(label)
+        )
         region = self.optional_region(file, row, cells.get("region_code", ""), src)
         company = Company(
             id=cid,
