@@ -24,9 +24,9 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import NEWS_OLD
-from loaders.index import CompanyIndex
+from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
-from loaders.normalise import clean_text, name_key
+from loaders.normalise import clean_text
 from loaders.report import Issue, LoadReport
 
 DATASET = "finre"
@@ -187,7 +187,7 @@ def _add_row(
             return Issue(file, row, col, "empty_name", f"{col} is blank")
     if rel != active:
         head, tail = tail, head
-    if name_key(head) == name_key(tail):
+    if company_id_for_name(head) == company_id_for_name(tail):
         return Issue(file, row, "", "self_loop", f"{head!r} is both head and tail")
     src_id, dst_id = linker.link(head, src), linker.link(tail, src)
     if src_id == dst_id:

@@ -35,9 +35,8 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
-from loaders.index import CompanyIndex
+from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
-from loaders.normalise import name_key
 from loaders.report import Issue, LoadReport
 
 DATASET = "ickg25"
@@ -183,7 +182,7 @@ class _Triples:
         if verdict == {"incorrect"}:
             text = f"experts marked ({head_name}, {rel}, {tail_name}) incorrect"
             return Issue(file, row, "", "expert_incorrect", text)
-        if name_key(head_name) == name_key(tail_name):
+        if company_id_for_name(head_name) == company_id_for_name(tail_name):
             return Issue(file, row, "", "self_loop", f"{head_name!r} is both head and tail")
         src_id = self.linker.link(head_name, _entity_source(head_line))
         dst_id = self.linker.link(tail_name, _entity_source(tail_line))

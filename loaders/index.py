@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
-from loaders.names import NameParts, is_subsequence, parse_name, to_simplified
+from loaders.names import LegalForm, NameParts, is_subsequence, parse_name, to_simplified
 from loaders.normalise import clean_text, name_key
 
 
@@ -55,7 +55,10 @@ def company_id_for_name(name: str) -> str:
     """Return the id of a firm known only by name (unresolved names keep their node).
 
     The key folds width, brackets, case, legal form and traditional characters, so
-    that 天貓 in one dataset and 天猫 in another are one node.
+    that 天貓 in one dataset and 天猫 in another are one node; a 股份有限公司, a
+    partnership (合伙企业) and a 总公司 keep their form in the key, apart from the
+    有限公司 or bare name (东风汽车股份有限公司 is not 东风汽车有限公司; a fund
+    partnership is not its management company).
 
     Examples
     --------
@@ -63,8 +66,22 @@ def company_id_for_name(name: str) -> str:
     'Company:name:中铝(集团)'
     >>> company_id_for_name("天貓") == company_id_for_name("天猫")
     True
+    >>> company_id_for_name("东风汽车股份有限公司"), company_id_for_name("东风汽车有限公司")
+    ('Company:name:东风汽车(股份)', 'Company:name:东风汽车')
     """
-    return node_id(NodeKind.COMPANY, "name", name_key(to_simplified(name)))
+    key = name_key(to_simplified(name))
+    form = parse_name(name).form
+    if form is not None and form is not LegalForm.LIMITED:
+        key += f"({_FORM_TAG[form]})"
+    return node_id(NodeKind.COMPANY, "name", key)
+
+
+#: Legal forms that keep a name-only firm apart from a 有限公司 of the same name.
+_FORM_TAG = {
+    LegalForm.JOINT_STOCK: "股份",
+    LegalForm.PARTNERSHIP: "合伙",
+    LegalForm.STATE_OWNED: "总公司",
+}
 
 
 def spelling_key(name: str) -> str:

@@ -123,7 +123,8 @@ def test_fixture_controllers(fixture_load: tuple[MemoryStore, LoadReport]) -> No
     assert _controllers(store, "Company:600006") == {company_id_for_name(tv): "地方国企"}
     assert _controllers(store, "Company:000001") == {}
     assert _controllers(store, "Company:600004") == {}
-    assert _controllers(store, "Company:835185") == {company_id_for_name("中国宝安集团"): "无"}
+    bao_an = company_id_for_name("中国宝安集团股份有限公司")
+    assert _controllers(store, "Company:835185") == {bao_an: "无"}
     assert {r.confidence for r in store.relations(RelKind.CONTROLS)} == {0.9}
 
 

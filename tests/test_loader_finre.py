@@ -30,8 +30,6 @@ from graph.memory import MemoryStore
 from graph.schema import Company, NodeKind, Source
 from loaders import finre
 from loaders.index import CompanyIndex, company_id_for_name
-from loaders.names import to_simplified
-from loaders.normalise import name_key
 from loaders.report import LoadReport
 from tests.conftest import FIXTURES
 from tests.public_firms import listed_firms
@@ -166,8 +164,8 @@ _PARTNER = {"合资", "合作", "签约", "订单"}
 
 
 def _key(name: str) -> str:
-    """Node key of a name-only firm: name key after traditional → simplified (天貓 = 天猫)."""
-    return name_key(to_simplified(name))
+    """Node of a name-only firm (the documented id rule: 天貓 = 天猫, forms kept apart)."""
+    return company_id_for_name(name)
 
 
 def _expected(folder: Path) -> tuple[set[tuple[str, str, str]], int]:

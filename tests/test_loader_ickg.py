@@ -39,8 +39,6 @@ from graph.memory import MemoryStore
 from graph.schema import Company, NodeKind, Source
 from loaders import ickg
 from loaders.index import CompanyIndex, company_id_for_name
-from loaders.names import to_simplified
-from loaders.normalise import name_key
 from loaders.report import LoadReport
 from tests.conftest import FIXTURES
 from tests.public_firms import listed_firms
@@ -205,8 +203,8 @@ _KINDS = {  # the test's own reading of the relation names
 
 
 def _key(name: str) -> str:
-    """Node key of a name-only firm: name key after traditional → simplified (天貓 = 天猫)."""
-    return name_key(to_simplified(name))
+    """Node of a name-only firm (the documented id rule: 天貓 = 天猫, forms kept apart)."""
+    return company_id_for_name(name)
 
 
 def _expected_ties(folder: Path) -> set[tuple[str, str, str]]:

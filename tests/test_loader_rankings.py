@@ -110,10 +110,10 @@ def test_companies_worked_out_by_hand(loaded) -> None:  # type: ignore[no-untype
         "Company:name:porsche automobil holding": (
             "Porsche Automobil Holding", None, {FB: 1488}, "Germany", -21470000000.0, [_fb(8)]
         ),
-        "Company:name:中国银行": (
+        "Company:name:中国银行(股份)": (
             "Bank of China", "中国银行股份有限公司", {FB: 12}, "China", None, [_fb(9)]
         ),
-        "Company:name:东风汽车集团": (
+        "Company:name:东风汽车集团(股份)": (
             "Dongfeng Motor Group", "东风汽车集团股份有限公司", {FB: 64}, "Hong Kong",
             15000000000.0, [_fb(10)],
         ),

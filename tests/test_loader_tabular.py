@@ -72,7 +72,7 @@ DEMO_RELATIONS = {
 ZHONGGONG = "Company:609102"  # 岚港重工: stock code 609102 → 609102.SH
 CAILIAO = "Company:uscc:91379900MA3DG0001Q"  # 岚港新材: valid USCC
 GUANGFU = "Company:name:岚港光伏科技"  # 岚港光伏: invalid USCC → keyed by name
-RONGYUE = "Company:name:徐州嵘岳工程机械"
+RONGYUE = "Company:name:徐州嵘岳工程机械(股份)"
 
 
 def load(

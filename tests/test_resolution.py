@@ -433,3 +433,15 @@ def test_review_file_errors_name_the_file(tmp_path: Path) -> None:
             read_review(path)
     with pytest.raises(BackendError, match="cannot write"):
         write_review(bad / "sub" / "r.xlsx", [])
+
+
+def test_name_only_firms_of_different_legal_forms_are_two_nodes() -> None:
+    linker = NameLinker(MemoryStore(None), CompanyIndex(), "news")
+    pairs = [
+        ("东风汽车有限公司", "东风汽车股份有限公司"),
+        ("甲乙投资合伙企业（有限合伙）", "甲乙投资有限公司"),  # a fund vs its manager
+        ("中国石油天然气总公司", "中国石油天然气有限公司"),
+    ]
+    for a, b in pairs:
+        assert linker.link(a, SRC) != linker.link(b, SRC), (a, b)
+    assert linker.link("东风汽车", SRC) == linker.link("东风汽车有限公司", SRC)
