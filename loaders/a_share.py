@@ -44,7 +44,7 @@ from graph.store import Store
 from loaders.batching import read_csv_rows, write_nodes, write_relations
 from loaders.confidence import REGISTRY
 from loaders.controllers import controller_names, is_organisation, organisation_tags
-from loaders.index import CompanyIndex, Verdict, company_id_for_code, company_id_for_name
+from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
 from loaders.normalise import stock_code
 from loaders.report import Issue, LoadReport
 
@@ -239,8 +239,7 @@ def _controllers(
         node: Node
         if is_organisation(name, kind):
             match = index.resolve(name, dataset=DATASET, source=src)
-            same = match.id if match.verdict is Verdict.SAME else None
-            ctl = same or company_id_for_name(name)
+            ctl = match.firm or company_id_for_name(name)
             if ctl == cid:  # 东风汽车有限公司 and 东风汽车股份有限公司 share a name key
                 ctl = company_id_for_name(name)
                 message = f"controller {name!r} has the firm's name key; kept as its own node"

@@ -23,8 +23,6 @@ mentions that linked to nothing); ``--apply FILE.xlsx`` reads the 是/否 column
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.errors import BackendError
+from graph.files import write_atomically, write_bytes_atomically
 from loaders.index import CompanyIndex, Verdict, spelling_key
 
 #: Sources kept per decision in the log (the first ones seen).
@@ -187,21 +186,7 @@ def write_log(
     for j in judgements:
         rec = {"mention": j.mention, "firm": j.firm, "same": j.same, "by": j.by}
         lines.append(orjson.dumps({"judgement": {**rec, "evidence": j.evidence}}))
-    _atomic_write(path, b"\n".join(lines) + b"\n")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(path, b"\n".join(lines) + b"\n")
 
 
 def summary(log: ResolutionLog) -> dict[str, Counter[str]]:
@@ -324,21 +309,7 @@ def write_review(path: Path, pairs: list[ReviewPair]) -> None:
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJ", (6, 10, 30, 28, 30, 22, 10, 40, 12, 20), strict=True):
         ws.column_dimensions[col].width = width
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    except OSError as exc:
-        raise BackendError(f"{path}: cannot write the review workbook ({exc})") from exc
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"{path}: cannot write the review workbook ({exc})") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, wb.save)
 
 
 @dataclass(frozen=True)

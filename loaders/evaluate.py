@@ -30,7 +30,7 @@ from pathlib import Path
 from graph.ids import node_id
 from graph.schema import NodeKind, RelKind
 from graph.store import Store
-from loaders.index import CompanyIndex, Verdict, company_id_for_code
+from loaders.index import CompanyIndex, company_id_for_code
 
 
 @dataclass
@@ -92,7 +92,7 @@ def firm_predictor(index: CompanyIndex) -> Predict:
         decision = index.decisions.get((f"{dataset}/{file}", mention))
         decision = decision or index.decisions.get((dataset, mention))
         match = decision.match if decision is not None else index.resolve(mention)
-        return match.id if match.verdict is Verdict.SAME else None
+        return match.firm
 
     return predict
 

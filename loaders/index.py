@@ -143,6 +143,11 @@ class Match:
     candidates: tuple[str, ...] = ()
     parent: str | None = None
 
+    @property
+    def firm(self) -> str | None:
+        """The firm the mention was linked to, or None (ambiguous, new, branch)."""
+        return self.id if self.verdict is Verdict.SAME else None
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -255,18 +260,13 @@ class CompanyIndex:
             if parts.form is not None:  # a legal name given as display name or alias
                 self._add_full(cid, alias, parts)
                 continue
-            if company.full_name and not parts.latin and not self._cut_from(alias, company):
+            full = company.full_name
+            if full and not parts.latin and not is_subsequence(parts.core, spelling_key(full)):
                 # Reported; the alias still names this firm (both come with its code),
                 # most often a 简称 newer than the legal name on file (海信视像).
                 detail = f"简称 {alias!r} is not cut from {company.full_name!r}"
                 self.conflicts.append(Conflict("alias_not_in_full_name", alias, (cid,), detail))
             self.by_alias[parts.key].setdefault(cid, parts)
-
-    @staticmethod
-    def _cut_from(alias: str, company: Company) -> bool:
-        full = to_simplified(clean_text(company.full_name or "")).lower()
-        core = parse_name(alias).core
-        return is_subsequence(core, full)
 
     def _add_full(self, cid: str, name: str, parts: NameParts) -> None:
         held = self.by_full[parts.key]
@@ -358,7 +358,7 @@ class CompanyIndex:
             return Match(name, Verdict.NEW, evidence="empty name")
         if parts.branch is not None:
             parent = self._resolve(parts.parent or "", None, None, ()) if parts.parent else None
-            pid = parent.id if parent is not None and parent.verdict is Verdict.SAME else None
+            pid = parent.firm if parent is not None else None
             return Match(name, Verdict.BRANCH, None, "branch", parts.branch, parent=pid)
         forbidden = {firm for firm, same in said.items() if not same}
         # A name never overrules an identifier: a firm holding another USCC, LEI or set
@@ -414,8 +414,30 @@ class CompanyIndex:
 
     def resolve_name(self, name: str) -> str | None:
         """Return the one firm named ``name`` (:meth:`resolve` without codes), or None."""
-        match = self.resolve(name)
-        return match.id if match.verdict is Verdict.SAME else None
+        return self.resolve(name).firm
+
+    def company_id(
+        self,
+        name: str,
+        uscc: str | None,
+        code: str | None,
+        dataset: str,
+        source: Source,
+    ) -> str:
+        """The id a roster row's firm gets: the resolved firm, else a new id.
+
+        A new firm is keyed by its USCC, else its stock code, else its name (see
+        :func:`company_id_for_code`, :func:`company_id_for_name`). The resolution is
+        recorded under ``dataset``.
+        """
+        codes = [code] if code else []
+        found = self.resolve(name, uscc=uscc or None, codes=codes, dataset=dataset, source=source)
+        return (
+            found.firm
+            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
+            or (code and company_id_for_code(code))
+            or company_id_for_name(name)
+        )
 
     def candidates(self, name: str) -> set[str]:
         """Return every company id whose legal name or alias has the key of ``name``."""

@@ -18,7 +18,7 @@ from graph.ids import new_relation
 from graph.schema import Company, Relation, RelKind, Source
 from graph.store import Store
 from loaders.batching import write_nodes, write_relations
-from loaders.index import CompanyIndex, Verdict, company_id_for_name
+from loaders.index import CompanyIndex, company_id_for_name
 from loaders.report import LoadReport
 
 
@@ -94,7 +94,7 @@ class NameLinker:
         if known is not None:
             return known
         match = self.index.resolve(name, dataset=self.dataset, source=source)
-        found = match.id if match.verdict is Verdict.SAME else None
+        found = match.firm
         if found is not None and not self._in_store(found):
             self.stale.add(name)
             found = None

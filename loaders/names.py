@@ -248,19 +248,6 @@ def _regions() -> tuple[dict[str, Region], re.Pattern[str]]:
     return by_name, re.compile("^(?:" + "|".join(re.escape(n) for n in names) + ")")
 
 
-def region_named(text: str) -> Region | None:
-    """The GB/T 2260 province or city ``text`` names (山东, 山东省, 青岛市), or None.
-
-    Examples
-    --------
-    >>> region_named("青岛市")
-    Region(code='3702', name='青岛')
-    >>> region_named("岚港") is None
-    True
-    """
-    return _regions()[0].get(text)
-
-
 def _strip_form(text: str) -> tuple[str, LegalForm | None, bool]:
     """Remove legal-form suffixes (repeatedly); return (rest, form, stated at all)."""
     form: LegalForm | None = None

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from graph.schema import Company, Source
 from graph.store import Store
-from loaders.index import CompanyIndex, Verdict, company_id_for_name
+from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import write
 from loaders.normalise import clean_text, stock_code
 from loaders.report import Issue, LoadReport
@@ -251,10 +251,10 @@ def _target(
         # The table gives the Chinese legal name: resolved as such, recorded for ``name``.
         match = index.resolve(mapped.zh_name)
         index.record(f"{DATASET}/{src.file}", replace(match, mention=name), src)
-        found = match.id if match.verdict is Verdict.SAME else None
+        found = match.firm
     else:
         match = index.resolve(name, dataset=f"{DATASET}/{src.file}", source=src)
-        found = match.id if match.verdict is Verdict.SAME else None
+        found = match.firm
     stored = store.get_node(found) if found is not None else None
     if found is not None and isinstance(stored, Company):
         return found, _Entry(name=stored.name, linked=bool(stored.stock_codes))

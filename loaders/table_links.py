@@ -12,7 +12,7 @@ from __future__ import annotations
 from graph.ids import node_id
 from graph.schema import Cluster, Company, NodeKind, Region, RelKind
 from loaders.codes import is_valid_uscc, normalise_uscc
-from loaders.index import Verdict, company_id_for_name
+from loaders.index import company_id_for_name
 from loaders.normalise import name_key, stock_code
 from loaders.relation_rows import REL_WORDS, check_endpoints, make_relation, relation_props
 from loaders.sheets import RowError
@@ -100,8 +100,8 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
     if code and run.index.resolve_code(code):
         return Ref(run.index.resolve_code(code) or "", NodeKind.COMPANY)
     found = run.index.resolve(text, dataset=run.dataset, source=run.source(row))
-    if found.verdict is Verdict.SAME and found.id:
-        return Ref(found.id, NodeKind.COMPANY)
+    if found.firm:
+        return Ref(found.firm, NodeKind.COMPANY)
     named = run.names.get(name_key(text), set())
     if len(named) == 1:
         return next(iter(named))

@@ -38,7 +38,7 @@ from graph.schema import (
 from graph.store import Store
 from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INTERMEDIARY_TYPES
-from loaders.index import CompanyIndex, Verdict, company_id_for_code, company_id_for_name
+from loaders.index import CompanyIndex
 from loaders.normalise import clean_text, name_key, stock_code
 from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
@@ -181,19 +181,7 @@ class RowBuilder:
                 row, cells["stock_code"][1], "bad_stock_code", f"not a stock code: {raw_code!r}"
             )
         src = self.source(row)
-        resolved = self.index.resolve(
-            full,
-            uscc=uscc or None,
-            codes=[code] if code else [],
-            dataset=self.dataset,
-            source=src,
-        )
-        cid = (
-            (resolved.id if resolved.verdict is Verdict.SAME else None)
-            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
-            or (code and company_id_for_code(code))
-            or company_id_for_name(full)
-        )
+        cid = self.index.company_id(full, uscc, code, self.dataset, src)
         key = self.claim(cells, None, NodeKind.COMPANY)
         region = self.region(cells, row)
         props: dict[str, Any] = {
@@ -342,7 +330,7 @@ class RowBuilder:
             self.link(RelKind.LOCATED_IN, nid, region, row)
         if employer:
             found = self.index.resolve(employer, dataset=self.dataset, source=self.source(row))
-            firm = found.id if found.verdict is Verdict.SAME else None
+            firm = found.firm
             if firm is None:
                 msg = f"employer {employer!r} is no firm of the graph; no OFFICER_OF"
                 self.warn(row, cells["employer"][1], "unknown_employer", msg)

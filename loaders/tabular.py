@@ -56,7 +56,7 @@ from graph.schema import (
 from graph.store import Store
 from loaders.codes import is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
-from loaders.index import CompanyIndex, Verdict, company_id_for_code, company_id_for_name
+from loaders.index import CompanyIndex
 from loaders.normalise import clean_text, stock_code
 from loaders.relation_rows import check_endpoints, make_relation, relation_props
 from loaders.report import Issue, LoadReport
@@ -232,19 +232,7 @@ class _FolderLoad:
         uscc = self.company_uscc(file, row, cells.get("uscc", ""))
         code = self.company_stock(file, row, cells.get("stock_code", ""))
         label = full_name or name
-        found = self.index.resolve(
-            label,
-            uscc=uscc or None,
-            codes=[code] if code else [],
-            dataset=self.dataset,
-            source=src,
-        )
-        cid = (
-            (found.id if found.verdict is Verdict.SAME else None)
-            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
-            or (code and company_id_for_code(code))
-            or company_id_for_name(label)
-        )
+        cid = self.index.company_id(label, uscc, code, self.dataset, src)
         region = self.optional_region(file, row, cells.get("region_code", ""), src)
         company = Company(
             id=cid,

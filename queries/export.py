@@ -14,9 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from graph.errors import BackendError
+from graph.files import write_atomically
 from queries.profile import FACTORS
 from queries.types import ChainGaps, TargetList, TargetRow
 
@@ -368,16 +366,7 @@ def _print_setup(ws: Worksheet, pages_wide: int = 1) -> None:
 
 
 def _save(wb: Workbook, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"{path}: cannot write workbook ({exc})") from exc
-    return path
+    return write_atomically(path, wb.save)
 
 
 def write_csv(tl: TargetList, path: Path, include_private: bool = False) -> Path:
