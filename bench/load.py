@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from loaders.index import CompanyIndex
 from loaders.public import DATASETS
 
@@ -26,7 +26,7 @@ def peak_mib() -> float:
 def main(root: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.zsg"
-        store = MemoryStore(path)
+        store = SqliteStore(path)
         index = CompanyIndex()
         total = time.perf_counter()
         print(f"{'dataset':<18}{'seconds':>9}{'nodes':>10}{'relations':>11}{'issues':>8}")
@@ -42,7 +42,7 @@ def main(root: Path) -> None:
         store.save()
         save_s = time.perf_counter() - started
         started = time.perf_counter()
-        reopened = MemoryStore(path)
+        reopened = SqliteStore(path)
         open_s = time.perf_counter() - started
         nodes = sum(reopened.count_nodes().values())
         rels = sum(reopened.count_relations().values())

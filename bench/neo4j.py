@@ -37,7 +37,7 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from graph.ids import new_relation  # noqa: E402
-from graph.memory import MemoryStore  # noqa: E402
+from graph.sqlite_store import SqliteStore  # noqa: E402
 from graph.neo4j_bulk import copy_graph  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from graph.schema import Company, Person, Relation, RelKind, Source  # noqa: E402
@@ -53,18 +53,18 @@ TARGETS = ["三一重工", "中国石化", "格力电器", "宁德时代", "比�
 SRC = [Source(dataset="synthetic", file="bench", row=1)]
 
 
-def real_store(graph: Path | None) -> MemoryStore:
+def real_store(graph: Path | None) -> SqliteStore:
     """The public graph: a saved file, or loaded from ``../shared/data``."""
     if graph is not None:
-        return MemoryStore(graph)
+        return SqliteStore(graph)
     from loaders.public import load_public
 
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     load_public(ROOT.parent / "shared" / "data", store)
     return store
 
 
-def synthetic(n_relations: int, seed: int = 11) -> MemoryStore:
+def synthetic(n_relations: int, seed: int = 11) -> SqliteStore:
     """A seeded corporate graph of about ``n_relations`` relations (duplicates dropped)."""
     rng = random.Random(seed)
     n_firms, n_people = max(n_relations // 4, 10), max(n_relations // 8, 10)
@@ -79,7 +79,7 @@ def synthetic(n_relations: int, seed: int = 11) -> MemoryStore:
         for i in range(n_firms)
     ]
     people = [Person(id=f"Person:S{i}", name=f"张{i}", sources=SRC) for i in range(n_people)]
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes([*firms, *people])
     kinds = [RelKind.OFFICER_OF] * 4 + [RelKind.OWNS] * 2 + [RelKind.SUPPLIES] * 2
     kinds += [RelKind.PARTNERS_WITH, RelKind.INVESTED_IN]

@@ -85,14 +85,14 @@ def synthetic(n: int, seed: int = 5) -> CsrGraph:
 
 def real(graph_file: Path | None) -> CsrGraph:
     """The array copy of the real public data (home region 37, Shandong)."""
-    from graph.memory import MemoryStore
+    from graph.sqlite_store import SqliteStore
     from loaders.public import load_public
     from queries.paths import SearchContext
 
     if graph_file is not None and graph_file.exists():
-        store = MemoryStore(graph_file)
+        store = SqliteStore(graph_file)
     else:
-        store = MemoryStore(None)
+        store = SqliteStore(None)
         load_public(Path("../shared/data"), store)
     return SearchContext.build(store, "37").arrays
 

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind
 from loaders.evaluate import (
     Predict,
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "fixtures" / "resolution"
 
 
-def baseline_predictor(store: MemoryStore, index: CompanyIndex) -> Predict:
+def baseline_predictor(store: SqliteStore, index: CompanyIndex) -> Predict:
     """The foundation's rule: exact name key, unique legal name, then unique alias."""
     full: dict[str, set[str]] = defaultdict(set)
     alias: dict[str, set[str]] = defaultdict(set)
@@ -70,7 +70,7 @@ def _row(label: str, now: Scores, base: Scores) -> str:
 
 
 def main(root: Path) -> None:
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     index = CompanyIndex()
     started = time.perf_counter()
     load_public(root, store, index=index)

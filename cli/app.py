@@ -20,11 +20,10 @@ from cli.common import (
     JsonOpt,
     err,
     handle_errors,
+    loading,
     open_graph,
     out,
     print_json,
-    resolution_index,
-    save_resolution,
 )
 from cli.demo import run_demo
 from cli.paths_cli import register as register_paths
@@ -34,7 +33,6 @@ from cli.sync import register as register_sync
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
 from graph.errors import ZhaoshangError
-from graph.store import open_store
 from loaders.report import LoadReport
 
 app = typer.Typer(
@@ -86,12 +84,13 @@ def load_public_cmd(
     """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
     from loaders.public import load_public
 
-    store = open_store(graph)
-    index, log = resolution_index(store, graph)
     started = time.perf_counter()
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
-    ) as progress:
+    with (
+        loading(graph) as (store, index),
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
+        ) as progress,
+    ):
         task = progress.add_task("loading", total=None)
         reports = load_public(
             folder,
@@ -101,8 +100,6 @@ def load_public_cmd(
             index=index,
         )
         progress.update(task, description="saving")
-        store.save()
-        save_resolution(graph, index, log)
     _print_reports(reports)
     err.print(f"saved {graph} in {time.perf_counter() - started:.1f} s", highlight=False)
 
@@ -117,11 +114,8 @@ def load_folder_cmd(
     """Load a folder of companies/people/intermediaries/funds/relations CSV files."""
     from loaders.tabular import load_folder
 
-    store = open_store(graph)
-    index, log = resolution_index(store, graph)
-    report = load_folder(folder, store, index)
-    store.save()
-    save_resolution(graph, index, log)
+    with loading(graph) as (store, index):
+        report = load_folder(folder, store, index)
     _print_reports([report])
 
 
@@ -135,7 +129,9 @@ def info(
 ) -> None:
     """Show node and relation counts by kind."""
     if backend is Backend.EMBEDDED and not graph.exists():
-        raise ZhaoshangError(f"{graph} does not exist; run `zhaoshang load public DIR` first")
+        raise ZhaoshangError(
+            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
+        )
     store = open_graph(backend, graph)
     nodes = {k.value: v for k, v in store.count_nodes().items()}
     rels = {k.value: v for k, v in store.count_relations().items()}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -15,12 +16,13 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from graph.errors import NotFound, ZhaoshangError
-from graph.store import Store, open_backend
+from graph.sqlite_store import SqliteStore
+from graph.store import Store, open_backend, open_store
 from loaders.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
 from loaders.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
-DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
+DEFAULT_GRAPH_PATH = Path("zhaoshang.db")
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -29,7 +31,7 @@ GraphOpt = Annotated[
     typer.Option(
         "--graph",
         "-g",
-        help="Graph file of the embedded store (env ZHAOSHANG_GRAPH).",
+        help="Database file of the embedded store (env ZHAOSHANG_GRAPH).",
         envvar="ZHAOSHANG_GRAPH",
     ),
 ]
@@ -60,7 +62,17 @@ BackendOpt = Annotated[
 
 
 def open_graph(backend: Backend, graph: Path) -> Store:
-    """Open the store a query command reads (see :func:`graph.store.open_backend`)."""
+    """Open the store a query command reads (see :func:`graph.store.open_backend`).
+
+    Raises
+    ------
+    NotFound
+        When the embedded database file does not exist (a query never creates one).
+    """
+    if backend is Backend.EMBEDDED and not graph.exists():
+        raise NotFound(
+            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
+        )
     return open_backend(backend.value, graph)
 
 
@@ -106,3 +118,23 @@ def resolution_index(store: Store, graph: Path) -> tuple[CompanyIndex, Resolutio
 def save_resolution(graph: Path, index: CompanyIndex, log: ResolutionLog) -> None:
     """Rewrite ``graph``'s resolution log after a load (decisions, conflicts, judgements)."""
     write_log(log_path(graph), index, log.judgements, previous=log)
+
+
+@contextlib.contextmanager
+def loading(graph: Path) -> Iterator[tuple[SqliteStore, CompanyIndex]]:
+    """One load into the embedded store ``graph``, as one transaction.
+
+    Takes the database's write lock first (waiting for another officer's load and
+    saying so on stderr), then reads the company index and resolution log, so the
+    load resolves against everything committed before it. On success the resolution
+    log is rewritten and the transaction committed; on any error nothing is written.
+    """
+    store = open_store(graph)
+    try:
+        store.begin()
+        index, log = resolution_index(store, graph)
+        yield store, index
+        save_resolution(graph, index, log)
+        store.save()
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from loaders.index import CompanyIndex
 from loaders.tabular import load_folder
 from queries.clusters import read_clusters
@@ -46,7 +46,7 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     graph_path = out_dir / "demo.zsg"
     graph_path.unlink(missing_ok=True)
-    store = MemoryStore(graph_path)
+    store = SqliteStore(graph_path)
     report = load_folder(data, store, CompanyIndex.from_store(store), dataset="demo")
     store.save()
     err.print(report.summary(), highlight=False)

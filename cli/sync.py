@@ -64,7 +64,9 @@ def push(
     NEO4J_PASSWORD and NEO4J_DATABASE.
     """
     if not graph.exists():
-        raise ZhaoshangError(f"{graph} does not exist; run `zhaoshang load public DIR` first")
+        raise ZhaoshangError(
+            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
+        )
     source = open_backend("embedded", graph)
     target = open_backend(to.value)
     started = time.perf_counter()

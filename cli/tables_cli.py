@@ -15,11 +15,9 @@ from cli.common import (
     GraphOpt,
     err,
     handle_errors,
+    loading,
     out,
-    resolution_index,
-    save_resolution,
 )
-from graph.store import open_store
 from loaders.report import LoadReport
 
 MappingOpt = Annotated[
@@ -94,11 +92,8 @@ def load_table_cmd(
     from loaders.mapping import Mapping
     from loaders.tables import load_table
 
-    store = open_store(graph)
-    index, log = resolution_index(store, graph)
-    result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
-    store.save()
-    save_resolution(graph, index, log)
+    with loading(graph) as (store, index):
+        result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
     _finish(result, report)
 
 
@@ -114,11 +109,8 @@ def load_dir_cmd(
     from loaders.mapping import Mapping
     from loaders.tables import load_dir
 
-    store = open_store(graph)
-    index, log = resolution_index(store, graph)
-    result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
-    store.save()
-    save_resolution(graph, index, log)
+    with loading(graph) as (store, index):
+        result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
     _finish(result, report)
 
 

@@ -116,7 +116,7 @@ def push_nodes(
     ----------
     db : Neo4jStore
     records : iterable of dict
-        Valid node records, e.g. :meth:`MemoryStore.raw_nodes`; each id once.
+        Valid node records, e.g. :meth:`SqliteStore.raw_nodes`; each id once.
     progress : callable, optional
         Called with the number of records of each finished batch.
 

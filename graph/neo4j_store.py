@@ -1,4 +1,4 @@
-"""The Neo4j 5 store: the same records and answers as :mod:`graph.memory`, on a server.
+"""The Neo4j 5 store: the same records and answers as :mod:`graph.sqlite_store`, on a server.
 
 Each node is stored with the label ``Node`` plus its kind's label, each relation as a
 relationship of its kind's type; the whole record (its JSON form, as the embedded store

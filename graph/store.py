@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graph.errors import BackendError
 from graph.schema import Node, NodeKind, Relation, RelKind
+
+if TYPE_CHECKING:
+    from graph.sqlite_store import SqliteStore
 
 Direction = Literal["out", "in", "both"]
 
@@ -34,7 +37,7 @@ class UpsertCounts:
 
 
 class Store(Protocol):
-    """The primitives every backend provides (embedded networkx, Neo4j)."""
+    """The primitives every backend provides (embedded SQLite, Neo4j)."""
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
         """Insert or merge nodes by id (see :func:`graph.schema.merge_records`)."""
@@ -99,22 +102,32 @@ class Store(Protocol):
         ...
 
 
-def open_store(path: str | Path) -> Store:
-    """Open the embedded store at ``path`` (created on first save if missing).
+def open_store(path: str | Path | None) -> SqliteStore:
+    """Open the embedded store: the SQLite database at ``path`` (created if missing).
+
+    A file of the first embedded format (gzip JSON lines, ``*.zsg`` before 0.2) is
+    converted in place once (:func:`graph.legacy.convert_in_place`, with a message on
+    stderr; the old file is kept as ``<name>.v1.bak``).
 
     Parameters
     ----------
-    path : str or Path
-        The graph file, conventionally ``*.zsg`` (gzip JSON lines).
+    path : str, Path or None
+        The database file, conventionally ``zhaoshang.db``; None: in memory.
 
     Raises
     ------
     BackendError
-        When the file exists but is not a zhaoshang graph.
+        When the file exists but is not a zhaoshang database or graph file.
     """
-    from graph.memory import MemoryStore
+    from graph.legacy import convert_in_place, is_legacy_file
+    from graph.sqlite_store import SqliteStore
 
-    return MemoryStore(Path(path))
+    if path is None:
+        return SqliteStore(None)
+    path = Path(path)
+    if is_legacy_file(path):
+        convert_in_place(path)
+    return SqliteStore(path)
 
 
 #: The backends :func:`open_backend` knows.

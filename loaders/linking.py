@@ -83,8 +83,8 @@ class NameLinker:
 
         Examples
         --------
-        >>> from graph.memory import MemoryStore
-        >>> linker = NameLinker(MemoryStore(None), CompanyIndex(), "finre")
+        >>> from graph.sqlite_store import SqliteStore
+        >>> linker = NameLinker(SqliteStore(None), CompanyIndex(), "finre")
         >>> linker.link("中铝（集团）", Source(dataset="finre", file="train.txt", row=5))
         'Company:name:中铝(集团)'
         >>> [c.name for c in linker.new_companies()]

@@ -438,13 +438,13 @@ def load_folder(
     Examples
     --------
     >>> import tempfile
-    >>> from graph.memory import MemoryStore
+    >>> from graph.sqlite_store import SqliteStore
     >>> folder = Path(tempfile.mkdtemp()) / "mini"
     >>> folder.mkdir()
     >>> _ = (folder / "products.csv").write_text("name\n碳酸锂\n锂电池\n", "utf-8")
     >>> _ = (folder / "relations.csv").write_text(
     ...     "src,dst,kind\nproduct:碳酸锂,product:锂电池,UPSTREAM_OF\n", "utf-8")
-    >>> load_folder(folder, MemoryStore(), CompanyIndex()).summary()
+    >>> load_folder(folder, SqliteStore(), CompanyIndex()).summary()
     'mini: 3 rows read, 2 nodes and 1 relations written, 0 rows skipped'
     """
     if not folder.is_dir():

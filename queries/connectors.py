@@ -149,7 +149,8 @@ def connectors(
     idx = [g.index[t] for t in chosen]
     ours = np.flatnonzero(g.ours)
     costs = reach_costs(g, idx, max_hops)[:, ours] if idx else np.zeros((0, len(ours)))
-    names, kinds = ctx.graph.names, ctx.graph.kinds
+    names = ctx.names
+    names.fetch([*chosen, *(g.ids[int(o)] for o in ours)])
     rows: list[ConnectorRow] = []
     for j, o in enumerate(ours.tolist()):
         reached = np.flatnonzero(np.isfinite(costs[:, j])).tolist()
@@ -171,7 +172,7 @@ def connectors(
                 rank=0,
                 node=node,
                 name=names[node],
-                kind=kinds[node],
+                kind=ctx.kind(node),
                 score=round(sum(h.value * h.strength for h in hits), 6),
                 reached=len(hits),
                 reached_value=round(sum(h.value for h in hits), 6),

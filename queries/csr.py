@@ -25,6 +25,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from queries.strings import Positions, StringTable
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -62,23 +64,71 @@ def dedupe_edges(
     return a[first], b[first], s[first], r[first]
 
 
+def csr_structure(
+    n: int, src: IntArray, dst: IntArray, strength: FloatArray, rel: IntArray
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """The symmetric CSR arrays ``(indptr, indices, weight, rel)`` of a tie list.
+
+    Parallel ties keep the strongest (:func:`dedupe_edges`); ``weight`` is ``−ln s``;
+    each row is sorted by neighbour index.
+    """
+    a, b, s, r = dedupe_edges(src, dst, strength, rel)
+    w = -np.log(s)
+    rows = np.concatenate([a, b])
+    cols = np.concatenate([b, a])
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    wt = np.concatenate([w, w])[order]
+    rl = np.concatenate([r, r])[order].astype(np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols.astype(np.int64), wt, rl
+
+
+def our_side_guide(
+    indptr: IntArray, indices: IntArray, weight: FloatArray, leave: FloatArray, ours: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Cheapest cost and fewest hops from the our-side set to every node.
+
+    A forward step ``y → x`` costs ``w + leave[y]``; our-side nodes are never entered.
+    One multi-source :func:`scipy.sparse.csgraph.dijkstra` each.
+
+    Returns
+    -------
+    (dist, hops) : float arrays, shape (n,)
+        ``inf`` where unreachable; 0 on our side.
+    """
+    n = len(indptr) - 1
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    enter = ~ours[indices]
+    fw = csr_matrix(((weight + leave[rows])[enter], (rows[enter], indices[enter])), shape=(n, n))
+    sources = np.flatnonzero(ours)
+    if not len(sources):
+        return np.full(n, np.inf), np.full(n, np.inf)
+    dist = np.asarray(dijkstra(fw, indices=sources, min_only=True), dtype=np.float64)
+    hops = np.asarray(
+        dijkstra(fw, indices=sources, min_only=True, unweighted=True), dtype=np.float64
+    )
+    return dist, hops
+
+
 @dataclass(frozen=True)
 class CsrGraph:
     """The tie graph as arrays, with our-side distances for A* guidance.
 
     Attributes
     ----------
-    ids : list of str
+    ids : StringTable
         Node index → node id (sorted).
-    index : dict of str to int
-        Node id → node index.
+    index : mapping of str to int
+        Node id → node index (``ids.positions``: ``get``, ``[]``, ``in``).
     indptr, indices : int arrays
         CSR structure of the symmetric walk graph; each row sorted by neighbour index.
     weight : float array
         ``−ln s`` per stored entry (>= 0; 0 for a tie of strength 1).
     rel : int array
         Relation index per stored entry (into ``rel_ids``).
-    rel_ids : list of str
+    rel_ids : StringTable
         Relation index → relation id.
     leave : float array, shape (n,)
         Cost of leaving a node as an intermediate (0 for our side).
@@ -90,13 +140,13 @@ class CsrGraph:
         Fewest hops from any our-side node (``inf`` when unreachable).
     """
 
-    ids: list[str]
-    index: dict[str, int]
+    ids: StringTable
+    index: Positions
     indptr: IntArray
     indices: IntArray
     weight: FloatArray
     rel: IntArray
-    rel_ids: list[str]
+    rel_ids: StringTable
     leave: FloatArray
     ours: BoolArray
     dist_ours: FloatArray
@@ -105,12 +155,12 @@ class CsrGraph:
     @classmethod
     def from_edges(
         cls,
-        ids: list[str],
+        ids: list[str] | StringTable,
         src: IntArray,
         dst: IntArray,
         strength: FloatArray,
         rel: IntArray,
-        rel_ids: list[str],
+        rel_ids: list[str] | StringTable,
         leave: FloatArray,
         ours: BoolArray,
     ) -> CsrGraph:
@@ -118,11 +168,11 @@ class CsrGraph:
 
         Parameters
         ----------
-        ids : list of str, length n
-            Node ids in index order.
+        ids : list of str or StringTable, length n
+            Node ids in index order (sorted).
         src, dst, strength, rel : arrays, shape (m,)
             Walkable ties (see :func:`dedupe_edges`).
-        rel_ids : list of str
+        rel_ids : list of str or StringTable
             Relation index → relation id.
         leave : float array, shape (n,)
             Pass-through cost per node (must be 0 where ``ours``).
@@ -134,40 +184,35 @@ class CsrGraph:
         multi-source Dijkstra runs (cost and hop count from our side). Memory: about
         40 bytes per stored entry (2 per tie) plus 26 bytes per node.
         """
-        n = len(ids)
-        a, b, s, r = dedupe_edges(src, dst, strength, rel)
-        w = -np.log(s)
-        rows = np.concatenate([a, b])
-        cols = np.concatenate([b, a])
-        order = np.lexsort((cols, rows))
-        rows, cols = rows[order], cols[order]
-        wt = np.concatenate([w, w])[order]
-        rl = np.concatenate([r, r])[order].astype(np.int64)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        indices = cols.astype(np.int64)
-        # Forward step y -> x costs w + leave[y]; our-side nodes are never entered.
-        enter = ~ours[indices]
-        fw = csr_matrix(((wt + leave[rows])[enter], (rows[enter], indices[enter])), shape=(n, n))
-        sources = np.flatnonzero(ours)
-        if len(sources):
-            dist = np.asarray(dijkstra(fw, indices=sources, min_only=True), dtype=np.float64)
-            hops = np.asarray(
-                dijkstra(fw, indices=sources, min_only=True, unweighted=True), dtype=np.float64
-            )
-        else:
-            dist = np.full(n, np.inf)
-            hops = np.full(n, np.inf)
+        table = ids if isinstance(ids, StringTable) else StringTable.of(ids)
+        rels = rel_ids if isinstance(rel_ids, StringTable) else StringTable.of(rel_ids)
+        indptr, indices, wt, rl = csr_structure(len(table), src, dst, strength, rel)
+        return cls.with_guide(table, indptr, indices, wt, rl, rels, leave, ours)
+
+    @classmethod
+    def with_guide(
+        cls,
+        ids: StringTable,
+        indptr: IntArray,
+        indices: IntArray,
+        weight: FloatArray,
+        rel: IntArray,
+        rel_ids: StringTable,
+        leave: FloatArray,
+        ours: BoolArray,
+    ) -> CsrGraph:
+        """Add the our-side guide (:func:`our_side_guide`) to a CSR structure."""
+        dist, hops = our_side_guide(indptr, indices, weight, leave, ours)
         return cls(
             ids=ids,
-            index={x: i for i, x in enumerate(ids)},
+            index=ids.positions,
             indptr=indptr,
             indices=indices,
-            weight=wt,
-            rel=rl,
+            weight=weight,
+            rel=rel,
             rel_ids=rel_ids,
-            leave=leave.astype(np.float64),
-            ours=ours.astype(bool),
+            leave=np.asarray(leave, dtype=np.float64),
+            ours=np.asarray(ours, dtype=bool),
             dist_ours=dist,
             hops_ours=hops,
         )

@@ -6,6 +6,8 @@ Example: ``"张三 任 山推工程机械股份有限公司 的董事"`` then
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from graph.schema import Relation, RelKind
 
 
@@ -14,7 +16,7 @@ def _roles(rel: Relation) -> str:
 
 
 def relation_sentence(
-    rel: Relation, names: dict[str, str], previous: Relation | None = None
+    rel: Relation, names: Mapping[str, str], previous: Relation | None = None
 ) -> str:
     """Describe one relation in Chinese, in the relation's stored direction.
 

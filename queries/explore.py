@@ -29,8 +29,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFound
-from graph.memory import MemoryStore
 from graph.schema import TIE_KINDS, NodeKind, Relation, RelKind
+from graph.sqlite_store import SqliteStore
 from graph.store import Store
 from queries.clusters import ClusterDef, industry_closure, product_ids
 from queries.explore_draw import KIND_ZH, REL_ZH, HtmlView, interactive_view
@@ -357,7 +357,7 @@ def _fingerprint(data_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
+def open_graph(data_dir: Path, cache_dir: Path) -> SqliteStore:
     """Load a data folder once and keep the graph in a cache file for later sessions.
 
     Parameters
@@ -373,7 +373,7 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
 
     Returns
     -------
-    MemoryStore
+    SqliteStore
         The loaded graph (saved to its cache file).
 
     Raises
@@ -390,8 +390,8 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
         raise LoadError(f"{data_dir}: no such data folder")
     path = cache_dir / f"{data_dir.name}-{_fingerprint(data_dir)}.zsg"
     if path.is_file():
-        return MemoryStore(path)
-    store = MemoryStore(path)
+        return SqliteStore(path)
+    store = SqliteStore(path)
     if (data_dir / "chain-kg").is_dir():
         load_public(data_dir, store)
     else:

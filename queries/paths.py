@@ -24,9 +24,10 @@ introducer to the target)``.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
+import functools
 import itertools
 import math
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,26 +37,64 @@ from graph.schema import Relation
 from graph.store import Store
 from queries.csr import CsrGraph
 from queries.explain import relation_sentence
-from queries.ties import TieGraph, TieModel, build_tie_graph, hop_cost
+from queries.snapshot import TieSnapshot, home_guide, open_snapshot
+from queries.ties import TieGraph, TieModel, build_tie_graph
 from queries.types import Hop, IntroducerSummary, ReferralPath, ReferralResult
 from queries.yen import Deadline, k_shortest
 
 
+class NodeNames(Mapping[str, str]):
+    """Node id → display name, read from the store on first use and cached."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._cache: dict[str, str] = {}
+
+    def fetch(self, ids: Iterable[str]) -> None:
+        """Read the names of ``ids`` not cached yet (one query on the SQLite store)."""
+        missing = [i for i in ids if i not in self._cache]
+        if not missing:
+            return
+        bulk = getattr(self._store, "raw_nodes_by_id", None)
+        if bulk is not None:
+            for nid, data in bulk(missing).items():
+                self._cache[nid] = data["name"]
+        for nid in missing:
+            if nid not in self._cache:
+                node = self._store.get_node(nid)
+                if node is not None:
+                    self._cache[nid] = node.name
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._cache:
+            self.fetch([key])
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cache)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
 @dataclass(frozen=True)
 class SearchContext:
-    """A tie graph and the our-side set for one home region, built once, reused.
+    """The tie graph and the our-side set for one home region, ready to search.
 
-    ``arrays`` is the CSR copy searched by :func:`referral_paths` and
-    :mod:`queries.connectors`, with the exact cost and fewest hops from our side to
-    every node (O((n + m) log n) to build; 24 s and under 2 GB at 10^6 nodes and
-    5·10^6 ties, see ``bench/README.md``).
+    ``arrays`` is the CSR copy searched by :func:`referral_paths`,
+    :mod:`queries.reach` and :mod:`queries.connectors`, with the exact cost and fewest
+    hops from our side to every node. It comes from the store's search snapshot
+    (:mod:`queries.snapshot`: memory-mapped files beside the database, rebuilt only
+    when the store's revision changed), so a context costs milliseconds once the
+    snapshot exists. Names are read from the store for the nodes an answer shows.
     """
 
-    graph: TieGraph
+    store: Store = field(repr=False, compare=False)
     model: TieModel
     home: str
-    ours: frozenset[str]
     as_of: dt.date
+    include_private: bool
+    snapshot: TieSnapshot = field(repr=False, compare=False)
     arrays: CsrGraph = field(repr=False, compare=False)
 
     @classmethod
@@ -67,7 +106,7 @@ class SearchContext:
         as_of: dt.date | None = None,
         include_private: bool = False,
     ) -> SearchContext:
-        """Read the tie graph of ``store`` and mark our side for ``home``.
+        """Open (or build) the snapshot of ``store`` and mark our side for ``home``.
 
         Parameters
         ----------
@@ -75,42 +114,62 @@ class SearchContext:
             GB/T 2260 code prefix of the home region (``"37"`` Shandong).
         as_of : date, optional
             Reference date of the age decay (default: today).
+        include_private : bool
+            Walk private ties (KNOWS: 老乡/校友…) too.
         """
         model = model or TieModel.load()
         as_of = as_of or dt.date.today()
-        graph = build_tie_graph(store, model, as_of, include_private=include_private)
-        ours = frozenset(graph.our_side(home))
-        return cls(graph, model, home, ours, as_of, _arrays(graph, model, ours))
+        snap = open_snapshot(store, model, as_of, include_private)
+        guide = home_guide(snap, home)
+        arrays = CsrGraph(
+            ids=snap.ids,
+            index=snap.ids.positions,
+            indptr=snap.indptr,
+            indices=snap.indices,
+            weight=snap.weight,
+            rel=snap.rel,
+            rel_ids=snap.rel_ids,
+            leave=guide.leave,
+            ours=guide.ours,
+            dist_ours=guide.dist_ours,
+            hops_ours=guide.hops_ours,
+        )
+        return cls(store, model, home, as_of, include_private, snap, arrays)
+
+    @functools.cached_property
+    def ours(self) -> frozenset[str]:
+        """Our-side node ids."""
+        ids = self.arrays.ids
+        return frozenset(ids[int(i)] for i in np.flatnonzero(self.arrays.ours))
+
+    @functools.cached_property
+    def names(self) -> NodeNames:
+        """Node id → display name (read from the store on demand)."""
+        return NodeNames(self.store)
+
+    def kind(self, node: str) -> str:
+        """Node kind of an actor node on the tie graph.
+
+        Raises
+        ------
+        KeyError
+            When the node is not on the tie graph.
+        """
+        return self.snapshot.kind(self.arrays.index[node])
+
+    def pass_factor(self, node: str) -> float:
+        """Share of strength kept by a path passing through ``node`` (hubs, tags)."""
+        return math.exp(-float(self.snapshot.pass_cost[self.arrays.index[node]]))
 
     def leave_cost(self, node: str) -> float:
         """Hub penalty for passing through ``node`` (0 for introducers)."""
-        if node in self.ours:
-            return 0.0
-        return hop_cost(self.graph.pass_factor(self.model, node))
+        return float(self.arrays.leave[self.arrays.index[node]])
 
-
-def _arrays(graph: TieGraph, model: TieModel, ours: frozenset[str]) -> CsrGraph:
-    """CSR copy of ``graph`` with the leave costs of :meth:`SearchContext.leave_cost`."""
-    ids = sorted(graph.kinds)
-    index = {x: i for i, x in enumerate(ids)}
-    pairs = [(u, v, s, r) for u, nb in graph.adj.items() for v, (s, r) in nb.items() if u < v]
-    rel_ids = sorted({r for *_, r in pairs})
-    rel_index = {r: i for i, r in enumerate(rel_ids)}
-    is_ours = np.array([x in ours for x in ids], dtype=bool)
-    leave = np.array(
-        [0.0 if x in ours else hop_cost(graph.pass_factor(model, x)) for x in ids],
-        dtype=np.float64,
-    )
-    return CsrGraph.from_edges(
-        ids,
-        np.array([index[u] for u, *_ in pairs], dtype=np.int64),
-        np.array([index[v] for _, v, *_ in pairs], dtype=np.int64),
-        np.array([s for _, _, s, _ in pairs], dtype=np.float64),
-        np.array([rel_index[r] for *_, r in pairs], dtype=np.int64),
-        rel_ids,
-        leave,
-        is_ours,
-    )
+    @functools.cached_property
+    def graph(self) -> TieGraph:
+        """The same tie graph as dicts (:func:`queries.ties.build_tie_graph`), for
+        exploration and tests; built from the store on first use (slow on big graphs)."""
+        return build_tie_graph(self.store, self.model, self.as_of, self.include_private)
 
 
 def referral_paths(
@@ -207,15 +266,18 @@ def summarise(paths: list[ReferralPath]) -> list[IntroducerSummary]:
 
 
 def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) -> ReferralPath:
-    names = ctx.graph.names
+    names = ctx.names
+    names.fetch(nodes)
+    arrays = ctx.arrays
     hops: list[Hop] = []
     previous: Relation | None = None
     for i, (u, v) in enumerate(itertools.pairwise(nodes)):
-        strength, rid = ctx.graph.adj[u][v]
+        weight, rid = arrays.edge(arrays.index[u], arrays.index[v])
+        strength = math.exp(-weight)
         rel = store.get_relation(rid)
-        if rel is None:  # pragma: no cover - the tie graph was read from this store
+        if rel is None:  # pragma: no cover - the snapshot was read from this store
             raise NoPath(f"relation {rid} vanished from the store")
-        hub = 1.0 if i == 0 else ctx.graph.pass_factor(ctx.model, u)
+        hub = 1.0 if i == 0 else ctx.pass_factor(u)
         hops.append(
             Hop(
                 src=u,
@@ -241,49 +303,13 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
     return ReferralPath(
         introducer=nodes[0],
         introducer_name=names[nodes[0]],
-        introducer_kind=ctx.graph.kinds[nodes[0]],
+        introducer_kind=ctx.kind(nodes[0]),
         target=nodes[-1],
         nodes=nodes,
         hops=hops,
         strength=round(math.exp(-cost), 6),
         cost=round(cost, 9),
     )
-
-
-def best_from_our_side(ctx: SearchContext, max_hops: int) -> dict[str, tuple[float, list[str]]]:
-    """Cheapest path within ``max_hops`` from our side to every reachable node.
-
-    One hop-bounded Dijkstra from all our-side nodes at once (a virtual super-source),
-    never one search per pair. States are (node, hops); a state is dropped when the
-    node was already settled with no more hops (it is then dominated).
-
-    Returns
-    -------
-    dict of str to (float, list of str)
-        Node id → (cost, path from introducer to node). Our-side nodes themselves are
-        not included. Ties between equal costs are broken by fewer hops, then node ids.
-    """
-    settled: dict[str, int] = {}  # node -> fewest hops among its settled states
-    best: dict[str, tuple[float, list[str]]] = {}
-    heap: list[tuple[float, int, str, tuple[str, ...]]] = [
-        (0.0, 0, n, (n,)) for n in sorted(ctx.ours)
-    ]
-    heapq.heapify(heap)
-    while heap:
-        cost, hops, u, path = heapq.heappop(heap)
-        if u in settled and settled[u] <= hops:
-            continue
-        settled[u] = hops
-        if u not in ctx.ours and u not in best:
-            best[u] = (cost, list(path))
-        if hops == max_hops:
-            continue
-        leave = ctx.leave_cost(u)
-        for v, (s, _) in ctx.graph.adj.get(u, {}).items():
-            if v in ctx.ours or v in path:
-                continue
-            heapq.heappush(heap, (cost + leave + hop_cost(s), hops + 1, v, (*path, v)))
-    return best
 
 
 def explain_path(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) -> ReferralPath:

@@ -23,8 +23,9 @@ from queries import factors as fx
 from queries.chain import ChainIndex, Segment, chain_segments
 from queries.clusters import ClusterDef, industry_closure
 from queries.factors import NO_DATA, Candidate
-from queries.paths import SearchContext, best_from_our_side, explain_path
+from queries.paths import SearchContext, explain_path
 from queries.profile import FACTORS, ScoringProfile
+from queries.reach import BestPaths, best_from_our_side
 from queries.types import Factor, TargetList, TargetRow
 
 __all__ = ["NO_DATA", "ScoringProfile", "TargetList", "Universe", "build_universe", "target_list"]
@@ -135,7 +136,7 @@ def _region(nodes: dict[str, dict[str, Any]], company: str) -> str:
 
 
 def _people(nodes: list[str], ctx: SearchContext) -> list[str]:
-    return [ctx.graph.names[n] for n in nodes if ctx.graph.kinds[n] == NodeKind.PERSON.value]
+    return [ctx.names[n] for n in nodes if ctx.kind(n) == NodeKind.PERSON.value]
 
 
 def _score(
@@ -143,7 +144,7 @@ def _score(
     cand: Candidate,
     u: Universe,
     ctx: SearchContext,
-    reach: dict[str, tuple[float, list[str]]] | None,
+    reach: BestPaths | None,
     weights: dict[str, float],
     p: ScoringProfile,
     as_of: dt.date,
@@ -160,7 +161,7 @@ def _score(
         if cid in reach:
             cost, walk = reach[cid]
             strength = math.exp(-cost)
-            via = ctx.graph.names[walk[0]]
+            via = ctx.names[walk[0]]
             evidence = f"最佳路径强度 {strength:.3f}（{len(walk) - 1} 跳，经 {via}）"
             values["reachability"] = (strength, evidence)
         else:
@@ -244,7 +245,7 @@ def _rows(
     u: Universe,
     scored: list[tuple[float, str, list[Factor]]],
     n: int,
-    reach: dict[str, tuple[float, list[str]]] | None,
+    reach: BestPaths | None,
 ) -> list[TargetRow]:
     scored.sort(key=lambda t: (-t[0], t[1]))
     rows: list[TargetRow] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.ids import new_relation, node_id
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Industry, NodeKind, Person, Product, Region, RelKind, Source
 from graph.store import Store
 
@@ -46,7 +46,7 @@ def rel(kind: RelKind, src: str, dst: str, **props: Any):  # type: ignore[no-unt
 
 def empty_store() -> Store:
     """The store :func:`store_of` fills: in memory, or Neo4j under the ``backend`` fixture."""
-    return MemoryStore(None)
+    return SqliteStore(None)
 
 
 def store_of(nodes: list[Any], rels: list[Any]) -> Store:

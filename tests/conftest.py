@@ -19,7 +19,7 @@ import pytest
 
 import tests.builders as builders
 from graph.errors import BackendError
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.neo4j_store import DEFAULT_URI, Neo4jStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,15 +53,15 @@ def public_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
+def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
     """The whole public data loaded once per test session, saved to a temporary file.
 
     Shared by every real-data test: treat it as read-only (reopen ``.path`` into a new
-    :class:`MemoryStore` to get a copy to modify).
+    :class:`SqliteStore` to get a copy to modify).
     """
     from loaders.public import load_public
 
-    store = MemoryStore(tmp_path_factory.mktemp("public") / "public.zsg")
+    store = SqliteStore(tmp_path_factory.mktemp("public") / "public.zsg")
     load_public(public_data, store)
     store.save()
     return store

@@ -13,13 +13,13 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Source
 from loaders.index import CompanyIndex, company_id_for_code
 from loaders.normalise import stock_code
 
 
-def listed_firms(public_data: Path) -> tuple[MemoryStore, CompanyIndex]:
+def listed_firms(public_data: Path) -> tuple[SqliteStore, CompanyIndex]:
     """Return an in-memory store holding the listed firms and the index over them."""
     names: dict[str, set[str]] = defaultdict(set)
     with (public_data / "chain-kg" / "company.json").open(encoding="utf-8") as fh:
@@ -43,7 +43,7 @@ def listed_firms(public_data: Path) -> tuple[MemoryStore, CompanyIndex]:
                     sources=[Source(dataset="a-share-2025", file=path.name, row=row)],
                 )
             )
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes(firms)
     index = CompanyIndex()
     for firm in firms:

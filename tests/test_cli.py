@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
 from queries.paths import referral_paths
 from tests.builders import company, industry, person, rel
@@ -38,7 +38,7 @@ COMMANDS = [
 @pytest.fixture()
 def graph(tmp_path: Path) -> Path:
     path = tmp_path / "g.zsg"
-    store = MemoryStore(path)
+    store = SqliteStore(path)
     store.upsert_nodes(
         [
             company("L", "3701", name="本地机械股份有限公司", aliases=["本地机械"]),
@@ -78,7 +78,7 @@ def test_introduce_json_equals_library_result(graph: Path) -> None:
         app, ["introduce", "远方电池", "--home", "37", "--graph", str(graph), "--json"]
     )
     assert result.exit_code == 0, result.output
-    library = referral_paths(MemoryStore(graph), "Company:T", "37")
+    library = referral_paths(SqliteStore(graph), "Company:T", "37")
     assert json.loads(result.stdout) == library.model_dump(mode="json")
     assert json.loads(result.stdout)["paths"][0]["strength"] == pytest.approx(0.9 * 0.7)
 

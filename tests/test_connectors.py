@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
 from queries.clusters import ClusterDef
 from queries.connectors import connectors
@@ -55,7 +55,7 @@ def test_connectors_rank_by_value_times_best_strength() -> None:
 def test_connectors_json_equals_library_result(tmp_path: Path) -> None:
     nodes, rels = _graph()
     graph = tmp_path / "g.zsg"
-    store = MemoryStore(graph)
+    store = SqliteStore(graph)
     store.upsert_nodes([*nodes, industry("110000", "电力设备")])
     in_industry = rel(RelKind.IN_INDUSTRY, "Company:T", "Industry:SW-2021:110000")
     store.upsert_relations([*rels, in_industry])
@@ -66,7 +66,7 @@ def test_connectors_json_equals_library_result(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     library = connectors(
-        MemoryStore(graph), ClusterDef(name="电池", core_industries=["110000"]), "37"
+        SqliteStore(graph), ClusterDef(name="电池", core_industries=["110000"]), "37"
     )
     assert json.loads(result.stdout) == library.model_dump(mode="json")
     assert [r.node for r in library.rows] == ["Company:L1", "Company:L2"]

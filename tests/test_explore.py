@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import NotFound
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import NodeKind, RelKind
 from loaders.public import load_public
 from queries.clusters import read_clusters
@@ -43,7 +43,7 @@ FIRM, WHO = "山推股份", "张三"
 
 
 @pytest.fixture
-def hand() -> MemoryStore:
+def hand() -> SqliteStore:
     ind = industry("640600", "工程机械")
     nodes = [
         company("a", "37", name="甲公司"),
@@ -73,7 +73,7 @@ def _counts(g: object) -> tuple[set[str], int]:
     return set(g.nodes), g.number_of_edges()
 
 
-def test_ego_network_by_hand(hand: MemoryStore) -> None:
+def test_ego_network_by_hand(hand: SqliteStore) -> None:
     # 1 hop from a: b and p; induced edges a→b, p→a, p→b.
     assert _counts(ego_network(hand, A, hops=1)) == ({A, B, P}, 3)
     # 2 hops adds c (via b) and q (via b); KNOWS p–q is private, left out.
@@ -88,7 +88,7 @@ def test_ego_network_by_hand(hand: MemoryStore) -> None:
     assert _counts(ego_network(hand, D, hops=2)) == ({D}, 0)
 
 
-def test_ego_network_attributes(hand: MemoryStore) -> None:
+def test_ego_network_attributes(hand: SqliteStore) -> None:
     g = ego_network(hand, A, hops=2, home="37")
     assert g.nodes[A] == {
         "kind": "Company",
@@ -107,7 +107,7 @@ def test_ego_network_attributes(hand: MemoryStore) -> None:
     assert sup["label"] == "供应"
 
 
-def test_ego_network_bounds_and_errors(hand: MemoryStore) -> None:
+def test_ego_network_bounds_and_errors(hand: SqliteStore) -> None:
     g = ego_network(hand, A, hops=2, max_nodes=3)
     assert g.number_of_nodes() == 3 and g.graph["truncated"] is True
     assert ego_network(hand, A, hops=2).graph["truncated"] is False
@@ -117,7 +117,7 @@ def test_ego_network_bounds_and_errors(hand: MemoryStore) -> None:
         ego_network(hand, A, hops=-1)
 
 
-def test_frames(hand: MemoryStore) -> None:
+def test_frames(hand: SqliteStore) -> None:
     g = ego_network(hand, A, hops=2, home="37")
     nodes, edges = nodes_frame(g), edges_frame(g)
     assert len(nodes) == 5 and len(edges) == 5
@@ -128,7 +128,7 @@ def test_frames(hand: MemoryStore) -> None:
     assert list(edges["id"]) == sorted(edges["id"])
 
 
-def test_referral_subgraph(hand: MemoryStore) -> None:
+def test_referral_subgraph(hand: SqliteStore) -> None:
     result = referral_paths(hand, C, "37", k=5)
     assert result.paths, "a reaches c through b"
     g = referral_subgraph(hand, result)
@@ -204,7 +204,7 @@ def test_html_is_utf8_under_a_non_utf8_locale(tmp_path: Path) -> None:
     assert json.dumps(WHO)[1:-1] in text  # node labels travel as JSON
 
 
-def test_inline_view(hand: MemoryStore, tmp_path: Path) -> None:
+def test_inline_view(hand: SqliteStore, tmp_path: Path) -> None:
     view = interactive_view(ego_network(hand, A, hops=2, home="37"), tmp_path / "v.html")
     inline = view._repr_html_()
     assert inline.startswith("<iframe srcdoc=") and json.dumps("甲公司")[1:-1] in inline
@@ -213,14 +213,14 @@ def test_inline_view(hand: MemoryStore, tmp_path: Path) -> None:
 
 # -- the real data -------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def executives(public_data: Path) -> MemoryStore:
-    store = MemoryStore(None)
+def executives(public_data: Path) -> SqliteStore:
+    store = SqliteStore(None)
     load_public(public_data, store, only=["executives-2018"])
     return store
 
 
 @pytest.mark.public_data
-def test_officer_ego_network_matches_source_rows(public_data: Path, executives: MemoryStore):  # type: ignore[no-untyped-def]
+def test_officer_ego_network_matches_source_rows(public_data: Path, executives: SqliteStore):  # type: ignore[no-untyped-def]
     # Worked out from executive_prep.csv (a file the loader does not read): the people
     # listed for code 601058 (赛轮), one per name + gender + age as the loader keys them.
     with (public_data / "executives-2018" / "executive_prep.csv").open(encoding="utf-8") as fh:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from graph.ids import new_relation
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, Region, RelKind, Source
 from loaders import a_share, executives
 from loaders.index import CompanyIndex, company_id_for_name
@@ -30,16 +30,16 @@ FILE = "股票列表.csv"
 HAND = [Source(dataset="test", file="hand", row=1)]
 
 
-def _load(folder: Path, store: MemoryStore | None = None) -> tuple[MemoryStore, LoadReport]:
-    store = store if store is not None else MemoryStore(None)
+def _load(folder: Path, store: SqliteStore | None = None) -> tuple[SqliteStore, LoadReport]:
+    store = store if store is not None else SqliteStore(None)
     return store, a_share.load(folder, store, CompanyIndex.from_store(store))
 
 
-def _controllers(store: MemoryStore, firm: str) -> dict[str, str | None]:
+def _controllers(store: SqliteStore, firm: str) -> dict[str, str | None]:
     return {other: rel.label for rel, other in store.neighbours(firm, [RelKind.CONTROLS], "in")}
 
 
-def _snapshot(store: MemoryStore) -> dict[str, str]:
+def _snapshot(store: SqliteStore) -> dict[str, str]:
     """Every stored record as canonical JSON, by id."""
     records = (*store.raw_nodes(), *store.raw_relations())
     return {d["id"]: json.dumps(d, sort_keys=True, ensure_ascii=False) for d in records}
@@ -47,11 +47,11 @@ def _snapshot(store: MemoryStore) -> dict[str, str]:
 
 # -- fixture ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def fixture_load() -> tuple[MemoryStore, LoadReport]:
+def fixture_load() -> tuple[SqliteStore, LoadReport]:
     return _load(FIXTURE)
 
 
-def test_fixture_counts_and_issues(fixture_load: tuple[MemoryStore, LoadReport]) -> None:
+def test_fixture_counts_and_issues(fixture_load: tuple[SqliteStore, LoadReport]) -> None:
     store, report = fixture_load
     assert report.rows_read == 10
     # 9 listed firms + 3 organisations in control; 李明 twice, 张三, 李四, 王五
@@ -75,7 +75,7 @@ def test_fixture_counts_and_issues(fixture_load: tuple[MemoryStore, LoadReport])
     ]
 
 
-def test_fixture_firms_and_regions(fixture_load: tuple[MemoryStore, LoadReport]) -> None:
+def test_fixture_firms_and_regions(fixture_load: tuple[SqliteStore, LoadReport]) -> None:
     store, _ = fixture_load
     pingan = store.get_node("Company:000001")
     assert isinstance(pingan, Company)
@@ -103,7 +103,7 @@ def test_fixture_firms_and_regions(fixture_load: tuple[MemoryStore, LoadReport])
     assert sorted(banks) == ["Company:000001", "Company:600003", "Company:600008"]
 
 
-def test_fixture_controllers(fixture_load: tuple[MemoryStore, LoadReport]) -> None:
+def test_fixture_controllers(fixture_load: tuple[SqliteStore, LoadReport]) -> None:
     store, _ = fixture_load
     sasac = company_id_for_name("山东省人民政府国有资产监督管理委员会")
     assert _controllers(store, "Company:600001") == {sasac: "地方国企"}
@@ -128,9 +128,9 @@ def test_fixture_controllers(fixture_load: tuple[MemoryStore, LoadReport]) -> No
     assert {r.confidence for r in store.relations(RelKind.CONTROLS)} == {0.9}
 
 
-def _seeded() -> MemoryStore:
+def _seeded() -> SqliteStore:
     """A store with a listed 中国宝安集团 and executives of 600008 and 600002."""
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     baoan = Company(
         id="Company:000009",
         name="中国宝安集团股份有限公司",
@@ -180,7 +180,7 @@ def test_controller_with_the_firms_name_key_stays_apart(tmp_path: Path) -> None:
     header = "ts_code,symbol,name,area,industry,cnspell,market,list_date,act_name,act_ent_type"
     row = "600006.SH,600006,东风股份,湖北,汽车整车,dfgf,主板,19990727,东风汽车有限公司,中央国企"
     (tmp_path / FILE).write_text(f"{header}\n{row}\n", encoding="utf-8")
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     full = "东风汽车股份有限公司"
     store.upsert_nodes(
         [
@@ -207,7 +207,7 @@ def test_controller_named_as_the_firm_itself_is_reported(tmp_path: Path) -> None
     header = "ts_code,symbol,name,area,industry,cnspell,market,list_date,act_name,act_ent_type"
     row = "600006.SH,600006,东风股份,湖北,汽车整车,dfgf,主板,19990727,东风汽车股份有限公司,中央国企"
     (tmp_path / FILE).write_text(f"{header}\n{row}\n", encoding="utf-8")
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     full = "东风汽车股份有限公司"
     firm = Company(
         id="Company:600006", name=full, full_name=full, stock_codes=["600006.SH"], sources=HAND
@@ -219,7 +219,7 @@ def test_controller_named_as_the_firm_itself_is_reported(tmp_path: Path) -> None
     assert _controllers(store, "Company:600006") == {own: "中央国企"}
 
 
-def test_fixture_idempotent(fixture_load: tuple[MemoryStore, LoadReport]) -> None:
+def test_fixture_idempotent(fixture_load: tuple[SqliteStore, LoadReport]) -> None:
     store, _ = fixture_load
     before = (store.count_nodes(), store.count_relations(), _snapshot(store))
     a_share.load(FIXTURE, store, CompanyIndex.from_store(store))
@@ -244,7 +244,7 @@ def rows(public_data: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def real(public_data: Path) -> tuple[MemoryStore, LoadReport, float]:
+def real(public_data: Path) -> tuple[SqliteStore, LoadReport, float]:
     start = time.perf_counter()
     store, report = _load(public_data / "a-share-2025")
     return store, report, time.perf_counter() - start
@@ -309,7 +309,7 @@ def test_real_idempotent(real: Any, public_data: Path) -> None:
 
 
 def test_real_controllers_reuse_officers(public_data: Path, rows: list[dict[str, str]]) -> None:
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     executives.load(public_data / "executives-2018", store, CompanyIndex())
     a_share.load(public_data / "a-share-2025", store, CompanyIndex.from_store(store))
     folder = public_data / "executives-2018"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Industry, NodeKind, Relation, RelKind, Source
 from loaders import chain_kg
 from loaders.chain_kg import choose_full_name
@@ -29,13 +29,13 @@ FIXTURE = FIXTURES / "chain-kg"
 P, IND = "Product:", "Industry:SW-2021:"
 
 
-def _load(folder: Path) -> tuple[MemoryStore, CompanyIndex, LoadReport]:
-    store, index = MemoryStore(None), CompanyIndex()
+def _load(folder: Path) -> tuple[SqliteStore, CompanyIndex, LoadReport]:
+    store, index = SqliteStore(None), CompanyIndex()
     report = chain_kg.load(folder, store, index)
     return store, index, report
 
 
-def _rel(store: MemoryStore, kind: RelKind, src: str, dst: str) -> Relation:
+def _rel(store: SqliteStore, kind: RelKind, src: str, dst: str) -> Relation:
     found = [r for r, other in store.neighbours(src, [kind], "out") if other == dst]
     assert len(found) == 1, f"{kind} {src}->{dst}: {found}"
     return found[0]
@@ -45,18 +45,18 @@ def _rows(rel: Relation | Company | Industry, file: str) -> list[int]:
     return [s.row for s in rel.sources if s.file == file]
 
 
-def _snapshot(store: MemoryStore) -> dict[str, dict[str, Any]]:
+def _snapshot(store: SqliteStore) -> dict[str, dict[str, Any]]:
     """Every stored record by id (the store replaces a record when a merge changes it)."""
     return {d["id"]: d for d in (*store.raw_nodes(), *store.raw_relations())}
 
 
 # -- fixture ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def fixture_load() -> tuple[MemoryStore, CompanyIndex, LoadReport]:
+def fixture_load() -> tuple[SqliteStore, CompanyIndex, LoadReport]:
     return _load(FIXTURE)
 
 
-def test_fixture_counts(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_counts(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, _, report = fixture_load
     assert report.dataset == "chain-kg"
     # non-blank lines: company 8, industry 9, tree 7, company_industry 5, product 7,
@@ -75,7 +75,7 @@ def test_fixture_counts(fixture_load: tuple[MemoryStore, CompanyIndex, LoadRepor
     }
 
 
-def test_fixture_issues(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_issues(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     _, _, report = fixture_load
     got = sorted((i.file, i.row, i.code, i.severity) for i in report.issues)
     assert got == sorted(
@@ -106,7 +106,7 @@ def test_fixture_issues(fixture_load: tuple[MemoryStore, CompanyIndex, LoadRepor
     assert report.rows_skipped == 13
 
 
-def test_fixture_companies(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_companies(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, index, _ = fixture_load
     jia = store.get_node("Company:600001")
     assert isinstance(jia, Company)
@@ -135,7 +135,7 @@ def test_fixture_companies(fixture_load: tuple[MemoryStore, CompanyIndex, LoadRe
     assert index.resolve_name("大港股份有限公司") is None
 
 
-def test_fixture_industries(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_industries(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, _, _ = fixture_load
     levels = {}
     for node in store.nodes(NodeKind.INDUSTRY):
@@ -162,7 +162,7 @@ def test_fixture_industries(fixture_load: tuple[MemoryStore, CompanyIndex, LoadR
     assert member.confidence == 0.9
 
 
-def test_fixture_products(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_products(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, _, _ = fixture_load
     names = {n.name for n in store.nodes(NodeKind.PRODUCT)}
     assert names == {"玉米", "玉米淀粉", "淀粉", "PVC材料", "变性淀粉", "北极虾", "螺丝钉"}
@@ -182,7 +182,7 @@ def test_fixture_products(fixture_load: tuple[MemoryStore, CompanyIndex, LoadRep
     _rel(store, RelKind.UPSTREAM_OF, P + "北极虾", P + "玉米淀粉")
 
 
-def test_fixture_makes(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_makes(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, _, _ = fixture_load
     weights = {
         (r.src, r.dst): (r.weight, _rows(r, "company_product.json"))
@@ -198,7 +198,7 @@ def test_fixture_makes(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport
 
 
 def test_fixture_reuses_a_known_code() -> None:
-    store, index = MemoryStore(None), CompanyIndex()
+    store, index = SqliteStore(None), CompanyIndex()
     known = Company(
         id="Company:known-jia",
         name="甲",
@@ -212,7 +212,7 @@ def test_fixture_reuses_a_known_code() -> None:
     _rel(store, RelKind.MAKES, "Company:known-jia", P + "玉米")
 
 
-def test_fixture_idempotent(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_idempotent(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, index, _ = fixture_load
     before = (store.count_nodes(), store.count_relations(), copy.deepcopy(_snapshot(store)))
     chain_kg.load(FIXTURE, store, index)
@@ -268,7 +268,7 @@ def _key(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def real(public_data: Path) -> tuple[MemoryStore, CompanyIndex, LoadReport, float]:
+def real(public_data: Path) -> tuple[SqliteStore, CompanyIndex, LoadReport, float]:
     start = time.perf_counter()
     store, index, report = _load(public_data / "chain-kg")
     return store, index, report, time.perf_counter() - start

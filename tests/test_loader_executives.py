@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, Relation, RelKind, Source
 from loaders import executives
 from loaders.executives import match_share_classes
@@ -31,7 +31,7 @@ def _person(pid: str) -> str:
     return f"Person:exec2018:{pid}"
 
 
-def _officer(store: MemoryStore, pid: str, firm: str) -> Relation:
+def _officer(store: SqliteStore, pid: str, firm: str) -> Relation:
     rel = store.get_relation(f"OFFICER_OF:{_person(pid)}>{firm}")
     assert rel is not None, f"{pid} is not an officer of {firm}"
     return rel
@@ -41,7 +41,7 @@ def _rows(rel: Relation | Company, file: str) -> list[int]:
     return [s.row for s in rel.sources if s.file == file]
 
 
-def _snapshot(store: MemoryStore) -> dict[str, str]:
+def _snapshot(store: SqliteStore) -> dict[str, str]:
     """Every stored record as canonical JSON, by id."""
     records = (*store.raw_nodes(), *store.raw_relations())
     return {d["id"]: json.dumps(d, sort_keys=True, ensure_ascii=False) for d in records}
@@ -75,13 +75,13 @@ def test_match_share_classes_min_size() -> None:
 
 # -- fixture ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def fixture_load() -> tuple[MemoryStore, CompanyIndex, LoadReport]:
-    store, index = MemoryStore(None), CompanyIndex()
+def fixture_load() -> tuple[SqliteStore, CompanyIndex, LoadReport]:
+    store, index = SqliteStore(None), CompanyIndex()
     return store, index, executives.load(FIXTURE, store, index)
 
 
 def test_fixture_counts_and_issues(
-    fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport],
+    fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport],
 ) -> None:
     store, _, report = fixture_load
     assert report.rows_read == 9 + 6 + 31
@@ -99,7 +99,7 @@ def test_fixture_counts_and_issues(
     ]
 
 
-def test_fixture_persons(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_persons(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, _, _ = fixture_load
     p1, p3, p4 = (store.get_node(_person(p)) for p in ("p1", "p3", "p4"))
     assert isinstance(p1, Person) and isinstance(p3, Person) and isinstance(p4, Person)
@@ -108,7 +108,7 @@ def test_fixture_persons(fixture_load: tuple[MemoryStore, CompanyIndex, LoadRepo
     assert p3.age is None and p4.gender is None and p4.age == 60
 
 
-def test_fixture_share_classes(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_share_classes(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, index, _ = fixture_load
     lutai = store.get_node("Company:000726")
     assert isinstance(lutai, Company)
@@ -134,7 +134,7 @@ def test_fixture_share_classes(fixture_load: tuple[MemoryStore, CompanyIndex, Lo
 
 
 def test_fixture_b_code_with_own_node_is_not_merged() -> None:
-    store, index = MemoryStore(None), CompanyIndex()
+    store, index = SqliteStore(None), CompanyIndex()
     own = Company(id="Company:200726", name="鲁泰B", stock_codes=["200726.SZ"], sources=HAND)
     store.upsert_nodes([own])
     index.add(own)
@@ -151,7 +151,7 @@ def test_fixture_b_code_with_own_node_is_not_merged() -> None:
 
 
 def test_fixture_known_a_firm_keeps_its_name() -> None:
-    store, index = MemoryStore(None), CompanyIndex()
+    store, index = SqliteStore(None), CompanyIndex()
     full = "鲁泰纺织股份有限公司"
     known = Company(
         id="Company:000726", name=full, full_name=full, stock_codes=["000726.SZ"], sources=HAND
@@ -167,7 +167,7 @@ def test_fixture_known_a_firm_keeps_its_name() -> None:
     assert index.resolve_code("200726.SZ") == "Company:000726"
 
 
-def test_fixture_idempotent(fixture_load: tuple[MemoryStore, CompanyIndex, LoadReport]) -> None:
+def test_fixture_idempotent(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
     store, index, _ = fixture_load
     before = (store.count_nodes(), store.count_relations(), _snapshot(store))
     executives.load(FIXTURE, store, index)
@@ -177,8 +177,8 @@ def test_fixture_idempotent(fixture_load: tuple[MemoryStore, CompanyIndex, LoadR
 
 # -- real data -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def real(public_data: Path) -> tuple[MemoryStore, CompanyIndex, LoadReport, float]:
-    store, index = MemoryStore(None), CompanyIndex()
+def real(public_data: Path) -> tuple[SqliteStore, CompanyIndex, LoadReport, float]:
+    store, index = SqliteStore(None), CompanyIndex()
     start = time.perf_counter()
     report = executives.load(public_data / "executives-2018", store, index)
     return store, index, report, time.perf_counter() - start

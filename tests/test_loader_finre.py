@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Source
 from loaders import finre
 from loaders.index import CompanyIndex, company_id_for_name
@@ -38,7 +38,7 @@ FIX = FIXTURES / "finre"
 HAND = Source(dataset="test", file="firms.csv", row=1)
 
 
-def _known() -> tuple[MemoryStore, CompanyIndex]:
+def _known() -> tuple[SqliteStore, CompanyIndex]:
     firms = [
         Company(
             id="Company:601398",
@@ -50,7 +50,7 @@ def _known() -> tuple[MemoryStore, CompanyIndex]:
         ),
         Company(id="Company:600028", name="中国石化", stock_codes=["600028.SH"], sources=[HAND]),
     ]
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes(firms)
     index = CompanyIndex()
     for firm in firms:
@@ -63,7 +63,7 @@ def _src(file: str, *rows: int) -> list[Source]:
 
 
 @pytest.fixture()
-def loaded() -> tuple[MemoryStore, CompanyIndex, LoadReport]:
+def loaded() -> tuple[SqliteStore, CompanyIndex, LoadReport]:
     store, index = _known()
     return store, index, finre.load(FIX, store, index)
 
@@ -196,7 +196,7 @@ def _expected(folder: Path) -> tuple[set[tuple[str, str, str]], int]:
 def test_real_data_counts_with_an_empty_index(public_data: Path) -> None:
     folder = public_data / "finre"
     ties, records = _expected(folder)
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     report = finre.load(folder, store, CompanyIndex())
     assert records == report.rows_read == 18_702
     assert {k.value: v for k, v in store.count_relations().items()} == dict(

@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import LoadError
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Source
 from loaders import ickg
 from loaders.index import CompanyIndex, company_id_for_name
@@ -47,7 +47,7 @@ FIX = FIXTURES / "ickg25"
 HAND = Source(dataset="test", file="firms.csv", row=1)
 
 
-def _known() -> tuple[MemoryStore, CompanyIndex]:
+def _known() -> tuple[SqliteStore, CompanyIndex]:
     firms = [
         Company(id="Company:002594", name="比亚迪", stock_codes=["002594.SZ"], sources=[HAND]),
         Company(
@@ -61,7 +61,7 @@ def _known() -> tuple[MemoryStore, CompanyIndex]:
         Company(id="Company:T1", name="同名科技", sources=[HAND]),
         Company(id="Company:T2", name="同名科技", sources=[HAND]),
     ]
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes(firms)
     index = CompanyIndex()
     for firm in firms:
@@ -73,14 +73,14 @@ def _src(file: str, row: int) -> Source:
     return Source(dataset="ickg25", file=file, row=row)
 
 
-def _dump(store: MemoryStore) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def _dump(store: SqliteStore) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     nodes = sorted(store.raw_nodes(), key=lambda d: str(d["id"]))
     rels = sorted(store.raw_relations(), key=lambda d: str(d["id"]))
     return json.loads(json.dumps(nodes)), json.loads(json.dumps(rels))
 
 
 @pytest.fixture()
-def loaded() -> tuple[MemoryStore, CompanyIndex, LoadReport]:
+def loaded() -> tuple[SqliteStore, CompanyIndex, LoadReport]:
     store, index = _known()
     report = ickg.load(FIX, store, index)
     return store, index, report
@@ -242,7 +242,7 @@ def _expected_ties(folder: Path) -> set[tuple[str, str, str]]:
 def test_real_data_counts_with_an_empty_index(public_data: Path) -> None:
     folder = public_data / "ickg25"
     expected = _expected_ties(folder)
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     started = time.perf_counter()
     report = ickg.load(folder, store, CompanyIndex())
     assert time.perf_counter() - started < 10

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Source
 from loaders import rankings
 from loaders.index import CompanyIndex, company_id_for_name
@@ -45,7 +45,7 @@ HAND = Source(dataset="test", file="firms.csv", row=1)
 FB, FT = "Forbes Global 2000 2025", "Fortune Global 500 2017"
 
 
-def _known() -> tuple[MemoryStore, CompanyIndex]:
+def _known() -> tuple[SqliteStore, CompanyIndex]:
     firms = [
         Company(
             id="Company:601398",
@@ -68,7 +68,7 @@ def _known() -> tuple[MemoryStore, CompanyIndex]:
             sources=[HAND],
         ),
     ]
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes(firms)
     index = CompanyIndex()
     for firm in firms:
@@ -85,7 +85,7 @@ def _ft(row: int) -> Source:
 
 
 @pytest.fixture()
-def loaded() -> tuple[MemoryStore, CompanyIndex, LoadReport]:
+def loaded() -> tuple[SqliteStore, CompanyIndex, LoadReport]:
     store, index = _known()
     return store, index, rankings.load(FIX, store, index, mapping_path=TABLE)
 

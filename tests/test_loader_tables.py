@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import loaders.tables
 from cli.app import app
 from graph.errors import LoadError
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, RelKind, Source, merge_records
 from loaders.index import CompanyIndex
 from loaders.mapping import Mapping
@@ -94,8 +94,8 @@ def office(tmp_path: Path) -> Path:
     return folder
 
 
-def load(folder: Path, store: MemoryStore | None = None) -> tuple[MemoryStore, LoadReport]:
-    store = store or MemoryStore()
+def load(folder: Path, store: SqliteStore | None = None) -> tuple[SqliteStore, LoadReport]:
+    store = store or SqliteStore()
     return store, load_dir(folder, store, CompanyIndex.from_store(store))
 
 
@@ -234,7 +234,7 @@ def test_uscc_is_checked_after_nfkc_and_upper_case(tmp_path: Path) -> None:
         "企业名称,统一社会信用代码\n岚港锂能科技股份有限公司,９１３７９９００ma３dg０００１q\n",
         "utf-8",
     )
-    store = MemoryStore()
+    store = SqliteStore()
     assert load_table(path, store, CompanyIndex()).issues == []
     firm = store.get_node(LINENG)
     assert isinstance(firm, Company) and firm.uscc == "91379900MA3DG0001Q"
@@ -249,7 +249,7 @@ def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
     )
     mapping_file = tmp_path / "m.toml"
     mapping_file.write_text('[company]\n"纳税人名称" = "name"\n"代码" = "stock_code"\n', "utf-8")
-    store = MemoryStore()
+    store = SqliteStore()
     report = load_table(path, store, CompanyIndex(), "company", Mapping.load(mapping_file))
     firm = store.get_node("Company:300999")
     assert isinstance(firm, Company) and firm.stock_codes == ["300999.SZ"]
@@ -261,7 +261,7 @@ def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
 def test_values_the_schema_refuses_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "企业.csv"
     path.write_text("企业名称,注册资本,统一社会信用代码\n甲公司,-200元,\n", "utf-8")
-    store = MemoryStore()
+    store = SqliteStore()
     report = load_table(path, store, CompanyIndex())
     assert [(i.row, i.field, i.code) for i in report.issues] == [(2, "注册资本", "bad_amount")]
     firm = store.get_node("Company:name:甲公司")

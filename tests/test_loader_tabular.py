@@ -12,7 +12,7 @@ import pytest
 import loaders.relation_rows
 import loaders.tabular
 from graph.errors import LoadError
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import (
     Company,
     Industry,
@@ -76,10 +76,10 @@ RONGYUE = "Company:name:徐州嵘岳工程机械(股份)"
 
 
 def load(
-    folder: Path, store: MemoryStore | None = None, dataset: str | None = "demo"
-) -> tuple[MemoryStore, LoadReport]:
+    folder: Path, store: SqliteStore | None = None, dataset: str | None = "demo"
+) -> tuple[SqliteStore, LoadReport]:
     """Load ``folder`` into ``store`` (a new one by default) with an index built from it."""
-    store = store if store is not None else MemoryStore()
+    store = store if store is not None else SqliteStore()
     report = load_folder(folder, store, CompanyIndex.from_store(store), dataset)
     return store, report
 
@@ -90,11 +90,11 @@ def write(folder: Path, name: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple[MemoryStore, LoadReport]:
+def demo() -> tuple[SqliteStore, LoadReport]:
     return load(DEMO, dataset=None)
 
 
-def test_counts(demo: tuple[MemoryStore, LoadReport]) -> None:
+def test_counts(demo: tuple[SqliteStore, LoadReport]) -> None:
     store, report = demo
     assert store.count_nodes() == DEMO_NODES
     assert store.count_relations() == DEMO_RELATIONS
@@ -104,7 +104,7 @@ def test_counts(demo: tuple[MemoryStore, LoadReport]) -> None:
     assert report.relations_written == 173
 
 
-def test_only_issue_is_the_invalid_uscc(demo: tuple[MemoryStore, LoadReport]) -> None:
+def test_only_issue_is_the_invalid_uscc(demo: tuple[SqliteStore, LoadReport]) -> None:
     store, report = demo
     [issue] = report.issues
     assert (issue.file, issue.row, issue.field, issue.code, issue.severity) == (
@@ -121,7 +121,7 @@ def test_only_issue_is_the_invalid_uscc(demo: tuple[MemoryStore, LoadReport]) ->
 
 
 def test_officer_relation_roles_since_and_row(
-    demo: tuple[MemoryStore, LoadReport],
+    demo: tuple[SqliteStore, LoadReport],
 ) -> None:
     store, _ = demo
     rel = store.get_relation(f"OFFICER_OF:Person:demo:p_zhao>{ZHONGGONG}")
@@ -140,7 +140,7 @@ def test_officer_relation_roles_since_and_row(
     assert (sun.since, sun.until) == (dt.date(2015, 3, 1), dt.date(2019, 12, 31))
 
 
-def test_company_ids_and_fields(demo: tuple[MemoryStore, LoadReport]) -> None:
+def test_company_ids_and_fields(demo: tuple[SqliteStore, LoadReport]) -> None:
     store, _ = demo
     lineng = store.get_node("Company:609101")
     assert isinstance(lineng, Company)
@@ -158,7 +158,7 @@ def test_company_ids_and_fields(demo: tuple[MemoryStore, LoadReport]) -> None:
     assert located is not None
 
 
-def test_other_nodes(demo: tuple[MemoryStore, LoadReport]) -> None:
+def test_other_nodes(demo: tuple[SqliteStore, LoadReport]) -> None:
     store, _ = demo
     city = store.get_node("Region:3799")
     assert isinstance(city, Region) and city.name == "岚港市" and city.code == "3799"
@@ -176,7 +176,7 @@ def test_other_nodes(demo: tuple[MemoryStore, LoadReport]) -> None:
 
 
 def test_symmetric_private_and_confidence(
-    demo: tuple[MemoryStore, LoadReport],
+    demo: tuple[SqliteStore, LoadReport],
 ) -> None:
     store, _ = demo
     knows = store.get_relation("KNOWS:Person:demo:p_liu>Person:demo:p_wu")
@@ -204,10 +204,10 @@ def test_loading_twice_changes_nothing(tmp_path: Path) -> None:
     assert second.issues == first.issues
     # and through a saved file, with a fresh index built from it
     path = tmp_path / "g.zsg"
-    saved = MemoryStore(path)
+    saved = SqliteStore(path)
     load(DEMO, saved)
     saved.save()
-    reopened = MemoryStore(path)
+    reopened = SqliteStore(path)
     load(DEMO, reopened)
     assert sorted(map(repr, reopened.raw_nodes())) == before[0]
     assert sorted(map(repr, reopened.raw_relations())) == before[1]
@@ -273,7 +273,7 @@ def test_created_on_use_and_fallback_region_name(tmp_path: Path) -> None:
 
 
 def test_existing_region_keeps_its_name(tmp_path: Path) -> None:
-    store = MemoryStore()
+    store = SqliteStore()
     src = Source(dataset="other", file="x", row=1)
     store.upsert_nodes([Region(id="Region:4403", name="深圳市", code="4403", sources=[src])])
     write(tmp_path / "m", "funds.csv", "key,name,fund_type,region_code\nf,某基金,VC,4403\n")
@@ -319,7 +319,7 @@ def test_company_cell_warnings(tmp_path: Path) -> None:
 
 
 def test_name_only_firm_resolves_through_the_index(tmp_path: Path) -> None:
-    store = MemoryStore()
+    store = SqliteStore()
     known = Company(
         id="Company:600000",
         name="某某股份",
@@ -392,7 +392,7 @@ def test_unreadable_file_leaves_store_and_index_untouched(
     folder = tmp_path / "m"
     write(folder, "companies.csv", "key,name\na,甲科技有限公司\n")
     write(folder, name, content)
-    store, index = MemoryStore(), CompanyIndex()
+    store, index = SqliteStore(), CompanyIndex()
     with pytest.raises(LoadError, match=match):
         load_folder(folder, store, index)
     assert store.count_nodes() == {} and index.resolve_name("甲科技有限公司") is None
@@ -401,14 +401,14 @@ def test_unreadable_file_leaves_store_and_index_untouched(
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_bytes("key,name\na,张三\n".encode("gbk"))
     with pytest.raises(LoadError, match="not UTF-8"):
-        load_folder(tmp_path, MemoryStore(), CompanyIndex())
+        load_folder(tmp_path, SqliteStore(), CompanyIndex())
 
 
 def test_missing_or_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="not a folder"):
-        load_folder(tmp_path / "nope", MemoryStore(), CompanyIndex())
+        load_folder(tmp_path / "nope", SqliteStore(), CompanyIndex())
     with pytest.raises(LoadError, match="none of"):
-        load_folder(tmp_path, MemoryStore(), CompanyIndex())
+        load_folder(tmp_path, SqliteStore(), CompanyIndex())
 
 
 def test_endpoint_table_covers_every_kind() -> None:

@@ -18,7 +18,7 @@ import orjson
 import pytest
 from conftest import neo4j_store
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.neo4j_bulk import copy_graph
 from graph.neo4j_store import Neo4jStore
 from graph.store import UpsertCounts
@@ -38,7 +38,7 @@ def _sorted(records: Iterator[dict[str, Any]]) -> list[bytes]:
 
 
 @pytest.fixture(scope="module")
-def pushed(public_store: MemoryStore) -> Iterator[tuple[Neo4jStore, tuple[UpsertCounts, ...]]]:
+def pushed(public_store: SqliteStore) -> Iterator[tuple[Neo4jStore, tuple[UpsertCounts, ...]]]:
     """The public graph pushed into the wiped test database, and the push counts."""
     db = neo4j_store()
     db.clear()
@@ -47,7 +47,7 @@ def pushed(public_store: MemoryStore) -> Iterator[tuple[Neo4jStore, tuple[Upsert
 
 
 def test_push_then_pull_gives_identical_records(
-    public_store: MemoryStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
+    public_store: SqliteStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
 ) -> None:
     db, (nodes, rels) = pushed
     n_nodes = sum(public_store.count_nodes().values())
@@ -55,21 +55,21 @@ def test_push_then_pull_gives_identical_records(
     assert (nodes, rels) == (UpsertCounts(created=n_nodes), UpsertCounts(created=n_rels))
     assert db.count_nodes() == public_store.count_nodes()
     assert db.count_relations() == public_store.count_relations()
-    back = MemoryStore(None)
+    back = SqliteStore(None)
     assert copy_graph(db, back) == (UpsertCounts(created=n_nodes), UpsertCounts(created=n_rels))
     assert _sorted(back.raw_nodes()) == _sorted(public_store.raw_nodes())
     assert _sorted(back.raw_relations()) == _sorted(public_store.raw_relations())
 
 
 def test_second_push_changes_nothing(
-    public_store: MemoryStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
+    public_store: SqliteStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
 ) -> None:
     db, _ = pushed
     assert copy_graph(public_store, db) == (UpsertCounts(), UpsertCounts())
 
 
 def test_same_answers_on_both_backends(
-    public_store: MemoryStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
+    public_store: SqliteStore, pushed: tuple[Neo4jStore, tuple[UpsertCounts, ...]]
 ) -> None:
     from queries.view import find_company
 
@@ -99,7 +99,7 @@ def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     db = neo4j_store()
     db.clear()
     monkeypatch.setenv("NEO4J_URI", db.uri)
-    src = MemoryStore(tmp_path / "a.zsg")
+    src = SqliteStore(tmp_path / "a.zsg")
     src.upsert_nodes([company("L", "3701", name="本地机械"), company("T", "44"), person("李四")])
     src.upsert_relations(
         [
@@ -120,7 +120,7 @@ def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert infos[0].exit_code == 0 and infos[0].stdout == infos[1].stdout
     pulled = runner.invoke(app, ["pull", "--from", "neo4j", "--graph", str(tmp_path / "b.zsg")])
     assert pulled.exit_code == 0, pulled.output
-    back = MemoryStore(tmp_path / "b.zsg")
+    back = SqliteStore(tmp_path / "b.zsg")
     assert _sorted(back.raw_nodes()) == _sorted(src.raw_nodes())
     assert _sorted(back.raw_relations()) == _sorted(src.raw_relations())
     db.clear()

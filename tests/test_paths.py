@@ -18,7 +18,8 @@ import pytest
 
 from graph.errors import NoPath, NotFound
 from graph.schema import RelKind
-from queries.paths import SearchContext, best_from_our_side, referral_paths
+from queries.paths import SearchContext, referral_paths
+from queries.reach import best_from_our_side
 from queries.ties import TieModel
 from tests.builders import company, person, rel, store_of
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from loaders.confidence import REGISTRY
 from loaders.public import load_public
 from queries.paths import SearchContext, referral_paths
@@ -25,14 +25,14 @@ STOCK = "executives-2018/executive_stock.csv"
 
 
 @pytest.fixture(scope="module")
-def loaded(public_data: Path) -> MemoryStore:
-    store = MemoryStore(None)
+def loaded(public_data: Path) -> SqliteStore:
+    store = SqliteStore(None)
     load_public(public_data, store, only=["executives-2018", "a-share-2025"])
     return store
 
 
 @pytest.fixture(scope="module")
-def ctx(loaded: MemoryStore) -> SearchContext:
+def ctx(loaded: SqliteStore) -> SearchContext:
     return SearchContext.build(loaded, "37")
 
 
@@ -93,7 +93,7 @@ def _check_hop_against_source(hop, lines, model, as_of) -> None:  # type: ignore
 
 
 def test_director_interlocks_are_the_two_hop_paths(  # type: ignore[no-untyped-def]
-    loaded: MemoryStore, ctx: SearchContext, lines, interlocks
+    loaded: SqliteStore, ctx: SearchContext, lines, interlocks
 ) -> None:
     model = TieModel.load()
     chosen = [t for t in sorted(interlocks) if len(interlocks[t]) <= 3][:4]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
 from loaders.public import load_public
 from queries.clusters import industry_closure, read_clusters
@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def loaded(public_store: MemoryStore) -> MemoryStore:
+def loaded(public_store: SqliteStore) -> SqliteStore:
     return public_store
 
 
 @pytest.fixture(scope="module")
-def ctx(loaded: MemoryStore) -> SearchContext:
+def ctx(loaded: SqliteStore) -> SearchContext:
     return SearchContext.build(loaded, "37")
 
 
@@ -38,9 +38,9 @@ def _shandong_codes(public_data: Path) -> set[str]:
         return {r["symbol"] for r in csv.DictReader(fh) if r["area"] == "山东"}
 
 
-def test_loading_twice_changes_nothing(public_data: Path, loaded: MemoryStore) -> None:
+def test_loading_twice_changes_nothing(public_data: Path, loaded: SqliteStore) -> None:
     nodes, rels = loaded.count_nodes(), loaded.count_relations()
-    reopened = MemoryStore(loaded.path)
+    reopened = SqliteStore(loaded.path)
     assert reopened.count_nodes() == nodes and reopened.count_relations() == rels
     load_public(public_data, reopened)
     assert reopened.count_nodes() == nodes
@@ -60,7 +60,7 @@ def test_shandong_firms_are_our_side(public_data: Path, ctx: SearchContext) -> N
 
 
 def test_director_interlock_is_an_explained_two_hop_path(
-    public_data: Path, loaded: MemoryStore, ctx: SearchContext
+    public_data: Path, loaded: SqliteStore, ctx: SearchContext
 ) -> None:
     # From executive_prep.csv: people (name, gender, age) holding office both in a
     # Shandong firm and in a firm outside Shandong.
@@ -96,7 +96,7 @@ def test_director_interlock_is_an_explained_two_hop_path(
     assert set(first.roles) == set(jobs[interlocks[0][0]][sd].split("/"))
 
 
-def test_a_and_b_shares_of_one_firm_are_one_company(public_data: Path, loaded: MemoryStore) -> None:
+def test_a_and_b_shares_of_one_firm_are_one_company(public_data: Path, loaded: SqliteStore) -> None:
     # 鲁泰A (000726) and 鲁泰B (200726): the same board in executive_prep.csv.
     board: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     with (public_data / "executives-2018" / "executive_prep.csv").open(encoding="utf-8") as fh:
@@ -109,7 +109,7 @@ def test_a_and_b_shares_of_one_firm_are_one_company(public_data: Path, loaded: M
 
 
 def test_target_list_firms_really_are_in_the_cluster(
-    public_data: Path, loaded: MemoryStore, ctx: SearchContext
+    public_data: Path, loaded: SqliteStore, ctx: SearchContext
 ) -> None:
     cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get("高端装备")
     tl = target_list(loaded, cluster, "37", n=30, context=ctx)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, RelKind, Source
 from loaders import a_share
 from loaders.decisions import (
@@ -156,7 +156,7 @@ def test_ambiguous_short_name_returns_every_candidate() -> None:
 
 
 def test_branch_keeps_its_own_node_with_branch_of() -> None:
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes([SINOPEC])
     index = index_of(SINOPEC)
     linker = NameLinker(store, index, "news")
@@ -169,7 +169,7 @@ def test_branch_keeps_its_own_node_with_branch_of() -> None:
 
 
 def test_spellings_of_one_new_firm_become_one_node() -> None:
-    linker = NameLinker(MemoryStore(None), CompanyIndex(), "news")
+    linker = NameLinker(SqliteStore(None), CompanyIndex(), "news")
     assert linker.link("天猫", SRC) == linker.link("天貓", SRC)
     (node,) = linker.new_companies()
     assert (node.name, node.aliases) == ("天猫", ["天貓"])
@@ -254,7 +254,7 @@ def test_controller_namesake_creates_no_path(tmp_path: Path) -> None:
     header = "ts_code,symbol,name,area,industry,cnspell,market,list_date,act_name,act_ent_type"
     rows = ["600001.SH,600001,甲股份,山东,机械,j,主板,20000101,王伟,个人"]
     (tmp_path / a_share.FILE).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     exec_ = "Person:exec2018:w"
     from graph.ids import new_relation
     from graph.schema import Person
@@ -284,7 +284,7 @@ def test_labelled_pairs_on_the_public_data(public_data: Path) -> None:
     """Hand-labelled real pairs: precision ≥ 0.98 and recall ≥ 0.85 (issue 4)."""
     from loaders.public import load_public
 
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     index = CompanyIndex()
     load_public(public_data, store, index=index)
     firms = score_firm_pairs(PAIRS / "firm_pairs.csv", firm_predictor(index))["all"]
@@ -314,15 +314,15 @@ def test_cli_resolve_review_apply_and_reload(tmp_path: Path) -> None:
     roster = tmp_path / "firms.csv"
     roster.write_text("企业名称\n中国石化\n白云山\n", encoding="utf-8")
 
-    def fresh_load() -> MemoryStore:
+    def fresh_load() -> SqliteStore:
         graph.unlink(missing_ok=True)
-        store = MemoryStore(graph)
+        store = SqliteStore(graph)
         store.upsert_nodes([SINOPEC, firm("000522", "白云山"), firm("600332", "白云山")])
         store.save()
         result = runner.invoke(app, ["load", "table", str(roster), "--kind", "company",
                                      "--graph", str(graph), "--dataset", "roster"])  # fmt: skip
         assert result.exit_code == 0, result.output
-        return MemoryStore(graph)
+        return SqliteStore(graph)
 
     store = fresh_load()
     assert {n.id for n in store.nodes()} == {SINOPEC.id, "Company:000522", "Company:600332",
@@ -436,7 +436,7 @@ def test_review_file_errors_name_the_file(tmp_path: Path) -> None:
 
 
 def test_name_only_firms_of_different_legal_forms_are_two_nodes() -> None:
-    linker = NameLinker(MemoryStore(None), CompanyIndex(), "news")
+    linker = NameLinker(SqliteStore(None), CompanyIndex(), "news")
     pairs = [
         ("东风汽车有限公司", "东风汽车股份有限公司"),
         ("甲乙投资合伙企业（有限合伙）", "甲乙投资有限公司"),  # a fund vs its manager

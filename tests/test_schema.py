@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from graph.errors import BackendError, SchemaError
 from graph.ids import node_id, relation_id
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, RelKind, Source, merge_records, parse_node
 from tests.builders import SRC, company, rel
 
@@ -57,7 +57,7 @@ def test_relation_merge_keeps_earliest_since_and_highest_confidence() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(names, names), min_size=1, max_size=8))
 def test_merging_twice_changes_nothing(pairs: list[tuple[str, str]]) -> None:
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     nodes = [company(f"k{i % 3}", name=a, aliases=[b]) for i, (a, b) in enumerate(pairs)]
     store.upsert_nodes(nodes)
     before = sorted(json.dumps(d, sort_keys=True) for d in store.raw_nodes())
@@ -70,14 +70,14 @@ def test_merging_twice_changes_nothing(pairs: list[tuple[str, str]]) -> None:
 @given(st.lists(st.tuples(names, st.sampled_from(["37", "44", None])), min_size=1, max_size=10))
 def test_save_then_load_gives_the_same_graph(tmp_path_factory, rows) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("g") / "g.zsg"
-    store = MemoryStore(path)
+    store = SqliteStore(path)
     store.upsert_nodes([company(f"c{i}", region, name=n) for i, (n, region) in enumerate(rows)])
     store.upsert_relations(
         [rel(RelKind.PARTNERS_WITH, "Company:c0", f"Company:c{i}") for i in range(1, len(rows))]
     )
     store.save()
     first = path.read_bytes()
-    reopened = MemoryStore(path)
+    reopened = SqliteStore(path)
     assert list(reopened.raw_nodes()) == list(store.raw_nodes()) or sorted(
         json.dumps(d, sort_keys=True) for d in reopened.raw_nodes()
     ) == sorted(json.dumps(d, sort_keys=True) for d in store.raw_nodes())
@@ -91,14 +91,14 @@ def test_not_a_graph_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with gzip.open(path, "wt") as fh:
         fh.write('{"format": "other"}\n')
     with pytest.raises(BackendError, match="not a zhaoshang graph"):
-        MemoryStore(path)
+        SqliteStore(path)
     path.write_text("plain text")
     with pytest.raises(BackendError, match="cannot read"):
-        MemoryStore(path)
+        SqliteStore(path)
 
 
 def test_relation_to_unknown_node_writes_nothing() -> None:
-    store = MemoryStore(None)
+    store = SqliteStore(None)
     store.upsert_nodes([Company(id="Company:a", name="a", sources=SRC)])
     good = rel(RelKind.OWNS, "Company:a", "Company:a")
     bad = rel(RelKind.OWNS, "Company:a", "Company:missing")

@@ -33,7 +33,7 @@ from conftest import neo4j_store
 from graph import cypher
 from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation, relation_id
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from graph.neo4j_store import Neo4jStore
 from graph.schema import (
     Company,
@@ -58,7 +58,7 @@ S3 = Source(dataset="test", file="c.csv", row=3)
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each backend."""
     if request.param == "memory":
-        yield MemoryStore(None)
+        yield SqliteStore(None)
         return
     db = neo4j_store()
     db.clear()
@@ -289,7 +289,7 @@ def test_raw_records_equal_the_embedded_store(store: Store) -> None:
         new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1], amount_yuan=1.5e8),
         new_relation(RelKind.KNOWS, "Person:王五", "Company:a", [S2]),
     ]
-    reference = MemoryStore(None)
+    reference = SqliteStore(None)
     for target in (store, reference):
         target.upsert_nodes(nodes)
         target.upsert_relations(rels)
@@ -541,96 +541,3 @@ def test_cypher_names_come_from_the_enums_only() -> None:
         cypher.label("Company) DETACH DELETE (n")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         cypher.rel_type("OWNS")  # type: ignore[arg-type]
-
-
-# -- the embedded file only ---------------------------------------------------------
-def test_memory_save_then_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "g.zsg"
-    store = MemoryStore(path)
-    store.upsert_nodes([company("a", listed_on=dt.date(2020, 1, 2)), company("乙"), person("p")])
-    store.upsert_relations(
-        [
-            new_relation(RelKind.SUPPLIES, "Company:a", "Company:乙", [S1], weight=0.5),
-            new_relation(RelKind.OFFICER_OF, "Person:p", "Company:a", [S2], roles=["董事"]),
-        ]
-    )
-    store.save()
-    again = MemoryStore(path)
-    assert list(again.nodes()) == list(store.nodes())
-    assert list(again.relations()) == list(store.relations())
-    assert dumped(again.raw_nodes()) == dumped(store.raw_nodes())
-    assert again.count_nodes() == store.count_nodes()
-
-
-_SAVER = """
-import sys
-from pathlib import Path
-from graph.memory import MemoryStore
-from graph.schema import Company, Source
-src = [Source(dataset="kill", file="new.csv", row=1)]
-store = MemoryStore(Path(sys.argv[1]))  # the old graph, plus:
-store.upsert_nodes(
-    Company(id=f"Company:new{i:06d}", name=f"新公司{i}" * 4, tags=["x" * 40], sources=src)
-    for i in range(int(sys.argv[2]))
-)
-print("ready", flush=True)
-store.save()
-print("saved", flush=True)
-"""
-
-
-def _graph_in(path: Path) -> str:
-    """Return "old" or "new": which whole graph the file holds (asserts it is one)."""
-    store = MemoryStore(path)
-    assert store.get_node("Company:old") is not None
-    counts = store.count_nodes()
-    assert counts in ({NodeKind.COMPANY: 1}, {NodeKind.COMPANY: 20_001}), counts
-    return "old" if counts == {NodeKind.COMPANY: 1} else "new"
-
-
-def test_memory_kill_during_save_leaves_a_loadable_file(tmp_path: Path) -> None:
-    """SIGKILL a process at several moments of its save: the file is always a whole
-    graph, the previous one or the new one."""
-    path = tmp_path / "g.zsg"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-    def run(kill_after: float | None) -> tuple[bool, float]:
-        """Run the saver; kill it ``kill_after`` s after it starts saving."""
-        for leftover in tmp_path.glob(".g.zsg.*"):
-            leftover.unlink()
-        path.unlink(missing_ok=True)
-        old = MemoryStore(path)
-        old.upsert_nodes([company("old")])
-        old.save()
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _SAVER, str(path), "20000"],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        started = time.monotonic()
-        if kill_after is None:
-            assert proc.stdout.readline().strip() == "saved"
-            proc.wait(timeout=60)
-            return False, time.monotonic() - started
-        time.sleep(kill_after)
-        killed = proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        proc.stdout.close()
-        return killed, time.monotonic() - started
-
-    _, save_time = run(None)
-    assert _graph_in(path) == "new"
-    outcomes = []
-    for fraction in (0.05, 0.3, 0.6, 0.9, 1.5):
-        killed, _ = run(save_time * fraction)
-        outcomes.append((killed, _graph_in(path)))
-    # the file is replaced only once the new graph is complete: an early kill leaves the
-    # previous graph, a late one (after the replace) or none the new one
-    assert outcomes[0] == (True, "old"), (save_time, outcomes)
-    assert all(graph == "new" for killed, graph in outcomes if not killed), outcomes
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        assert json.loads(fh.readline())["format"] == "zhaoshang-graph"

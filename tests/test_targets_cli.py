@@ -10,7 +10,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from cli.app import app
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from queries.clusters import read_clusters
 from queries.gaps import chain_gaps
 from queries.paths import SearchContext
@@ -31,7 +31,7 @@ core_industries = ["120000"]
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:
     graph = tmp_path / "g.zsg"
-    saved = MemoryStore(graph)
+    saved = SqliteStore(graph)
     source = hand_graph()
     saved.upsert_nodes(source.nodes())
     saved.upsert_relations(source.relations())
@@ -46,7 +46,7 @@ def test_gaps_json_equals_library_result(tmp_path: Path) -> None:
     args = ["gaps", "--cluster", "新能源/电池", "--clusters", str(clusters), "-g", str(graph)]
     result = runner.invoke(app, [*args, "--as-of", "2026-01-01", "--json"])
     assert result.exit_code == 0, result.output
-    store = MemoryStore(graph)
+    store = SqliteStore(graph)
     ctx = SearchContext.build(store, "37", as_of=dt.date(2026, 1, 1))
     cluster = read_clusters(clusters).get("新能源/电池")
     library = chain_gaps(store, cluster, "37", context=ctx)

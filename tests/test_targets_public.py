@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.sqlite_store import SqliteStore
 from queries.clusters import read_clusters
 from queries.factors import NO_DATA
 from queries.gaps import chain_gaps
@@ -96,7 +96,7 @@ class Result:
 
 
 @pytest.fixture(scope="module")
-def results(public_store: MemoryStore) -> dict[str, Result]:
+def results(public_store: SqliteStore) -> dict[str, Result]:
     store = public_store  # loaded once per session (conftest), read-only here
     ctx = SearchContext.build(store, "37", as_of=AS_OF)
     clusters = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml")

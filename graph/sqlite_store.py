@@ -1,0 +1,505 @@
+"""The embedded store: one SQLite database file shared by an office.
+
+Design (DESIGN.md §5): the standard library's :mod:`sqlite3` in WAL mode, so several
+officers' processes read while one writes; writers are serialised by SQLite's write
+lock. Each load is one transaction: the first write of a process opens it
+(``BEGIN IMMEDIATE``, waiting for another writer if there is one and saying so on
+stderr), :meth:`SqliteStore.save` commits it. A process killed before ``save`` leaves
+the database as it was; readers see the state before or after a load, never a part.
+
+Records are stored as the orjson bytes of their JSON form (:func:`graph.schema.to_record`)
+in two tables with the columns the queries filter on:
+
+``nodes(id, kind, data)``, ``relations(id, kind, src, dst, private, data)``,
+``names(key, node_id)`` (names, aliases, stock codes, USCC and LEI of every
+non-classification node, for find-by-name), and ``meta(key, value)`` holding the
+format version, a random store id and the **revision**: a counter raised by every
+commit that changed something. The search snapshot (:mod:`graph.snapshot`) is keyed
+by ``(store id, revision)`` and rebuilt only when it changed.
+
+An upsert reads the stored records of its batch by primary key, merges in Python
+(:func:`graph.schema.merge_records`) and writes only what changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph.errors import BackendError, SchemaError
+from graph.schema import (
+    Node,
+    NodeKind,
+    Relation,
+    RelKind,
+    merge_records,
+    parse_node,
+    parse_relation,
+    to_record,
+)
+from graph.store import Direction, UpsertCounts
+
+FORMAT = "zhaoshang-sqlite"
+VERSION = 1
+#: SQLite's header: the first 16 bytes of every database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Records read or written per statement (below SQLite's 32,766 bound parameters).
+BATCH = 900
+#: Seconds a writer waits for another writer's transaction (env ZHAOSHANG_LOCK_TIMEOUT).
+DEFAULT_LOCK_TIMEOUT = 600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
+CREATE TABLE IF NOT EXISTS relations (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
+    private INTEGER NOT NULL, data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind);
+CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind);
+CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind);
+CREATE TABLE IF NOT EXISTS names (
+    key TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (key, node_id)
+) WITHOUT ROWID;
+"""
+
+_NAMED_KINDS = frozenset({NodeKind.COMPANY.value, NodeKind.FUND.value, NodeKind.INTERMEDIARY.value})
+
+
+def name_keys(record: dict[str, Any]) -> set[str]:
+    """The lookup keys of a node record: name, full name, aliases, codes, USCC, LEI.
+
+    Only firms, funds and intermediaries are indexed (people are private; industries,
+    products and regions are found by code through their ids).
+    """
+    if record.get("kind") not in _NAMED_KINDS:
+        return set()
+    keys = {record["name"], *record.get("aliases", []), *record.get("stock_codes", [])}
+    for field in ("full_name", "uscc", "lei"):
+        if record.get(field):
+            keys.add(record[field])
+    return {k for k in keys if k}
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """True when ``path`` is a SQLite database file (by its 16-byte header)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class SqliteStore:
+    """Embedded store over one SQLite database file (or ``:memory:``).
+
+    Parameters
+    ----------
+    path : Path, str or None
+        The database file (created with its parent folder on first use); None keeps
+        the database in memory (tests).
+    lock_timeout : float, seconds, optional
+        How long a writer waits for another process's write transaction before
+        :class:`~graph.errors.BackendError` (default ``ZHAOSHANG_LOCK_TIMEOUT`` or 600).
+
+    Raises
+    ------
+    BackendError
+        When the file exists but is not a zhaoshang database, or cannot be opened.
+
+    Notes
+    -----
+    One connection per store object; use one store object per thread. Files are
+    created with the permissions the user's umask gives.
+    """
+
+    def __init__(self, path: Path | str | None = None, lock_timeout: float | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        env = os.environ.get("ZHAOSHANG_LOCK_TIMEOUT")
+        self.lock_timeout = lock_timeout or (float(env) if env else DEFAULT_LOCK_TIMEOUT)
+        self._changed = False
+        if self.path is not None:
+            if self.path.exists() and self.path.stat().st_size and not is_sqlite_file(self.path):
+                raise BackendError(f"{self.path}：不是 zhaoshang 图谱数据库文件")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        target = ":memory:" if self.path is None else str(self.path)
+        try:
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=0.0)
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            if self.path is not None:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA cache_size = -65536")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise BackendError(f"{self.path}：无法打开图谱数据库（{exc}）") from exc
+
+    # -- schema and meta ------------------------------------------------------------
+    def _init_schema(self) -> None:
+        row = self._meta_row("format")
+        if row is not None:
+            if row != FORMAT:
+                raise BackendError(f"{self.path}：不是 zhaoshang 图谱数据库文件")
+            version = self._meta_row("version")
+            if version != str(VERSION):
+                raise BackendError(f"{self.path}：数据库格式版本 {version} 无法识别")
+            return
+        self.begin()
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        if self._meta_row("format") is None:
+            self.conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("format", FORMAT),
+                    ("version", str(VERSION)),
+                    ("store_id", uuid.uuid4().hex),
+                    ("revision", "0"),
+                ],
+            )
+        self.conn.execute("COMMIT")
+
+    def _meta_row(self, key: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return None if row is None else str(row[0])
+
+    @property
+    def revision(self) -> int:
+        """The committed revision: raised by every commit that changed a record."""
+        return int(self._meta_row("revision") or 0)
+
+    @property
+    def store_id(self) -> str:
+        """A random id given to the database when it was created (snapshot key)."""
+        return self._meta_row("store_id") or ""
+
+    # -- transactions ---------------------------------------------------------------
+    def begin(self) -> None:
+        """Open the write transaction of this process, waiting for another writer.
+
+        Idempotent while a transaction is open. When another process holds the write
+        lock, says so once on stderr and waits up to ``lock_timeout`` seconds.
+
+        Raises
+        ------
+        BackendError
+            When the lock is not had within ``lock_timeout``.
+        """
+        if self.conn.in_transaction:
+            return
+        started = time.monotonic()
+        told = False
+        delay = 0.01
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                if told:
+                    print("已轮到本次写入，继续。", file=sys.stderr, flush=True)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise BackendError(f"{self.path}：无法写入（{exc}）") from exc
+            waited = time.monotonic() - started
+            if waited > self.lock_timeout:
+                raise BackendError(
+                    f"{self.path}：另一个进程正在写入，等待 {waited:.0f} 秒后放弃"
+                    "（可用环境变量 ZHAOSHANG_LOCK_TIMEOUT 调整等待秒数）"
+                )
+            if not told:
+                print(
+                    f"{self.path}：另一位同事正在写入图谱，等待其完成后再写入…",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def save(self) -> None:
+        """Commit this process's write transaction (one load = one commit).
+
+        Raises the revision when anything changed. A no-op without a transaction.
+        """
+        if not self.conn.in_transaction:
+            return
+        if self._changed:
+            self.conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+            )
+        self.conn.execute("COMMIT")
+        self._changed = False
+
+    def rollback(self) -> None:
+        """Drop everything written since the last :meth:`save`."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self._changed = False
+
+    def close(self) -> None:
+        """Roll back what was not saved and close the connection."""
+        self.rollback()
+        self.conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ---------------------------------------------------------------------
+    def _stored(self, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT id, data FROM {table} WHERE id IN ({_marks(len(ids))})", list(ids)
+        )
+        return {rid: orjson.loads(data) for rid, data in rows}
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
+        """Insert or merge nodes by id (see :func:`graph.schema.merge_records`).
+
+        Raises
+        ------
+        SchemaError
+            When an id is stored as another kind; nothing of that batch is stored.
+        """
+        self.begin()
+        created = updated = 0
+        it = iter(nodes)
+        while batch := list(itertools.islice(it, BATCH)):
+            c, u = self._upsert_node_batch([to_record(n) for n in batch])
+            created, updated = created + c, updated + u
+        return UpsertCounts(created, updated)
+
+    def _upsert_node_batch(self, records: list[dict[str, Any]]) -> tuple[int, int]:
+        stored = self._stored("nodes", list({r["id"] for r in records}))
+        fresh: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        events = 0
+        for new in records:
+            nid = new["id"]
+            old = fresh.get(nid) or changed.get(nid) or stored.get(nid)
+            if old is None:
+                fresh[nid] = new
+                continue
+            if old["kind"] != new["kind"]:
+                raise SchemaError(f"{nid}: stored as {old['kind']}, not {new['kind']}")
+            merged = merge_records(old, new)
+            if merged != old:
+                parse_node(merged)
+                events += 1
+                (fresh if nid in fresh else changed)[nid] = merged
+        self.conn.executemany(
+            "INSERT INTO nodes (id, kind, data) VALUES (?, ?, ?)",
+            [(i, d["kind"], orjson.dumps(d)) for i, d in fresh.items()],
+        )
+        self.conn.executemany(
+            "UPDATE nodes SET data = ? WHERE id = ?",
+            [(orjson.dumps(d), i) for i, d in changed.items()],
+        )
+        keys = [(k, i) for i, d in (*fresh.items(), *changed.items()) for k in name_keys(d)]
+        self.conn.executemany("INSERT OR IGNORE INTO names (key, node_id) VALUES (?, ?)", keys)
+        self._changed |= bool(fresh or changed)
+        return len(fresh), events
+
+    def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
+        """Insert or merge relations by id.
+
+        Raises
+        ------
+        SchemaError
+            When an endpoint id is not a stored node; nothing of that call is stored.
+        """
+        self.begin()
+        self.conn.execute("SAVEPOINT upsert_relations")
+        created = updated = 0
+        try:
+            it = iter(relations)
+            while batch := list(itertools.islice(it, BATCH)):
+                c, u = self._upsert_relation_batch([to_record(r) for r in batch])
+                created, updated = created + c, updated + u
+        except BaseException:
+            self.conn.execute("ROLLBACK TO upsert_relations")
+            self.conn.execute("RELEASE upsert_relations")
+            raise
+        self.conn.execute("RELEASE upsert_relations")
+        return UpsertCounts(created, updated)
+
+    def _upsert_relation_batch(self, records: list[dict[str, Any]]) -> tuple[int, int]:
+        ends = sorted({e for r in records for e in (r["src"], r["dst"])})
+        known = {
+            row[0]
+            for chunk in _chunks(ends)
+            for row in self.conn.execute(
+                f"SELECT id FROM nodes WHERE id IN ({_marks(len(chunk))})", list(chunk)
+            )
+        }
+        missing = [e for e in ends if e not in known]
+        if missing:
+            raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
+        stored = self._stored("relations", list({r["id"] for r in records}))
+        fresh: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        events = 0
+        for new in records:
+            rid = new["id"]
+            old = fresh.get(rid) or changed.get(rid) or stored.get(rid)
+            if old is None:
+                fresh[rid] = new
+                continue
+            merged = merge_records(old, new)
+            if merged != old:
+                parse_relation(merged)
+                events += 1
+                (fresh if rid in fresh else changed)[rid] = merged
+        self.conn.executemany(
+            "INSERT INTO relations (id, kind, src, dst, private, data) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (i, d["kind"], d["src"], d["dst"], int(bool(d.get("private"))), orjson.dumps(d))
+                for i, d in fresh.items()
+            ],
+        )
+        self.conn.executemany(
+            "UPDATE relations SET private = ?, data = ? WHERE id = ?",
+            [(int(bool(d.get("private"))), orjson.dumps(d), i) for i, d in changed.items()],
+        )
+        self._changed |= bool(fresh or changed)
+        return len(fresh), events
+
+    # -- reads ----------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        data = self.raw_node(node_id)
+        return None if data is None else parse_node(data)
+
+    def raw_node(self, node_id: str) -> dict[str, Any] | None:
+        """Return the stored dict of one node, or None (no validation)."""
+        row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    def raw_nodes_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the stored dicts of the nodes among ``ids`` that exist, by id."""
+        wanted = sorted(set(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(wanted):
+            found.update(self._stored("nodes", chunk))
+        return found
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        row = self.conn.execute(
+            "SELECT data FROM relations WHERE id = ?", (relation_id,)
+        ).fetchone()
+        return None if row is None else parse_relation(orjson.loads(row[0]))
+
+    def _scan(self, table: str, kinds: Sequence[str] | None) -> Iterator[dict[str, Any]]:
+        """Keyset-paged scan in id order (safe while the same connection writes)."""
+        where = "" if kinds is None else f"kind IN ({_marks(len(kinds))}) AND "
+        args: list[Any] = [] if kinds is None else list(kinds)
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT id, data FROM {table} WHERE {where}id > ? ORDER BY id LIMIT 5000",
+                [*args, last],
+            ).fetchall()
+            for _, data in rows:
+                yield orjson.loads(data)
+            if len(rows) < 5000:
+                return
+            last = rows[-1][0]
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for data in self._scan("nodes", None if kind is None else [kind.value]):
+            yield parse_node(data)
+
+    def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
+        for data in self._scan("relations", None if kind is None else [kind.value]):
+            yield parse_relation(data)
+
+    def raw_nodes(self, kinds: Iterable[NodeKind] | None = None) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts in id order (read-only), optionally of some kinds."""
+        return self._scan("nodes", None if kinds is None else [k.value for k in kinds])
+
+    def raw_relations(self, kinds: Iterable[RelKind] | None = None) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts in id order (read-only), optionally of some kinds."""
+        return self._scan("relations", None if kinds is None else [k.value for k in kinds])
+
+    def neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> Iterator[tuple[Relation, str]]:
+        for data, other in self.raw_neighbours(node_id, kinds, direction):
+            yield parse_relation(data), other
+
+    def raw_neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> list[tuple[dict[str, Any], str]]:
+        """``(stored relation dict, other node id)`` around a node, by relation id.
+
+        A self loop is listed once.
+        """
+        wanted = None if kinds is None else [k.value for k in kinds]
+        kind_sql = "" if wanted is None else f" AND kind IN ({_marks(len(wanted))})"
+        args = [] if wanted is None else wanted
+        found: dict[str, tuple[dict[str, Any], str]] = {}
+        if direction in ("out", "both"):
+            for rid, dst, data in self.conn.execute(
+                f"SELECT id, dst, data FROM relations WHERE src = ?{kind_sql}", [node_id, *args]
+            ):
+                found[rid] = (orjson.loads(data), dst)
+        if direction in ("in", "both"):
+            for rid, src, data in self.conn.execute(
+                f"SELECT id, src, data FROM relations WHERE dst = ?{kind_sql}", [node_id, *args]
+            ):
+                found.setdefault(rid, (orjson.loads(data), src))
+        return [found[rid] for rid in sorted(found)]
+
+    def find_by_key(self, key: str) -> list[str]:
+        """Node ids whose name, alias, stock code, USCC or LEI equals ``key`` exactly."""
+        rows = self.conn.execute("SELECT node_id FROM names WHERE key = ? ORDER BY node_id", (key,))
+        return [r[0] for r in rows]
+
+    def count_nodes(self) -> dict[NodeKind, int]:
+        rows = self.conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind")
+        return {NodeKind(k): n for k, n in rows}
+
+    def count_relations(self) -> dict[RelKind, int]:
+        rows = self.conn.execute("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")
+        return {RelKind(k): n for k, n in rows}
+
+    def dangling_relations(self) -> int:
+        """Number of relations whose endpoint is not a stored node (0 in a sound store)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM relations r WHERE NOT EXISTS "
+            "(SELECT 1 FROM nodes n WHERE n.id = r.src) OR NOT EXISTS "
+            "(SELECT 1 FROM nodes n WHERE n.id = r.dst)"
+        ).fetchone()
+        return int(row[0])

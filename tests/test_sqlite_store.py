@@ -1,0 +1,289 @@
+"""The embedded SQLite store as an office shares it: several processes, crashes, old files.
+
+Expected values are worked out from the inputs the tests write themselves: the rows of
+each table, the ids of the companies they name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.errors import BackendError
+from graph.ids import new_relation
+from graph.schema import Company, NodeKind, Person, RelKind, Source
+from graph.sqlite_store import SqliteStore
+from graph.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+ZHAOSHANG = [sys.executable, "-c", "from cli.app import main; main()"]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+S1 = Source(dataset="test", file="a.csv", row=1)
+
+
+def company(key: str, **kw: object) -> Company:
+    return Company(id=f"Company:{key}", name=f"{key}公司", sources=[S1], **kw)  # type: ignore[arg-type]
+
+
+def write_roster(path: Path, prefix: str, rows: int) -> list[str]:
+    """A company roster CSV of ``rows`` firms; returns their names."""
+    names = [f"{prefix}测试企业{i:04d}有限公司" for i in range(rows)]
+    lines = ["企业名称,行政区划代码"] + [f"{n},370502" for n in names]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return names
+
+
+def stored_names(db: Path) -> set[str]:
+    store = SqliteStore(db)
+    try:
+        return {d["name"] for d in store.raw_nodes([NodeKind.COMPANY])}
+    finally:
+        store.close()
+
+
+def test_save_then_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    store = SqliteStore(path)
+    store.upsert_nodes([company("a", listed_on=dt.date(2020, 1, 2)), company("乙")])
+    store.upsert_nodes([Person(id="Person:p", name="张三", sources=[S1])])
+    store.upsert_relations(
+        [new_relation(RelKind.OFFICER_OF, "Person:p", "Company:a", [S1], roles=["董事"])]
+    )
+    store.save()
+    again = SqliteStore(path)
+    assert list(again.nodes()) == list(store.nodes())
+    assert list(again.relations()) == list(store.relations())
+    assert again.count_nodes() == {NodeKind.COMPANY: 2, NodeKind.PERSON: 1}
+    assert again.revision == 1
+    assert again.find_by_key("乙公司") == ["Company:乙"]
+    assert again.find_by_key("张三") == []  # people are not in the name index
+
+
+def test_unsaved_writes_are_invisible_to_others_and_dropped_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    writer = SqliteStore(path)
+    writer.upsert_nodes([company("a")])
+    reader = SqliteStore(path)
+    assert reader.count_nodes() == {}
+    writer.close()  # never saved
+    assert SqliteStore(path).count_nodes() == {}
+    assert SqliteStore(path).revision == 0
+
+
+def test_saving_nothing_new_keeps_the_revision(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    store = SqliteStore(path)
+    store.upsert_nodes([company("a")])
+    store.save()
+    store.upsert_nodes([company("a")])  # identical: changes nothing
+    store.save()
+    assert store.revision == 1
+    store.upsert_nodes([company("a", tags=["新"])])
+    store.save()
+    assert store.revision == 2
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(BackendError, match="不是 zhaoshang 图谱数据库"):
+        SqliteStore(path)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE meta (key TEXT, value TEXT)").connection.close()
+    sqlite3.connect(other).execute("INSERT INTO meta VALUES ('format', 'x')").connection.commit()
+    with pytest.raises(BackendError, match="不是 zhaoshang 图谱数据库"):
+        SqliteStore(other)
+
+
+def test_file_mode_follows_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        store = SqliteStore(tmp_path / "g.db")
+        store.upsert_nodes([company("a")])
+        store.save()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "g.db").stat().st_mode & 0o777 == 0o644
+
+
+# -- several officers at once -------------------------------------------------------------
+def test_four_processes_loading_different_tables_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "office.db"
+    expected: set[str] = set()
+    procs = []
+    for k in range(4):
+        table = tmp_path / f"名单{k}.csv"
+        expected |= set(write_roster(table, f"第{k}批", 150))
+        cmd = [*ZHAOSHANG, "load", "table", str(table), "--kind", "company", "--graph", str(db)]
+        procs.append(subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    results = [(p.wait(timeout=300), p.stderr.read().decode()) for p in procs]  # type: ignore[union-attr]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    assert stored_names(db) == expected
+    assert SqliteStore(db).revision == 4
+    waited = [e for _, e in results if "正在写入图谱，等待其完成后再写入" in e]
+    assert waited, "at least one of four simultaneous loads had to wait and said so"
+
+
+def test_a_waiting_writer_says_so_and_a_timeout_is_an_error(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    holder = SqliteStore(db)
+    holder.upsert_nodes([company("a")])  # holds the write lock until save
+    waiter = SqliteStore(db, lock_timeout=0.3)
+    with pytest.raises(BackendError, match="另一个进程正在写入"):
+        waiter.upsert_nodes([company("b")])
+    holder.save()
+    waiter.upsert_nodes([company("b")])
+    waiter.save()
+    assert SqliteStore(db).count_nodes() == {NodeKind.COMPANY: 2}
+
+
+def test_a_reader_sees_the_state_before_or_after_a_load_never_a_part(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    first = SqliteStore(db)
+    first.upsert_nodes([company(f"old{i}") for i in range(10)])
+    first.save()
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = SqliteStore(db)
+        while not done.is_set():
+            seen.append(sum(reader.count_nodes().values()))
+        reader.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    writer = SqliteStore(db)
+    for i in range(20):  # one load: 20 batches, one commit
+        writer.upsert_nodes([company(f"new{i}-{j}") for j in range(50)])
+        time.sleep(0.01)
+    writer.save()
+    time.sleep(0.05)
+    done.set()
+    thread.join()
+    assert set(seen) <= {10, 1010}, sorted(set(seen))
+    assert seen[0] == 10 and seen[-1] == 1010
+
+
+# -- crashes ------------------------------------------------------------------------------
+def test_sigkill_during_loads_leaves_the_previous_or_the_new_state(tmp_path: Path) -> None:
+    """SIGKILL a real CLI load at 10 random moments: the database always opens and holds
+    the state before the load or after it, and a re-run gives a clean run's counts."""
+    table = tmp_path / "名单.csv"
+    names = set(write_roster(table, "崩溃", 1500))
+    clean = tmp_path / "clean.db"
+    cmd = [*ZHAOSHANG, "load", "table", str(table), "--kind", "company", "--graph"]
+    started = time.monotonic()
+    subprocess.run([*cmd, str(clean)], env=ENV, check=True, capture_output=True)
+    load_s = time.monotonic() - started
+    clean_counts = SqliteStore(clean).count_nodes()
+    assert stored_names(clean) == names
+    rng = random.Random(20261203)
+    outcomes = []
+    for trial in range(10):
+        db = tmp_path / f"kill{trial}.db"
+        before = SqliteStore(db)
+        before.upsert_nodes([company("已有")])
+        before.save()
+        before.close()
+        proc = subprocess.Popen(
+            [*cmd, str(db)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.05, 1.1) * load_s)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        got = stored_names(db)
+        assert got in ({"已有公司"}, names | {"已有公司"}), (trial, len(got))
+        outcomes.append("old" if got == {"已有公司"} else "new")
+        subprocess.run([*cmd, str(db)], env=ENV, check=True, capture_output=True)
+        again = SqliteStore(db).count_nodes()
+        assert again == {**clean_counts, NodeKind.COMPANY: clean_counts[NodeKind.COMPANY] + 1}
+    assert "old" in outcomes, outcomes  # some kills did land inside the load
+
+
+# -- the first embedded format --------------------------------------------------------------
+def _legacy_file(path: Path) -> None:
+    records = [
+        {
+            "n": {
+                "id": "Company:a",
+                "kind": "Company",
+                "name": "甲公司",
+                "sources": [S1.model_dump()],
+            }
+        },
+        {
+            "n": {
+                "id": "Company:b",
+                "kind": "Company",
+                "name": "乙公司",
+                "sources": [S1.model_dump()],
+            }
+        },
+        {
+            "r": {
+                "id": "SUPPLIES:a:b",
+                "kind": "SUPPLIES",
+                "src": "Company:a",
+                "dst": "Company:b",
+                "sources": [S1.model_dump()],
+                "confidence": 1.0,
+                "private": False,
+            }
+        },
+        {
+            "r": {
+                "id": "SUPPLIES:a:x",
+                "kind": "SUPPLIES",
+                "src": "Company:a",
+                "dst": "Company:x",
+                "sources": [S1.model_dump()],
+                "confidence": 1.0,
+                "private": False,
+            }
+        },
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"format": "zhaoshang-graph", "version": 1}) + "\n")
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def test_an_old_zsg_file_is_converted_once_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "office.zsg"
+    _legacy_file(path)
+    store = open_store(path)
+    err = capsys.readouterr().err
+    assert "旧格式图谱文件" in err and "转换完成" in err
+    assert "1 条关系指向不存在的节点" in err
+    assert store.count_nodes() == {NodeKind.COMPANY: 2}
+    assert [r.id for r in store.relations()] == ["SUPPLIES:a:b"]
+    assert (tmp_path / "office.zsg.v1.bak").exists()
+    store.close()
+    again = open_store(path)  # now a database: no second conversion
+    assert capsys.readouterr().err == ""
+    assert again.count_nodes() == {NodeKind.COMPANY: 2}
+
+
+def test_info_on_a_missing_database_says_it_does_not_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    run = subprocess.run(
+        [*ZHAOSHANG, "info", "--graph", str(missing)], env=ENV, capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "不存在" in run.stderr
+    assert not missing.exists()
