@@ -37,10 +37,10 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from graph.ids import new_relation  # noqa: E402
-from graph.sqlite_store import SqliteStore  # noqa: E402
 from graph.neo4j_bulk import copy_graph  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from graph.schema import Company, Person, Relation, RelKind, Source  # noqa: E402
+from graph.sqlite_store import SqliteStore  # noqa: E402
 from graph.store import Store  # noqa: E402
 from queries.clusters import read_clusters  # noqa: E402
 from queries.paths import SearchContext, referral_paths  # noqa: E402

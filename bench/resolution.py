@@ -17,8 +17,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind
+from graph.sqlite_store import SqliteStore
 from loaders.evaluate import (
     Predict,
     Scores,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.ids import new_relation, node_id
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Industry, NodeKind, Person, Product, Region, RelKind, Source
+from graph.sqlite_store import SqliteStore
 from graph.store import Store
 
 SRC = [Source(dataset="test", file="hand.csv", row=1)]

@@ -19,8 +19,8 @@ import pytest
 
 import tests.builders as builders
 from graph.errors import BackendError
-from graph.sqlite_store import SqliteStore
 from graph.neo4j_store import DEFAULT_URI, Neo4jStore
+from graph.sqlite_store import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -13,8 +13,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Source
+from graph.sqlite_store import SqliteStore
 from loaders.index import CompanyIndex, company_id_for_code
 from loaders.normalise import stock_code
 

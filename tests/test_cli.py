@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
+from graph.sqlite_store import SqliteStore
 from queries.paths import referral_paths
 from tests.builders import company, industry, person, rel
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
+from graph.sqlite_store import SqliteStore
 from queries.clusters import ClusterDef
 from queries.connectors import connectors
 from queries.paths import SearchContext

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from graph.errors import NotFound
-from graph.sqlite_store import SqliteStore
 from graph.schema import NodeKind, RelKind
+from graph.sqlite_store import SqliteStore
 from loaders.public import load_public
 from queries.clusters import read_clusters
 from queries.explore import (

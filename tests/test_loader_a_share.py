@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from graph.ids import new_relation
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, Region, RelKind, Source
+from graph.sqlite_store import SqliteStore
 from loaders import a_share, executives
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.report import LoadReport

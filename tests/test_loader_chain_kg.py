@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Industry, NodeKind, Relation, RelKind, Source
+from graph.sqlite_store import SqliteStore
 from loaders import chain_kg
 from loaders.chain_kg import choose_full_name
 from loaders.index import CompanyIndex

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, Relation, RelKind, Source
+from graph.sqlite_store import SqliteStore
 from loaders import executives
 from loaders.executives import match_share_classes
 from loaders.index import CompanyIndex

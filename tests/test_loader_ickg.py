@@ -35,8 +35,8 @@ from pathlib import Path
 import pytest
 
 from graph.errors import LoadError
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Source
+from graph.sqlite_store import SqliteStore
 from loaders import ickg
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.report import LoadReport

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, Source
+from graph.sqlite_store import SqliteStore
 from loaders import rankings
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.normalise import name_key

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 import loaders.tables
 from cli.app import app
 from graph.errors import LoadError
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, Person, RelKind, Source, merge_records
+from graph.sqlite_store import SqliteStore
 from loaders.index import CompanyIndex
 from loaders.mapping import Mapping
 from loaders.report import LoadReport

@@ -12,7 +12,6 @@ import pytest
 import loaders.relation_rows
 import loaders.tabular
 from graph.errors import LoadError
-from graph.sqlite_store import SqliteStore
 from graph.schema import (
     Company,
     Industry,
@@ -23,6 +22,7 @@ from graph.schema import (
     RelKind,
     Source,
 )
+from graph.sqlite_store import SqliteStore
 from loaders.index import CompanyIndex
 from loaders.relation_rows import ENDPOINTS
 from loaders.report import LoadReport

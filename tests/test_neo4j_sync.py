@@ -18,9 +18,9 @@ import orjson
 import pytest
 from conftest import neo4j_store
 
-from graph.sqlite_store import SqliteStore
 from graph.neo4j_bulk import copy_graph
 from graph.neo4j_store import Neo4jStore
+from graph.sqlite_store import SqliteStore
 from graph.store import UpsertCounts
 from queries.clusters import read_clusters
 from queries.paths import SearchContext, referral_paths

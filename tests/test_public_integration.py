@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import RelKind
+from graph.sqlite_store import SqliteStore
 from loaders.public import load_public
 from queries.clusters import industry_closure, read_clusters
 from queries.paths import SearchContext, referral_paths

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, RelKind, Source
+from graph.sqlite_store import SqliteStore
 from loaders import a_share
 from loaders.decisions import (
     Judgement,

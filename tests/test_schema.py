@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from graph.errors import BackendError, SchemaError
 from graph.ids import node_id, relation_id
-from graph.sqlite_store import SqliteStore
 from graph.schema import Company, NodeKind, RelKind, Source, merge_records, parse_node
+from graph.sqlite_store import SqliteStore
 from tests.builders import SRC, company, rel
 
 names = st.text(alphabet="山东推工程机械股份有限公司集团AB（）() ", min_size=1, max_size=12).filter(

@@ -13,16 +13,10 @@ test. It skips when no server answers, or fails with ``ZHAOSHANG_REQUIRE_NEO4J=1
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
-import os
 import random
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +27,6 @@ from conftest import neo4j_store
 from graph import cypher
 from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation, relation_id
-from graph.sqlite_store import SqliteStore
 from graph.neo4j_store import Neo4jStore
 from graph.schema import (
     Company,
@@ -45,6 +38,7 @@ from graph.schema import (
     RelKind,
     Source,
 )
+from graph.sqlite_store import SqliteStore
 from graph.store import Store, UpsertCounts
 
 ROOT = Path(__file__).resolve().parent.parent
