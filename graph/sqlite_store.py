@@ -439,13 +439,44 @@ class SqliteStore:
         for data in self._scan("relations", None if kind is None else [kind.value]):
             yield parse_relation(data)
 
-    def raw_nodes(self, kinds: Iterable[NodeKind] | None = None) -> Iterator[dict[str, Any]]:
-        """Iterate stored node dicts in id order (read-only), optionally of some kinds."""
-        return self._scan("nodes", None if kinds is None else [k.value for k in kinds])
+    def raw_nodes(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts in id order (fresh dicts)."""
+        return self._scan("nodes", None)
 
-    def raw_relations(self, kinds: Iterable[RelKind] | None = None) -> Iterator[dict[str, Any]]:
-        """Iterate stored relation dicts in id order (read-only), optionally of some kinds."""
-        return self._scan("relations", None if kinds is None else [k.value for k in kinds])
+    def raw_relations(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts in id order (fresh dicts)."""
+        return self._scan("relations", None)
+
+    def raw_nodes_of(self, kinds: Iterable[NodeKind]) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts of some kinds, in id order (kind index)."""
+        return self._scan("nodes", [k.value for k in kinds])
+
+    def raw_relations_of(self, kinds: Iterable[RelKind]) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts of some kinds, in id order (kind index)."""
+        return self._scan("relations", [k.value for k in kinds])
+
+    def raw_relations_touching(
+        self, ids: Iterable[str], kinds: Iterable[RelKind]
+    ) -> Iterator[dict[str, Any]]:
+        """Relation dicts of some kinds with an endpoint among ``ids``, each once, by id.
+
+        Uses the endpoint indexes through a temporary table of the ids.
+        """
+        wanted = [k.value for k in kinds]
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.wanted_ids")
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.wanted_ids (id) VALUES (?)", ((i,) for i in ids)
+        )
+        marks = _marks(len(wanted))
+        rows = self.conn.execute(
+            f"SELECT id, data FROM relations WHERE kind IN ({marks}) AND src IN "
+            f"(SELECT id FROM temp.wanted_ids) UNION SELECT id, data FROM relations "
+            f"WHERE kind IN ({marks}) AND dst IN (SELECT id FROM temp.wanted_ids) ORDER BY 1",
+            [*wanted, *wanted],
+        ).fetchall()
+        self.conn.execute("DELETE FROM temp.wanted_ids")
+        return (orjson.loads(data) for _, data in rows)
 
     def neighbours(
         self,

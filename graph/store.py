@@ -166,3 +166,50 @@ def open_backend(backend: str, path: str | Path | None = None) -> Store:
 
         return Neo4jStore()
     raise BackendError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+
+
+# -- bulk reads with the embedded store's fast paths (any Store works) -----------------------
+def scan_nodes(store: Store, kinds: Iterable[NodeKind]) -> Iterator[dict[str, Any]]:
+    """Stored node dicts of the given kinds (the SQLite store filters by its kind index)."""
+    wanted = list(kinds)
+    fast = getattr(store, "raw_nodes_of", None)
+    if fast is not None:
+        yield from fast(wanted)
+        return
+    values = {k.value for k in wanted}
+    yield from (d for d in store.raw_nodes() if d["kind"] in values)
+
+
+def scan_relations(store: Store, kinds: Iterable[RelKind]) -> Iterator[dict[str, Any]]:
+    """Stored relation dicts of the given kinds (filtered by the store when it can)."""
+    wanted = list(kinds)
+    fast = getattr(store, "raw_relations_of", None)
+    if fast is not None:
+        yield from fast(wanted)
+        return
+    values = {k.value for k in wanted}
+    yield from (d for d in store.raw_relations() if d["kind"] in values)
+
+
+def relations_touching(
+    store: Store, ids: Iterable[str], kinds: Iterable[RelKind]
+) -> Iterator[dict[str, Any]]:
+    """Stored relation dicts of the given kinds with an endpoint among ``ids``, each once."""
+    wanted, members = list(kinds), set(ids)
+    fast = getattr(store, "raw_relations_touching", None)
+    if fast is not None:
+        yield from fast(members, wanted)
+        return
+    for d in scan_relations(store, wanted):
+        if d["src"] in members or d["dst"] in members:
+            yield d
+
+
+def nodes_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Stored node dicts of the ids that exist, by id."""
+    fast = getattr(store, "raw_nodes_by_id", None)
+    if fast is not None:
+        found: dict[str, dict[str, Any]] = fast(ids)
+        return found
+    members = set(ids)
+    return {d["id"]: d for d in store.raw_nodes() if d["id"] in members}

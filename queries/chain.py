@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graph.schema import RelKind
-from graph.store import Store
+from graph.store import Store, scan_relations
 from queries.clusters import ClusterDef, product_ids
 
 #: Product names too generic to be a chain segment.
@@ -96,7 +96,8 @@ class ChainIndex:
     def build(cls, store: Store) -> ChainIndex:
         """Read MAKES, UPSTREAM_OF and product SUBCLASS_OF relations of ``store``."""
         index = cls()
-        for rel in store.raw_relations():
+        kinds = [RelKind.MAKES, RelKind.UPSTREAM_OF, RelKind.SUBCLASS_OF]
+        for rel in scan_relations(store, kinds):
             kind, src, dst = rel["kind"], rel["src"], rel["dst"]
             if kind == RelKind.MAKES.value:
                 weight = float(rel.get("weight") or 0.0)

@@ -33,7 +33,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.schema import TIE_KINDS, NodeKind, RelKind
-from graph.store import Store
+from graph.store import Store, scan_nodes, scan_relations
 from queries.csr import BoolArray, FloatArray, IntArray, csr_structure, our_side_guide
 from queries.strings import StringTable
 from queries.ties import TieModel
@@ -132,16 +131,6 @@ class TieSnapshot:
         return cls(**fields, folder=folder)
 
 
-def _scan(store: Store, what: str, kinds: list[Any]) -> Iterator[dict[str, Any]]:
-    """Stored dicts of some kinds (filtered by the store when it can)."""
-    method = getattr(store, f"raw_{what}")
-    try:
-        yield from method(kinds=kinds)
-    except TypeError:
-        wanted = {k.value for k in kinds}
-        yield from (d for d in method() if d["kind"] in wanted)
-
-
 def build_snapshot(
     store: Store, model: TieModel, as_of: dt.date, include_private: bool = False
 ) -> TieSnapshot:
@@ -158,7 +147,7 @@ def build_snapshot(
     kinds: list[int] = []
     region: list[str] = []
     tagged: dict[int, list[str]] = {}
-    for node in _scan(store, "nodes", list(ACTOR_KINDS)):
+    for node in scan_nodes(store, ACTOR_KINDS):
         if node.get("tags"):
             tagged[len(ids)] = node["tags"]
         ids.append(node["id"])
@@ -174,13 +163,13 @@ def build_snapshot(
         where = {old: new for new, old in enumerate(order)}
         tagged = {where[i]: t for i, t in tagged.items()}
     index = {x: i for i, x in enumerate(ids)}
-    regions = {d["id"]: d["code"] for d in _scan(store, "nodes", [NodeKind.REGION])}
+    regions = {d["id"]: d["code"] for d in scan_nodes(store, [NodeKind.REGION])}
     src: list[int] = []
     dst: list[int] = []
     strength: list[float] = []
     rids: list[str] = []
     engaged: list[tuple[int, str]] = []
-    for rel in _scan(store, "relations", sorted(TIE_KINDS)):
+    for rel in scan_relations(store, sorted(TIE_KINDS)):
         if rel["kind"] == RelKind.ENGAGED_BY.value and rel["dst"] in regions:
             if rel["src"] in index:
                 engaged.append((index[rel["src"]], regions[rel["dst"]]))

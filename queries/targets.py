@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.schema import NodeKind, RelKind
-from graph.store import Store
+from graph.store import Store, nodes_by_id, relations_touching, scan_nodes, scan_relations
 from queries import factors as fx
 from queries.chain import ChainIndex, Segment, chain_segments
 from queries.clusters import ClusterDef, industry_closure
@@ -74,7 +74,11 @@ class Universe:
 def build_universe(
     store: Store, cluster: ClusterDef, home: str, profile: ScoringProfile
 ) -> Universe:
-    """Collect a cluster's candidates, chain and gaps in two passes over the relations."""
+    """Collect a cluster's candidates, chain and gaps.
+
+    Reads the IN_INDUSTRY and MAKES relations (kind index), then only the affinity and
+    signal relations touching a candidate (endpoint index), then the nodes it needs.
+    """
     index = ChainIndex.build(store)
     segments = chain_segments(store, cluster, index, profile.min_makers)
     segment_of: dict[str, tuple[str, str]] = {}  # made product → (segment, role)
@@ -85,7 +89,7 @@ def build_universe(
     found: dict[str, Candidate] = defaultdict(Candidate)
     ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rel in store.raw_relations():
+    for rel in scan_relations(store, [RelKind.IN_INDUSTRY, RelKind.MAKES]):
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
             found[src].industries[dst] = "core" if dst in core else "related"
@@ -95,6 +99,9 @@ def build_universe(
             old = found[src].products.get(seg_id)
             if old is None or share > old[0]:
                 found[src].products[seg_id] = (share, role, dst)
+    around = sorted({RelKind(k) for k in fx.AFFINITY_KINDS} | {RelKind(k) for k in _SIGNAL_RELS})
+    for rel in relations_touching(store, found, around):
+        kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if rel.get("private") or src == dst:
             continue
         if kind in fx.AFFINITY_KINDS:
@@ -103,12 +110,11 @@ def build_universe(
         if kind in _SIGNAL_RELS:
             events[src].append(rel)
             events[dst].append(rel)
-    nodes: dict[str, dict[str, Any]] = {}
     wanted = set(found) | {o for c in found for _, o in ties.get(c, ())}
     wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
-    for d in store.raw_nodes():
-        if d["id"] in wanted or d["kind"] in (NodeKind.INDUSTRY.value, NodeKind.PRODUCT.value):
-            nodes[d["id"]] = d
+    nodes = nodes_by_id(store, wanted)
+    for d in scan_nodes(store, [NodeKind.INDUSTRY, NodeKind.PRODUCT]):
+        nodes[d["id"]] = d
     candidates: dict[str, Candidate] = {}
     for cid, cand in found.items():
         if nodes.get(cid, {}).get("kind") != NodeKind.COMPANY.value:

@@ -48,7 +48,7 @@ def write_roster(path: Path, prefix: str, rows: int) -> list[str]:
 def stored_names(db: Path) -> set[str]:
     store = SqliteStore(db)
     try:
-        return {d["name"] for d in store.raw_nodes([NodeKind.COMPANY])}
+        return {d["name"] for d in store.raw_nodes_of([NodeKind.COMPANY])}
     finally:
         store.close()
 
