@@ -10,7 +10,9 @@ the database as it was; readers see the state before or after a load, never a pa
 Records are stored as the orjson bytes of their JSON form (:func:`graph.schema.to_record`)
 in two tables with the columns the queries filter on:
 
-``nodes(id, kind, data)``, ``relations(id, kind, src, dst, private, data)``,
+``nodes(id, kind, data)``, ``relations(id, kind, src, dst, private, data)`` (rowid
+tables with a unique index on ``id``: appends stay sequential, which halves the cost of
+a large load against a table clustered on the text id),
 ``names(key, node_id)`` (names, aliases, stock codes, USCC and LEI of every
 non-classification node, for find-by-name), and ``meta(key, value)`` holding the
 format version, a random store id and the **revision**: a counter raised by every
@@ -60,13 +62,13 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL
-) WITHOUT ROWID;
+    id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, data BLOB NOT NULL
+);
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
 CREATE TABLE IF NOT EXISTS relations (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
     private INTEGER NOT NULL, data BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind);
 CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind);
 CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind);
@@ -150,7 +152,7 @@ class SqliteStore:
             if self.path is not None:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA cache_size = -65536")
+            self.conn.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of pages
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             raise BackendError(f"{self.path}：无法打开图谱数据库（{exc}）") from exc

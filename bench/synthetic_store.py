@@ -1,0 +1,194 @@
+"""A seeded synthetic office graph written through the store, for the scale benchmarks.
+
+``n`` actor nodes (90 % firms, 10 % people; 3 % of the firms registered in 山东 37,
+the rest in ten other provinces), 20 industries (SW-2021-like codes under system
+``SYN``) with one IN_INDUSTRY per firm, and ``5 n`` ties (OFFICER_OF with roles,
+SUPPLIES, OWNS with stakes, PARTNERS_WITH, INVESTED_IN) whose endpoints are uniform or,
+for a quarter, Zipf-skewed (hubs) — the shape of ``bench/paths.py``'s generator, but
+as typed records loaded through :class:`graph.sqlite_store.SqliteStore` (or written as
+the old gzip ``.zsg`` file for the baseline).
+
+Usage: ``python bench/synthetic_store.py N OUT.db [--zsg OUT.zsg]``; prints the
+load's wall time and peak memory. Imported by ``bench/cli.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from graph.ids import relation_id
+from graph.schema import Company, Industry, Person, Relation, RelKind, Source, to_record
+
+PROVINCES = ["110000", "310000", "320500", "330100", "440300", "420100", "510100", "610100"]
+ROLES = ["董事长", "董事", "独立董事", "总经理", "监事"]
+KINDS = [RelKind.OFFICER_OF, RelKind.SUPPLIES, RelKind.OWNS, RelKind.PARTNERS_WITH]
+KINDS += [RelKind.INVESTED_IN]
+SRC = Source(dataset="synthetic", file="generated", row=0)
+INDUSTRIES = 20
+BATCH = 20_000
+
+
+def cluster_toml() -> str:
+    """A cluster file over the synthetic industries (home 37, two core industries)."""
+    return (
+        'home_region = "37"\n\n[[cluster]]\nname = "合成集群"\nindustry_system = "SYN"\n'
+        'core_industries = ["100000", "110000"]\nrelated_industries = ["120000"]\n'
+        "products = []\n"
+    )
+
+
+def node_id(i: int, n_firms: int) -> str:
+    return f"Company:S{i:07d}" if i < n_firms else f"Person:P{i:07d}"
+
+
+def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
+    """Yield ``("nodes", [...])`` batches, then ``("relations", [...])`` batches."""
+    rng = np.random.default_rng(seed)
+    n_firms = int(n * 0.9)
+    local = rng.random(n_firms) < 0.03
+    prov = rng.integers(0, len(PROVINCES), n_firms)
+    industry = rng.integers(0, INDUSTRIES, n_firms)
+    codes = [f"{10 + k}0000" for k in range(INDUSTRIES)]
+    yield (
+        "nodes",
+        [
+            Industry(
+                id=f"Industry:SYN:{c}", name=f"合成行业{c}", code=c, system="SYN", sources=[SRC]
+            )
+            for c in codes
+        ],
+    )
+    for lo in range(0, n, BATCH):
+        batch: list[object] = []
+        for i in range(lo, min(n, lo + BATCH)):
+            if i < n_firms:
+                region = "370100" if local[i] else PROVINCES[prov[i]]
+                batch.append(
+                    Company(
+                        id=node_id(i, n_firms),
+                        name=f"合成企业{i:07d}有限公司",
+                        region_code=region,
+                        sources=[SRC],
+                    )
+                )
+            else:
+                batch.append(Person(id=node_id(i, n_firms), name=f"人员{i}", sources=[SRC]))
+        yield "nodes", batch
+    for lo in range(0, n_firms, BATCH):
+        yield (
+            "relations",
+            [
+                Relation(
+                    id=relation_id(
+                        RelKind.IN_INDUSTRY,
+                        node_id(i, n_firms),
+                        f"Industry:SYN:{codes[industry[i]]}",
+                    ),
+                    kind=RelKind.IN_INDUSTRY,
+                    src=node_id(i, n_firms),
+                    dst=f"Industry:SYN:{codes[industry[i]]}",
+                    sources=[SRC],
+                )
+                for i in range(lo, min(n_firms, lo + BATCH))
+            ],
+        )
+    m = 5 * n
+    for lo in range(0, m, BATCH):
+        size = min(m, lo + BATCH) - lo
+        kind = rng.integers(0, len(KINDS), size)
+        src = rng.integers(0, n_firms, size)
+        skew = rng.random(size) < 0.25
+        ranks = np.minimum(rng.zipf(1.6, size) - 1, n_firms - 1)
+        dst = np.where(skew, ranks * 7919 % n_firms, rng.integers(0, n_firms, size))
+        people = rng.integers(n_firms, n, size)
+        role = rng.integers(0, len(ROLES), size)
+        stake = rng.uniform(0.5, 80, size)
+        batch = []
+        for j in range(size):
+            k = KINDS[kind[j]]
+            a = node_id(int(people[j]) if k is RelKind.OFFICER_OF else int(src[j]), n_firms)
+            b = node_id(int(dst[j]), n_firms)
+            if a == b:
+                continue
+            props: dict[str, object] = {}
+            if k is RelKind.OFFICER_OF:
+                props["roles"] = [ROLES[role[j]]]
+            elif k is RelKind.OWNS:
+                props["share_pct"] = round(float(stake[j]), 2)
+            if k is RelKind.PARTNERS_WITH and b < a:
+                a, b = b, a
+            batch.append(
+                Relation(
+                    id=relation_id(k, a, b),
+                    kind=k,
+                    src=a,
+                    dst=b,
+                    sources=[SRC],
+                    confidence=1.0,
+                    private=False,
+                    **props,
+                )
+            )
+        yield "relations", batch
+
+
+def load(n: int, db: Path) -> tuple[float, float]:
+    """Write the graph into a new SQLite store; return (seconds, peak MiB of this process)."""
+    from graph.sqlite_store import SqliteStore
+
+    started = time.perf_counter()
+    store = SqliteStore(db)
+    for what, batch in records(n):
+        if what == "nodes":
+            store.upsert_nodes(batch)  # type: ignore[arg-type]
+        else:
+            store.upsert_relations(batch)  # type: ignore[arg-type]
+    store.save()
+    store.close()
+    return time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_zsg(n: int, path: Path) -> None:
+    """Write the same graph in the old gzip JSON-lines format (the baseline's file)."""
+    nodes: list[bytes] = []
+    rels: dict[str, bytes] = {}
+    for what, batch in records(n):
+        for model in batch:
+            rec = to_record(model)  # type: ignore[arg-type]
+            if what == "nodes":
+                nodes.append(orjson.dumps({"n": rec}))
+            else:
+                rels[rec["id"]] = orjson.dumps({"r": rec})
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(orjson.dumps({"format": "zhaoshang-graph", "version": 1}) + b"\n")
+        for line in nodes:
+            fh.write(line + b"\n")
+        for rid in sorted(rels):
+            fh.write(rels[rid] + b"\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--zsg", type=Path)
+    args = parser.parse_args()
+    if args.zsg:
+        write_zsg(args.n, args.zsg)
+        return
+    seconds, peak = load(args.n, args.db)
+    print(f"{seconds:.1f} {peak:.0f}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
