@@ -349,7 +349,7 @@ def _fingerprint(data_dir: Path) -> str:
         st = f.stat()
         h.update(f"{f.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
     graph_dir = Path(graph.__file__ or ".").parent
-    code = [graph_dir / "schema.py", graph_dir / "ids.py", graph_dir / "memory.py"]
+    code = [graph_dir / "schema.py", graph_dir / "ids.py", graph_dir / "sqlite_store.py"]
     code += sorted(Path(loaders.__file__ or ".").parent.rglob("*"))
     for f in code:
         if f.suffix in (".py", ".csv", ".toml"):

@@ -13,6 +13,7 @@ from graph.errors import BackendError, SchemaError
 from graph.ids import node_id, relation_id
 from graph.schema import Company, NodeKind, RelKind, Source, merge_records, parse_node
 from graph.sqlite_store import SqliteStore
+from graph.store import open_store
 from tests.builders import SRC, company, rel
 
 names = st.text(alphabet="山东推工程机械股份有限公司集团AB（）() ", min_size=1, max_size=12).filter(
@@ -90,11 +91,11 @@ def test_not_a_graph_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "x.zsg"
     with gzip.open(path, "wt") as fh:
         fh.write('{"format": "other"}\n')
-    with pytest.raises(BackendError, match="not a zhaoshang graph"):
-        SqliteStore(path)
+    with pytest.raises(BackendError, match="不是 zhaoshang 图谱文件"):
+        open_store(path)
     path.write_text("plain text")
-    with pytest.raises(BackendError, match="cannot read"):
-        SqliteStore(path)
+    with pytest.raises(BackendError, match="不是 zhaoshang 图谱数据库文件"):
+        open_store(path)
 
 
 def test_relation_to_unknown_node_writes_nothing() -> None:
