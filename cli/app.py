@@ -84,7 +84,7 @@ def load_public_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
-    from loaders.public import load_public
+    from loaders.public.load import load_public
 
     store = open_store(graph)
     index, log = resolution_index(store, graph)
@@ -115,7 +115,7 @@ def load_folder_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load a folder of companies/people/intermediaries/funds/relations CSV files."""
-    from loaders.tabular import load_folder
+    from loaders.office.csv_folder import load_folder
 
     store = open_store(graph)
     index, log = resolution_index(store, graph)

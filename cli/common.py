@@ -16,8 +16,8 @@ from rich.console import Console
 
 from graph.errors import NotFound, ZhaoshangError
 from graph.store import Store, open_backend
-from loaders.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
-from loaders.index import CompanyIndex
+from resolve.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
+from resolve.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")

@@ -8,12 +8,12 @@ from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
 from graph.memory import MemoryStore
-from loaders.index import CompanyIndex
-from loaders.tabular import load_folder
+from loaders.office.csv_folder import load_folder
 from queries.clusters import read_clusters
 from queries.export import write_workbook
 from queries.paths import SearchContext, referral_paths
 from queries.targets import target_list
+from resolve.index import CompanyIndex
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -364,8 +364,8 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
     ----------
     data_dir : Path
         The public data (a folder with ``chain-kg/``, loaded with
-        :func:`loaders.public.load_public`) or a folder of zhaoshang CSV tables such
-        as ``examples/demo`` (:func:`loaders.tabular.load_folder`).
+        :func:`loaders.public.load.load_public`) or a folder of zhaoshang CSV tables such
+        as ``examples/demo`` (:func:`loaders.office.csv_folder.load_folder`).
     cache_dir : Path
         Holds ``<folder name>-<fingerprint>.zsg``. The fingerprint covers the data
         files (names, sizes, modification times) and the loader and schema code, so a changed
@@ -382,9 +382,9 @@ def open_graph(data_dir: Path, cache_dir: Path) -> MemoryStore:
         When ``data_dir`` does not exist.
     """
     from graph.errors import LoadError
-    from loaders.index import CompanyIndex
-    from loaders.public import load_public
-    from loaders.tabular import load_folder
+    from loaders.office.csv_folder import load_folder
+    from loaders.public.load import load_public
+    from resolve.index import CompanyIndex
 
     if not data_dir.is_dir():
         raise LoadError(f"{data_dir}: no such data folder")

@@ -15,7 +15,7 @@ import pytest
 from graph.errors import NotFound
 from graph.memory import MemoryStore
 from graph.schema import NodeKind, RelKind
-from loaders.public import load_public
+from loaders.public.load import load_public
 from queries.clusters import read_clusters
 from queries.explore import (
     cluster_chain,

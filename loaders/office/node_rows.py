@@ -1,9 +1,9 @@
 """Turn mapped rows of user tables into nodes, one kind per method.
 
-Used by :mod:`loaders.tables`; relation and cluster rows are in
-:mod:`loaders.table_links`. Each method takes a row's cells by schema field (the raw
+Used by :mod:`loaders.office.table_loader`; relation and cluster rows are in
+:mod:`loaders.office.link_rows`. Each method takes a row's cells by schema field (the raw
 cell values and the header each came from) and queues nodes and relations, or raises
-:class:`~loaders.sheets.RowError` so the row is reported and skipped.
+:class:`~loaders.office.rows.RowError` so the row is reported and skipped.
 
 Ids. A firm known to the store by its stock code keeps that id; else a firm with a
 valid USCC is ``Company:uscc:<USCC>``; else ``Company:<6 digits>`` for a stock code;
@@ -36,14 +36,14 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
-from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
-from loaders.folder_layout import INTERMEDIARY_TYPES
-from loaders.index import CompanyIndex
-from loaders.normalise import clean_text, name_key, stock_code
-from loaders.relation_rows import make_relation
+from loaders.office.codes import is_valid_lei, is_valid_uscc, normalise_uscc
+from loaders.office.csv_layout import INTERMEDIARY_TYPES
+from loaders.office.relations import make_relation
+from loaders.office.rows import RowError
+from loaders.office.values import PrecisionLost, Value, code_text, parse_amount, parse_date
 from loaders.report import Issue, LoadReport
-from loaders.sheets import RowError
-from loaders.values import PrecisionLost, Value, code_text, parse_amount, parse_date
+from resolve.index import CompanyIndex
+from resolve.normalise import clean_text, name_key, stock_code
 
 #: Cells of one row: field → (value, header it came from).
 Cells = dict[str, tuple[Value, str]]
@@ -246,7 +246,7 @@ class RowBuilder:
 
     def capital(self, cell: tuple[Value, str], row: int) -> Any:
         """An amount in 元 (the header's unit for bare numbers), or None with a warning."""
-        from loaders.mapping import amount_unit
+        from loaders.office.mapping import amount_unit
 
         try:
             amount = parse_amount(cell[0], amount_unit(cell[1]))

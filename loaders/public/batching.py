@@ -2,7 +2,7 @@
 
 Nodes go to the store before relations (the store refuses a relation whose endpoint is
 missing), in batches that bound one upsert's memory and the size of a Neo4j ``UNWIND``.
-Every Company written is added to the :class:`~loaders.index.CompanyIndex` as the
+Every Company written is added to the :class:`~resolve.index.CompanyIndex` as the
 store holds it after the merge, so later lookups see the merged names and codes.
 """
 
@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from graph.schema import Company, Node, Relation
 from graph.store import Store
-from loaders.index import CompanyIndex
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex
 
 #: Records per store call.
 BATCH_SIZE = 5000

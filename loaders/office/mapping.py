@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import LoadError
-from loaders.readers import Sheet
-from loaders.values import AMOUNT_UNITS, Value
+from loaders.office.readers import Sheet
+from loaders.office.values import AMOUNT_UNITS, Value
 
 #: Entity kinds a table can hold.
 KINDS = ("company", "person", "intermediary", "fund", "relation", "cluster")

@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.errors import BackendError
 from graph.files import write_atomically, write_bytes_atomically
-from loaders.index import CompanyIndex, Verdict, spelling_key
+from resolve.index import CompanyIndex, Verdict, spelling_key
 
 #: Sources kept per decision in the log (the first ones seen).
 MAX_SOURCES = 3

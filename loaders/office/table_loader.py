@@ -1,10 +1,11 @@
 """Load the tables investment-promotion offices have: rosters, relation sheets, clusters.
 
 One file (:func:`load_table`) or a folder of them (:func:`load_dir`), in any format of
-:mod:`loaders.readers`, headers mapped to schema fields by :mod:`loaders.mapping`, rows
-built by :mod:`loaders.table_rows`. The kind of each sheet is ``--kind`` when given,
-else guessed from the sheet and file names (企业, 人员, 中介, 基金, 关系, 集群 …) and then
-from the headers. Sheets named 填写说明 (the templates' instructions) are skipped.
+:mod:`loaders.office.readers`, headers mapped to schema fields by
+:mod:`loaders.office.mapping`, rows built by :mod:`loaders.office.node_rows`. The kind
+of each sheet is ``--kind`` when given, else guessed from the sheet and file names
+(企业, 人员, 中介, 基金, 关系, 集群 …) and then from the headers. Sheets named 填写说明
+(the templates' instructions) are skipped.
 
 Every problem is an issue of the :class:`~loaders.report.LoadReport` (file, sheet,
 row, column, code, message); one bad row never stops the load. Provenance carries the
@@ -25,13 +26,13 @@ from pydantic import ValidationError
 from graph.errors import LoadError
 from graph.schema import NodeKind, Relation
 from graph.store import Store
-from loaders.index import CompanyIndex
-from loaders.mapping import FREE, KINDS, Mapping, Table, find_table
-from loaders.readers import read_workbook
+from loaders.office.link_rows import cluster_row, relation_row
+from loaders.office.mapping import FREE, KINDS, Mapping, Table, find_table
+from loaders.office.node_rows import Cells, RowBuilder
+from loaders.office.readers import read_workbook
+from loaders.office.rows import RowError
 from loaders.report import Issue, LoadReport
-from loaders.sheets import RowError
-from loaders.table_links import cluster_row, relation_row
-from loaders.table_rows import Cells, RowBuilder
+from resolve.index import CompanyIndex
 
 #: Words in a sheet or file name → kind (checked in this order).
 KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -92,7 +93,7 @@ def _load_sheet(
             issue = Issue(run.file, header_row, header, "unknown_column", "column ignored")
             report.add(Issue(**{**issue.__dict__, "severity": "warning", "sheet": run.sheet}))
     fields = {mapping.field(kind, h) for h in table.columns}
-    from loaders.mapping import REQUIRED
+    from loaders.office.mapping import REQUIRED
 
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:

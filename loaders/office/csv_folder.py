@@ -54,14 +54,14 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
-from loaders.codes import is_valid_uscc, normalise_uscc
-from loaders.folder_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
-from loaders.index import CompanyIndex
-from loaders.normalise import clean_text, stock_code
-from loaders.relation_rows import check_endpoints, make_relation, relation_props
+from loaders.office.codes import is_valid_uscc, normalise_uscc
+from loaders.office.csv_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
+from loaders.office.relations import check_endpoints, make_relation, relation_props
+from loaders.office.rows import Row, RowError, read_table
+from loaders.office.values import parse_number, split_list
 from loaders.report import Issue, LoadReport
-from loaders.sheets import Row, RowError, read_table
-from loaders.values import parse_number, split_list
+from resolve.index import CompanyIndex
+from resolve.normalise import clean_text, stock_code
 
 _REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 _PRODUCT_SHARE = re.compile(r"^(.*?)\s*[:：]\s*([^:：]*)$")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph.store import Store
-from loaders import a_share, chain_kg, executives, finre, ickg, rankings
-from loaders.index import CompanyIndex
+from loaders.public import a_share, chain_kg, executives, finre, ickg, rankings
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex
 
 Loader = Callable[[Path, Store, CompanyIndex], LoadReport]
 

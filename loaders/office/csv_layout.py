@@ -1,6 +1,6 @@
 """The zhaoshang CSV folder layout (``examples/demo/``): files, columns, vocabularies.
 
-Shared by :mod:`loaders.tabular` (the folder loader) and :mod:`loaders.table_rows`
+Shared by :mod:`loaders.office.csv_folder` (the folder loader) and :mod:`loaders.office.node_rows`
 (office tables), so the general loader does not depend on the folder loader.
 """
 

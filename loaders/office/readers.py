@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import LoadError
-from loaders.values import Value
+from loaders.office.values import Value
 
 #: (first row, first column, last row, last column), 0-based and inclusive.
 Range = tuple[int, int, int, int]

@@ -28,11 +28,11 @@ from pathlib import Path
 from graph.ids import new_relation, node_id
 from graph.schema import Company, Node, NodeKind, Person, Relation, RelKind, Source
 from graph.store import Store
-from loaders.batching import read_csv_rows, write_nodes, write_relations
 from loaders.confidence import REGISTRY
-from loaders.index import CompanyIndex, company_id_for_code
-from loaders.normalise import split_roles, stock_code
+from loaders.public.batching import read_csv_rows, write_nodes, write_relations
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_code
+from resolve.normalise import split_roles, stock_code
 
 DATASET = "executives-2018"
 PERSONS, POSITIONS, STOCKS = "executive.csv", "executive_stock.csv", "stock.csv"
@@ -150,7 +150,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     firm the index resolves whose 2018 short name is new to it gets that name as an
     alias (曾用名: 保利地产 for 保利发展).
     Relations: one OFFICER_OF person → firm per pair, ``roles`` the union of
-    :func:`~loaders.normalise.split_roles` of its rows in file order, ``label`` the
+    :func:`~resolve.normalise.split_roles` of its rows in file order, ``label`` the
     first row's ``jobs``, every row a source, confidence ``REGISTRY``. About 2 s for
     the 24,775 positions.
     """

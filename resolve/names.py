@@ -14,7 +14,7 @@ A firm's display name stays as written in its source; matching uses the parts of
 
 Traditional characters are converted for keys only (OpenCC ``t2s``), except in official
 place names that the conversion gets wrong (乾县 would become 干县): those come from
-GB/T 2260 data in ``loaders/data/t2s_guard.csv``.
+GB/T 2260 data in ``resolve/data/t2s_guard.csv``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from importlib import resources
 
 import opencc
 
-from loaders.normalise import clean_text
+from resolve.normalise import clean_text
 
 _SPACE = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
@@ -219,7 +219,7 @@ def to_simplified(text: str) -> str:
 
 @functools.cache
 def _wrong_forms() -> tuple[tuple[str, str], ...]:
-    text = resources.files("loaders").joinpath("data", "t2s_guard.csv").read_text("utf-8")
+    text = resources.files("resolve").joinpath("data", "t2s_guard.csv").read_text("utf-8")
     return tuple((r["name"], r["t2s"]) for r in csv.DictReader(text.splitlines()))
 
 
@@ -229,7 +229,7 @@ def _guarded_after(text: str) -> list[tuple[str, str]]:
 
 @functools.cache
 def _regions() -> tuple[dict[str, Region], re.Pattern[str]]:
-    text = resources.files("loaders").joinpath("data", "regions.csv").read_text("utf-8")
+    text = resources.files("resolve").joinpath("data", "regions.csv").read_text("utf-8")
     by_name: dict[str, Region] = {}
     prefixes: list[str] = []
     for row in csv.DictReader(text.splitlines()):

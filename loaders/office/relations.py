@@ -15,9 +15,9 @@ from pydantic import ValidationError
 from graph.ids import relation_id
 from graph.schema import SYMMETRIC_KINDS, NodeKind, Relation, RelKind, Source
 from loaders.confidence import CURATED
-from loaders.normalise import clean_text, split_roles
-from loaders.sheets import Row, RowError
-from loaders.values import parse_bool, parse_date, parse_number
+from loaders.office.rows import Row, RowError
+from loaders.office.values import parse_bool, parse_date, parse_number
+from resolve.normalise import clean_text, split_roles
 
 _C, _P, _F, _I = NodeKind.COMPANY, NodeKind.PERSON, NodeKind.FUND, NodeKind.INTERMEDIARY
 ACTORS: frozenset[NodeKind] = frozenset({_C, _P, _F, _I})
@@ -87,7 +87,7 @@ def check_endpoints(kind: RelKind, src: NodeKind, dst: NodeKind) -> None:
     >>> check_endpoints(RelKind.OFFICER_OF, NodeKind.COMPANY, NodeKind.COMPANY)
     Traceback (most recent call last):
     ...
-    loaders.sheets.RowError: OFFICER_OF cannot start at a Company
+    loaders.office.rows.RowError: OFFICER_OF cannot start at a Company
     """
     sources, targets = ENDPOINTS[kind]
     if src not in sources:
@@ -107,7 +107,7 @@ def relation_props(kind: RelKind, cells: Row) -> dict[str, Any]:
     kind : RelKind
     cells : dict of str to str
         ``roles`` (split on ``/``, ``、`` …), ``share_pct`` (0–100, ``%`` allowed),
-        ``since``/``until`` (see :func:`loaders.values.parse_date`), ``product``,
+        ``since``/``until`` (see :func:`loaders.office.values.parse_date`), ``product``,
         ``label``, ``confidence`` (in (0, 1]; default
         :data:`loaders.confidence.CURATED`), ``private`` (yes/no; default True for
         KNOWS only). Empty cells mean "not given".

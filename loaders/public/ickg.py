@@ -35,9 +35,9 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
-from loaders.index import CompanyIndex, company_id_for_name
-from loaders.linking import NameLinker, write
+from loaders.public.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
 
 DATASET = "ickg25"
 SPLITS = ("train.txt", "valid.txt", "test.txt")

@@ -1,7 +1,7 @@
 """Name linking and batched writes shared by the ickg25, finre and rankings loaders.
 
 A firm named in a news triple or a ranking row is linked to a firm the
-:class:`~loaders.index.CompanyIndex` already knows when :meth:`CompanyIndex.resolve`
+:class:`~resolve.index.CompanyIndex` already knows when :meth:`CompanyIndex.resolve`
 finds exactly one (its rules: reviewer judgement, codes, legal name, short name). A name
 that does not resolve (unknown or ambiguous) keeps a Company node of its own,
 ``company_id_for_name(name)``, so nothing is dropped; later loads can still link to it
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from graph.ids import new_relation
 from graph.schema import Company, Relation, RelKind, Source
 from graph.store import Store
-from loaders.batching import write_nodes, write_relations
-from loaders.index import CompanyIndex, company_id_for_name
+from loaders.public.batching import write_nodes, write_relations
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
 
 
 @dataclass
@@ -48,7 +48,7 @@ class NameLinker:
     -----
     Each distinct spelling is resolved once (a dict lookup afterwards). A new node's
     display name is the first spelling seen, later spellings with the same id
-    (:func:`~loaders.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its
+    (:func:`~resolve.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its
     sources are the places where each spelling was first seen, so the node is the same on
     every load of the same files.
     """

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from graph.errors import LoadError
-from loaders.normalise import clean_text
 from loaders.report import Issue, LoadReport
+from resolve.normalise import clean_text
 
 Row = dict[str, str]
 

@@ -1,6 +1,6 @@
 """Fill-in Excel templates, one per table kind, and the load report as a workbook.
 
-Each template has a 数据 sheet (the built-in Chinese headers of :mod:`loaders.mapping`,
+Each template has a 数据 sheet (the built-in Chinese headers of :mod:`loaders.office.mapping`,
 required ones marked ``*``, code columns formatted as text so Excel keeps leading zeros
 and all 18 characters of a credit code) and a 填写说明 sheet explaining every column
 with an example. A filled-in template loads with ``zhaoshang load table`` or
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.mapping import BUILTIN, KINDS, REQUIRED
+from loaders.office.mapping import BUILTIN, KINDS, REQUIRED
 from loaders.report import LoadReport
 
 #: kind → template file name.
@@ -79,7 +79,7 @@ def write_templates(folder: Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written, in the order of :data:`loaders.mapping.KINDS`.
+        The files written, in the order of :data:`loaders.office.mapping.KINDS`.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font

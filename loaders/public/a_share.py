@@ -41,12 +41,12 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
-from loaders.batching import read_csv_rows, write_nodes, write_relations
 from loaders.confidence import REGISTRY
-from loaders.controllers import controller_names, is_organisation, organisation_tags
-from loaders.index import CompanyIndex, company_id_for_code, company_id_for_name
-from loaders.normalise import stock_code
+from loaders.public.batching import read_csv_rows, write_nodes, write_relations
+from loaders.public.controllers import controller_names, is_organisation, organisation_tags
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_code, company_id_for_name
+from resolve.normalise import stock_code
 
 DATASET = "a-share-2025"
 FILE = "股票列表.csv"
@@ -131,7 +131,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     LOCATED_IN firm → Region (``node_id(REGION, code)``, named 山东省 / 深圳市);
     IN_INDUSTRY firm → Industry (system ``a-share-2025``, keyed by class name);
     CONTROLS controller → firm (label ``act_ent_type``). A controller that is an
-    organisation (:func:`loaders.controllers.is_organisation`) is a Company found by
+    organisation (:func:`loaders.public.controllers.is_organisation`) is a Company found by
     name or ``company_id_for_name``, tagged 实际控制人 (and 政府机构 / 高校 / 集体组织);
     a person is the executives-2018 officer of the same firm with exactly that name
     when there is one, else ``node_id(PERSON, "controller", code6, name)``: namesakes

@@ -21,7 +21,7 @@ files are JSON lines, one object per line:
     Not loaded: a statistic derived from the product links (for each industry, how
     many upstream links lead to each other industry), which a query can recompute.
 
-Product links and MAKES are read by :mod:`loaders.chain_products` (directions there).
+Product links and MAKES are read by :mod:`loaders.public.chain_products` (directions there).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from typing import Any
 from graph.ids import new_relation, node_id
 from graph.schema import Company, Industry, Node, NodeKind, Relation, RelKind, Source
 from graph.store import Store
-from loaders.batching import read_json_lines, write_nodes, write_relations
-from loaders.chain_products import ProductTable, makes, product_links
 from loaders.confidence import REGISTRY
-from loaders.index import CompanyIndex, company_id_for_code
-from loaders.normalise import clean_text, name_key, stock_code
+from loaders.public.batching import read_json_lines, write_nodes, write_relations
+from loaders.public.chain_products import ProductTable, makes, product_links
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_code
+from resolve.normalise import clean_text, name_key, stock_code
 
 DATASET = "chain-kg"
 SYSTEM = "SW-2021"

@@ -2,11 +2,11 @@
 
 A mention (a name, maybe with codes) resolves to a known firm in evidence order:
 
-1. a reviewer's judgement (是 links, 否 forbids that pair) — see :mod:`loaders.decisions`;
+1. a reviewer's judgement (是 links, 否 forbids that pair) — see :mod:`resolve.decisions`;
 2. 统一社会信用代码 (USCC, GB 32100), then LEI (ISO 17442);
 3. stock code (``NNNNNN.EX``; the A, B and H codes of one firm name one node);
-4. full legal name: same :attr:`~loaders.names.NameParts.key` with no conflicting region
-   or legal form (:meth:`~loaders.names.NameParts.conflicts`);
+4. full legal name: same :attr:`~resolve.names.NameParts.key` with no conflicting region
+   or legal form (:meth:`~resolve.names.NameParts.conflicts`);
 5. short name (简称) or English alias, same rule — only for mentions that state no
    legal form (a registered name is matched against registered names only).
 
@@ -36,8 +36,8 @@ from rapidfuzz import fuzz, process
 from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
-from loaders.names import LegalForm, NameParts, is_subsequence, parse_name, to_simplified
-from loaders.normalise import clean_text, name_key
+from resolve.names import LegalForm, NameParts, is_subsequence, parse_name, to_simplified
+from resolve.normalise import clean_text, name_key
 
 
 def company_id_for_code(code: str) -> str:
@@ -191,7 +191,7 @@ class CompanyIndex:
         Contradictions met while indexing (see :class:`Conflict`).
     judgements : dict
         ``(mention key, firm id) → True (是) / False (否)`` from reviewers; set by
-        :meth:`judge` (see :mod:`loaders.decisions`).
+        :meth:`judge` (see :mod:`resolve.decisions`).
     """
 
     def __init__(self) -> None:

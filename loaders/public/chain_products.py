@@ -1,6 +1,6 @@
 """chain-kg products: the product list, product-to-product links and firm → product.
 
-Part of the chain-kg loader (:mod:`loaders.chain_kg`), in its own module for size.
+Part of the chain-kg loader (:mod:`loaders.public.chain_kg`), in its own module for size.
 
 Files (JSON lines): ``product.json`` (``name``), ``product_product.json``
 (``from_entity``, ``rel``, ``to_entity``) and ``company_product.json``
@@ -26,10 +26,10 @@ from typing import Any
 
 from graph.ids import new_relation, node_id
 from graph.schema import NodeKind, Product, Relation, RelKind, Source
-from loaders.batching import read_json_lines
 from loaders.confidence import RULE_EXTRACTED
-from loaders.normalise import stock_code
+from loaders.public.batching import read_json_lines
 from loaders.report import Issue, LoadReport
+from resolve.normalise import stock_code
 
 DATASET = "chain-kg"
 

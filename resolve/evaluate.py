@@ -30,7 +30,7 @@ from pathlib import Path
 from graph.ids import node_id
 from graph.schema import NodeKind, RelKind
 from graph.store import Store
-from loaders.index import CompanyIndex, company_id_for_code
+from resolve.index import CompanyIndex, company_id_for_code
 
 
 @dataclass

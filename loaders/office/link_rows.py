@@ -1,4 +1,4 @@
-"""Rows of relation and cluster tables (see :mod:`loaders.table_rows` for ids).
+"""Rows of relation and cluster tables (see :mod:`loaders.office.node_rows` for ids).
 
 A relation endpoint is, in this order: ``product:``/``industry:``/``region:`` and a
 value; a key (编号) of a loaded row; a valid USCC of a stored firm; a stock code the
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from graph.ids import node_id
 from graph.schema import Cluster, Company, NodeKind, Region, RelKind
-from loaders.codes import is_valid_uscc, normalise_uscc
-from loaders.index import company_id_for_name
-from loaders.normalise import name_key, stock_code
-from loaders.relation_rows import REL_WORDS, check_endpoints, make_relation, relation_props
-from loaders.sheets import RowError
-from loaders.table_rows import Cells, Ref, RowBuilder, split_items, text_of
-from loaders.values import Value, parse_date
+from loaders.office.codes import is_valid_uscc, normalise_uscc
+from loaders.office.node_rows import Cells, Ref, RowBuilder, split_items, text_of
+from loaders.office.relations import REL_WORDS, check_endpoints, make_relation, relation_props
+from loaders.office.rows import RowError
+from loaders.office.values import Value, parse_date
+from resolve.index import company_id_for_name
+from resolve.normalise import name_key, stock_code
 
 _COMPANY_WORDS = ("公司", "集团", "厂", "企业", "合伙)", "Ltd", "Inc")
 
@@ -29,9 +29,9 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
     ----------
     run : RowBuilder
     cells : dict of str to (value, header)
-        ``src``, ``dst``, ``kind`` (a word of :data:`loaders.relation_rows.REL_WORDS`
+        ``src``, ``dst``, ``kind`` (a word of :data:`loaders.office.relations.REL_WORDS`
         or a kind name) and the optional cells of
-        :func:`loaders.relation_rows.relation_props`, plus ``amount`` (in 元 or the
+        :func:`loaders.office.relations.relation_props`, plus ``amount`` (in 元 or the
         header's unit).
     row : int
         Spreadsheet row number.

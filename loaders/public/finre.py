@@ -24,10 +24,10 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import NEWS_OLD
-from loaders.index import CompanyIndex, company_id_for_name
-from loaders.linking import NameLinker, write
-from loaders.normalise import clean_text
+from loaders.public.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
+from resolve.normalise import clean_text
 
 DATASET = "finre"
 SPLITS = ("train.txt", "valid.txt", "test.txt")

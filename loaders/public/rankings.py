@@ -39,10 +39,10 @@ from pathlib import Path
 
 from graph.schema import Company, Source
 from graph.store import Store
-from loaders.index import CompanyIndex, company_id_for_name
-from loaders.linking import write
-from loaders.normalise import clean_text, stock_code
+from loaders.public.linking import write
 from loaders.report import Issue, LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
+from resolve.normalise import clean_text, stock_code
 
 log = logging.getLogger(__name__)
 
