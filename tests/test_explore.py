@@ -15,6 +15,7 @@ import pytest
 from graph.errors import NotFound
 from graph.memory import MemoryStore
 from graph.schema import NodeKind, RelKind
+from loaders.cache import open_graph
 from loaders.public.load import load_public
 from queries.clusters import read_clusters
 from queries.explore import (
@@ -24,7 +25,6 @@ from queries.explore import (
     interactive_view,
     local_firms_frame,
     nodes_frame,
-    open_graph,
     referral_subgraph,
     targets_frame,
 )
