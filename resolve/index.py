@@ -26,7 +26,6 @@ explained and reviewed (``zhaoshang resolve``).
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,141 +35,20 @@ from rapidfuzz import fuzz, process
 from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
-from resolve.names import LegalForm, NameParts, is_subsequence, parse_name, to_simplified
-from resolve.normalise import clean_text, name_key
+from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
+from resolve.match import Conflict, Decision, Match, Verdict
+from resolve.names import NameParts, is_subsequence, parse_name
 
-
-def company_id_for_code(code: str) -> str:
-    """Return the id of a listed firm keyed by its (primary) stock code.
-
-    Examples
-    --------
-    >>> company_id_for_code("600028.SH")
-    'Company:600028'
-    """
-    return node_id(NodeKind.COMPANY, code.split(".")[0])
-
-
-def company_id_for_name(name: str) -> str:
-    """Return the id of a firm known only by name (unresolved names keep their node).
-
-    The key folds width, brackets, case, legal form and traditional characters, so
-    that 天貓 in one dataset and 天猫 in another are one node; a 股份有限公司, a
-    partnership (合伙企业) and a 总公司 keep their form in the key, apart from the
-    有限公司 or bare name (东风汽车股份有限公司 is not 东风汽车有限公司; a fund
-    partnership is not its management company).
-
-    Examples
-    --------
-    >>> company_id_for_name("中铝（集团）")
-    'Company:name:中铝(集团)'
-    >>> company_id_for_name("天貓") == company_id_for_name("天猫")
-    True
-    >>> company_id_for_name("东风汽车股份有限公司"), company_id_for_name("东风汽车有限公司")
-    ('Company:name:东风汽车(股份)', 'Company:name:东风汽车')
-    """
-    key = name_key(to_simplified(name))
-    form = parse_name(name).form
-    if form is not None and form is not LegalForm.LIMITED:
-        key += f"({_FORM_TAG[form]})"
-    return node_id(NodeKind.COMPANY, "name", key)
-
-
-#: Legal forms that keep a name-only firm apart from a 有限公司 of the same name.
-_FORM_TAG = {
-    LegalForm.JOINT_STOCK: "股份",
-    LegalForm.PARTNERSHIP: "合伙",
-    LegalForm.STATE_OWNED: "总公司",
-}
-
-
-def spelling_key(name: str) -> str:
-    """A spelling with width, brackets, case, whitespace and script folded (nothing cut).
-
-    Reviewers' judgements are kept under it: 是 for 上海银行 says nothing of 北京银行.
-
-    Examples
-    --------
-    >>> spelling_key("中國石化（集团） ")
-    '中国石化(集团)'
-    """
-    return to_simplified(clean_text(name).translate(_BRACKETS)).lower().replace(" ", "")
-
-
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
-
-
-class Verdict(enum.StrEnum):
-    """Outcome of resolving one mention."""
-
-    SAME = "same"
-    """One known firm, on the evidence named by the rule."""
-    AMBIGUOUS = "ambiguous"
-    """Several known firms fit equally; none is chosen."""
-    NEW = "new"
-    """No known firm fits; the mention keeps a node of its own."""
-    BRANCH = "branch"
-    """A branch (分公司): its own node; ``parent`` is the resolved parent, if any."""
-
-
-@dataclass(frozen=True)
-class Match:
-    """The resolution of one mention.
-
-    Attributes
-    ----------
-    mention : str
-        The name as written.
-    verdict : Verdict
-    id : str, optional
-        The firm, when ``verdict`` is SAME.
-    rule : str
-        ``reviewer``, ``uscc``, ``lei``, ``stock_code``, ``full_name``, ``alias`` or
-        ``none``.
-    evidence : str
-        Why, in words (the key or code that matched, or what conflicted).
-    candidates : tuple of str
-        Firm ids that fit (AMBIGUOUS), sorted.
-    parent : str, optional
-        For a branch: the resolved parent firm.
-    """
-
-    mention: str
-    verdict: Verdict
-    id: str | None = None
-    rule: str = "none"
-    evidence: str = ""
-    candidates: tuple[str, ...] = ()
-    parent: str | None = None
-
-    @property
-    def firm(self) -> str | None:
-        """The firm the mention was linked to, or None (ambiguous, new, branch)."""
-        return self.id if self.verdict is Verdict.SAME else None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A contradiction found in a source while indexing; reported, never merged.
-
-    ``kind`` is ``full_name_two_firms`` (one legal name on two firms with different
-    codes) or ``alias_not_in_full_name`` (a short name whose characters are not taken
-    from the firm's legal name, e.g. a stale 简称 after a rename).
-    """
-
-    kind: str
-    name: str
-    ids: tuple[str, ...]
-    detail: str
-
-
-@dataclass
-class Decision:
-    """A resolution made during a load, with where the mention was seen."""
-
-    match: Match
-    dataset: str
-    sources: list[Source] = field(default_factory=list)
+__all__ = [
+    "CompanyIndex",
+    "Conflict",
+    "Decision",
+    "Match",
+    "Verdict",
+    "company_id_for_code",
+    "company_id_for_name",
+    "spelling_key",
+]
 
 
 @dataclass

@@ -48,7 +48,7 @@ class NameLinker:
     -----
     Each distinct spelling is resolved once (a dict lookup afterwards). A new node's
     display name is the first spelling seen, later spellings with the same id
-    (:func:`~resolve.index.company_id_for_name`: 天猫 and 天貓) become aliases, and its
+    (:func:`~resolve.ids.company_id_for_name`: 天猫 and 天貓) become aliases, and its
     sources are the places where each spelling was first seen, so the node is the same on
     every load of the same files.
     """
