@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from graph.errors import LoadError
 from graph.ids import node_id
@@ -49,118 +48,31 @@ from graph.schema import (
     Person,
     Product,
     Region,
-    Relation,
     RelKind,
     Source,
 )
 from graph.store import Store
 from loaders.office.codes import is_valid_uscc, normalise_uscc
 from loaders.office.csv_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
+from loaders.office.csv_references import REGION_CODE, FolderState, Ref
 from loaders.office.relations import check_endpoints, make_relation, relation_props
 from loaders.office.rows import Row, RowError, read_table
 from loaders.office.values import parse_number, split_list
-from loaders.report import Issue, LoadReport
+from loaders.report import LoadReport
 from resolve.index import CompanyIndex
 from resolve.normalise import clean_text, stock_code
 
-_REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 _PRODUCT_SHARE = re.compile(r"^(.*?)\s*[:：]\s*([^:：]*)$")
 
 
-@dataclass(frozen=True)
-class _Ref:
-    """A resolved node reference: its id, kind, and a node to create if accepted."""
-
-    id: str
-    kind: NodeKind
-    new: Node | None = None
-    code: str | None = None
-
-
 @dataclass
-class _FolderLoad:
-    dataset: str
-    store: Store
-    index: CompanyIndex
-    report: LoadReport
-    nodes: list[Node] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-    queued: set[str] = field(default_factory=set)
-    keys: dict[str, _Ref] = field(default_factory=dict)
-    industries: dict[str, int] = field(default_factory=dict)  # code → row
-    parents: dict[str, str] = field(default_factory=dict)  # code → parent code
-    in_store: dict[str, bool] = field(default_factory=dict)  # id → already stored
-
-    # -- helpers -------------------------------------------------------------------
-    def source(self, file: str, row: int) -> Source:
-        return Source(dataset=self.dataset, file=file, row=row)
-
-    def warn(self, file: str, row: int, column: str, code: str, message: str) -> None:
-        self.report.add(Issue(file, row, column, code, message, "warning"))
-
-    def add_node(self, node: Node) -> None:
-        self.nodes.append(node)
-        self.queued.add(node.id)
-
-    def known(self, nid: str) -> bool:
-        """Tell whether ``nid`` is queued by this load or already stored."""
-        if nid in self.queued:
-            return True
-        if nid not in self.in_store:
-            self.in_store[nid] = self.store.get_node(nid) is not None
-        return self.in_store[nid]
-
-    def region_ref(self, code: str, src: Source) -> _Ref:
-        code = clean_text(code)
-        if not _REGION_CODE.match(code):
-            raise RowError("region_code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
-        rid = node_id(NodeKind.REGION, code)
-        new = None if self.known(rid) else Region(id=rid, name=code, code=code, sources=[src])
-        return _Ref(rid, NodeKind.REGION, new, code)
-
-    def product_ref(self, name: str, src: Source) -> _Ref:
-        if not clean_text(name):
-            raise RowError("products", "missing_name", "a product without a name")
-        pid = node_id(NodeKind.PRODUCT, name)
-        new = None if self.known(pid) else Product(id=pid, name=clean_text(name), sources=[src])
-        return _Ref(pid, NodeKind.PRODUCT, new)
-
-    def industry_ref(self, code: str) -> _Ref | None:
-        iid = node_id(NodeKind.INDUSTRY, INDUSTRY_SYSTEM, code)
-        return _Ref(iid, NodeKind.INDUSTRY) if self.known(iid) else None
-
-    def accept(self, ref: _Ref) -> str:
-        """Queue a reference's new node (once) and return its id."""
-        if ref.new is not None and ref.id not in self.queued:
-            self.add_node(ref.new)
-        return ref.id
-
-    def link(self, kind: RelKind, src: str, dst: str, source: Source, **props: Any) -> None:
-        self.relations.append(make_relation(kind, src, dst, source, **props))
-
-    def claim_key(self, file: str, row: int, key: str) -> str:
-        key = clean_text(key)
-        if not key:
-            raise RowError("key", "missing_key", "no key")
-        if ":" in key:
-            raise RowError("key", "bad_key", f"a key may not contain ':' ({key!r})")
-        if key in self.keys:
-            raise RowError("key", "duplicate_key", f"key {key!r} is used by an earlier row")
-        return key
-
-    def each(
-        self, file: str, rows: list[tuple[int, Row]], handle: Callable[[str, int, Row], None]
-    ) -> None:
-        for number, row in rows:
-            try:
-                handle(file, number, row)
-            except RowError as err:
-                self.report.add(Issue(file, number, err.column, err.code, err.message))
+class _FolderLoad(FolderState):
+    """The row handlers of one folder load, one method per file."""
 
     # -- one method per file --------------------------------------------------------
     def region(self, file: str, row: int, cells: Row) -> None:
         code, name = clean_text(cells["code"]), cells["name"]
-        if not _REGION_CODE.match(code):
+        if not REGION_CODE.match(code):
             raise RowError("code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
         if not name:
             raise RowError("name", "missing_name", "no name")
@@ -246,7 +158,7 @@ class _FolderLoad:
         )
         self.add_node(company)
         self.index.add(company)
-        self.keys[key] = _Ref(cid, NodeKind.COMPANY)
+        self.keys[key] = Ref(cid, NodeKind.COMPANY)
         if region:
             self.link(RelKind.LOCATED_IN, cid, self.accept(region), src)
         for code_ in split_list(cells.get("industries", "")):
@@ -283,7 +195,7 @@ class _FolderLoad:
             self.warn(file, row, "stock_code", "bad_stock_code", f"not a stock code: {raw!r}")
         return code
 
-    def optional_region(self, file: str, row: int, raw: str, src: Source) -> _Ref | None:
+    def optional_region(self, file: str, row: int, raw: str, src: Source) -> Ref | None:
         """Resolve an optional region cell; a bad code warns and gives None."""
         if not raw:
             return None
@@ -338,7 +250,7 @@ class _FolderLoad:
                 }
             )
         self.add_node(node)
-        self.keys[key] = _Ref(nid, kind)
+        self.keys[key] = Ref(nid, kind)
         if region:
             self.link(RelKind.LOCATED_IN, nid, self.accept(region), src)
 
@@ -357,30 +269,6 @@ class _FolderLoad:
         self.accept(a)
         self.accept(b)
         self.relations.append(rel)
-
-    def reference(self, column: str, text: str, src: Source) -> _Ref:
-        text = clean_text(text)
-        prefix, sep, value = text.partition(":")
-        if not sep:
-            if text in self.keys:
-                return self.keys[text]
-            raise RowError(column, "unknown_key", f"no firm, person, intermediary or fund {text!r}")
-        value = value.strip()
-        if prefix == "product" and value:
-            return self.product_ref(value, src)
-        if prefix == "industry" and value:
-            ref = self.industry_ref(value)
-            if ref is None:
-                raise RowError(column, "unknown_industry", f"no {INDUSTRY_SYSTEM} industry {value}")
-            return ref
-        if prefix == "region" and value:
-            try:
-                return self.region_ref(value, src)
-            except RowError as err:
-                raise RowError(column, err.code, err.message) from None
-        raise RowError(
-            column, "bad_reference", f"{text!r}: use a key, product:, industry: or region:"
-        )
 
 
 def load_folder(
