@@ -22,7 +22,7 @@ def _fingerprint(data_dir: Path) -> str:
         st = f.stat()
         h.update(f"{f.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
     graph_dir = Path(graph.__file__ or ".").parent
-    code = [graph_dir / "schema.py", graph_dir / "ids.py", graph_dir / "memory.py"]
+    code = [graph_dir / f for f in ("schema.py", "merge.py", "ids.py", "memory.py")]
     for package in (resolve, loaders):
         code += sorted(Path(package.__file__ or ".").parent.rglob("*"))
     for f in code:
