@@ -18,6 +18,7 @@ from cli.common import (
     GraphOpt,
     HomeOpt,
     JsonOpt,
+    MaxHopsOpt,
     err,
     handle_errors,
     open_graph,
@@ -153,7 +154,7 @@ def introduce(
     target: Annotated[str, typer.Argument(help="Firm name, short name, stock code or id.")],
     home: HomeOpt = "37",
     k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
+    max_hops: MaxHopsOpt = 4,
     ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
     include_private: Annotated[
         bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")
