@@ -1,8 +1,9 @@
-"""Read user tables row by row, with the row numbers a spreadsheet shows.
+"""Rows of the CSV folder layout, with the row numbers a spreadsheet shows; the row error.
 
-Today: UTF-8 CSV (a BOM is allowed). GBK text and Excel sheets will come in here, so
-every loader of user files sees the same ``(row number, cells)`` stream and the same
-header checks.
+:func:`read_table` reads one UTF-8 CSV file of :mod:`loaders.office.csv_folder` (a BOM
+is allowed) as a ``(row number, cells)`` stream with header checks; other formats are
+read by :mod:`loaders.office.readers`. :class:`RowError` is raised by every office-table
+row handler for a row that cannot be used.
 """
 
 from __future__ import annotations
