@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := graph loaders queries cli
+PACKAGES := graph resolve loaders queries cli
 
 .PHONY: demo test lint typecheck pytest install fonts neo4j-start neo4j-stop clean
 

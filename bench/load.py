@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from graph.sqlite_store import SqliteStore
-from loaders.index import CompanyIndex
-from loaders.public import DATASETS
+from loaders.public.load import DATASETS
+from resolve.index import CompanyIndex
 
 
 def peak_mib() -> float:

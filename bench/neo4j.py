@@ -57,7 +57,7 @@ def real_store(graph: Path | None) -> SqliteStore:
     """The public graph: a saved file, or loaded from ``../shared/data``."""
     if graph is not None:
         return SqliteStore(graph)
-    from loaders.public import load_public
+    from loaders.public.load import load_public
 
     store = SqliteStore(None)
     load_public(ROOT.parent / "shared" / "data", store)

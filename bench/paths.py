@@ -86,7 +86,7 @@ def synthetic(n: int, seed: int = 5) -> CsrGraph:
 def real(graph_file: Path | None) -> CsrGraph:
     """The array copy of the real public data (home region 37, Shandong)."""
     from graph.sqlite_store import SqliteStore
-    from loaders.public import load_public
+    from loaders.public.load import load_public
     from queries.paths import SearchContext
 
     if graph_file is not None and graph_file.exists():

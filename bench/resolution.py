@@ -4,8 +4,8 @@ Usage: ``.venv/bin/python bench/resolution.py [DATA_DIR]`` (default ``../shared/
 
 Loads the public data into a temporary embedded store (about 20 s), then scores
 ``tests/fixtures/resolution/firm_pairs.csv`` and ``person_pairs.csv`` (see
-:mod:`loaders.evaluate`), per category, side by side with the baseline: the
-foundation's linking (exact :func:`loaders.normalise.name_key` match, unique legal name
+:mod:`resolve.evaluate`), per category, side by side with the baseline: the
+foundation's linking (exact :func:`resolve.normalise.name_key` match, unique legal name
 first, then unique short name; the rankings table's stock codes are used by both).
 Target (issue 4): precision ≥ 0.98, recall ≥ 0.85 on the firm pairs.
 """
@@ -19,16 +19,16 @@ from pathlib import Path
 
 from graph.schema import Company, NodeKind
 from graph.sqlite_store import SqliteStore
-from loaders.evaluate import (
+from loaders.public.load import load_public
+from resolve.evaluate import (
     Predict,
     Scores,
     firm_predictor,
     score_firm_pairs,
     score_person_pairs,
 )
-from loaders.index import CompanyIndex
-from loaders.normalise import name_key
-from loaders.public import load_public
+from resolve.index import CompanyIndex
+from resolve.normalise import name_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "fixtures" / "resolution"

@@ -18,6 +18,7 @@ from cli.common import (
     GraphOpt,
     HomeOpt,
     JsonOpt,
+    MaxHopsOpt,
     err,
     handle_errors,
     loading,
@@ -82,7 +83,7 @@ def load_public_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
-    from loaders.public import load_public
+    from loaders.public.load import load_public
 
     started = time.perf_counter()
     with (
@@ -112,7 +113,7 @@ def load_folder_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load a folder of companies/people/intermediaries/funds/relations CSV files."""
-    from loaders.tabular import load_folder
+    from loaders.office.csv_folder import load_folder
 
     with loading(graph) as (store, index):
         report = load_folder(folder, store, index)
@@ -149,7 +150,7 @@ def introduce(
     target: Annotated[str, typer.Argument(help="Firm name, short name, stock code or id.")],
     home: HomeOpt = "37",
     k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
+    max_hops: MaxHopsOpt = 4,
     ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
     include_private: Annotated[
         bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")

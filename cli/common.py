@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import sys
@@ -15,11 +16,11 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
-from graph.errors import NotFound, ZhaoshangError
+from graph.errors import NotFound, SchemaError, ZhaoshangError
 from graph.sqlite_store import SqliteStore
 from graph.store import Store, open_backend, open_store
-from loaders.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
-from loaders.index import CompanyIndex
+from resolve.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
+from resolve.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.db")
@@ -42,6 +43,20 @@ HomeOpt = Annotated[
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
+# -- options of the cluster commands (targets, gaps, export, connectors) -------------
+#: The cluster file used when ``--clusters`` is not given.
+CLUSTERS = Path("examples/clusters/shandong.toml")
+ClusterOpt = Annotated[str, typer.Option(help="Cluster name in the cluster file.")]
+ClustersOpt = Annotated[Path, typer.Option(help="Cluster file (TOML).")]
+RowsOpt = Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")]
+MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")]
+ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
+]
+PrivateOpt = Annotated[bool, typer.Option(help="Keep people's names in the export.")]
+
 
 class Backend(StrEnum):
     """Where the graph lives: the embedded file (default) or a Neo4j server."""
@@ -59,6 +74,22 @@ BackendOpt = Annotated[
         envvar="ZHAOSHANG_BACKEND",
     ),
 ]
+
+
+def as_of_date(text: str | None) -> dt.date | None:
+    """The ``--as-of`` value as a date (None: today).
+
+    Raises
+    ------
+    SchemaError
+        When ``text`` is not a ``YYYY-MM-DD`` date.
+    """
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise SchemaError(f"--as-of {text!r} is not a YYYY-MM-DD date") from exc
 
 
 def open_graph(backend: Backend, graph: Path) -> Store:

@@ -7,13 +7,13 @@ from pathlib import Path
 from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
-from graph.sqlite_store import SqliteStore
-from loaders.index import CompanyIndex
-from loaders.tabular import load_folder
+from graph.sqlite_store import SqliteStore, remove_store_files
+from loaders.office.csv_folder import load_folder
 from queries.clusters import read_clusters
 from queries.export import write_workbook
 from queries.paths import SearchContext, referral_paths
 from queries.targets import target_list
+from resolve.index import CompanyIndex
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,8 +44,8 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     if not (data / "clusters.toml").is_file():
         raise LoadError(f"{data}: no clusters.toml (is this the demo folder?)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    graph_path = out_dir / "demo.zsg"
-    graph_path.unlink(missing_ok=True)
+    graph_path = out_dir / "demo.db"
+    remove_store_files(graph_path)
     store = SqliteStore(graph_path)
     report = load_folder(data, store, CompanyIndex.from_store(store), dataset="demo")
     store.save()

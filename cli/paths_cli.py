@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from cli.common import (
+    CLUSTERS,
     DEFAULT_GRAPH_PATH,
     Backend,
     BackendOpt,
+    ClusterOpt,
+    ClustersOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
+    MaxHopsOpt,
+    RowsOpt,
     handle_errors,
     open_graph,
     out,
     print_json,
 )
 from queries.types import ConnectorList
-
-CLUSTERS = Path("examples/clusters/shandong.toml")
 
 
 def show_connectors(console: Console, result: ConnectorList) -> None:
@@ -58,11 +58,11 @@ def show_connectors(console: Console, result: ConnectorList) -> None:
 
 
 def connectors(
-    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
-    clusters: Annotated[Path, typer.Option(help="Cluster file (TOML).")] = CLUSTERS,
+    cluster: ClusterOpt,
+    clusters: ClustersOpt = CLUSTERS,
     home: HomeOpt = "37",
-    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 20,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
+    n: RowsOpt = 20,
+    max_hops: MaxHopsOpt = 4,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,

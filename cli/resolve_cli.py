@@ -21,7 +21,7 @@ from cli.common import (
     out,
 )
 from graph.errors import NotFound
-from loaders.decisions import (
+from resolve.decisions import (
     NO,
     YES,
     log_path,
@@ -33,7 +33,7 @@ from loaders.decisions import (
     write_log,
     write_review,
 )
-from loaders.index import CompanyIndex
+from resolve.index import CompanyIndex
 
 _SHOWN_CONFLICTS = 5
 

@@ -55,7 +55,7 @@ def show_report(console: Console, report: LoadReport, limit: int = 50) -> None:
 def _finish(report: LoadReport, report_path: Path | None) -> None:
     show_report(err, report)
     if report_path is not None:
-        from loaders.templates import write_report_xlsx
+        from loaders.office.templates import write_report_xlsx
 
         write_report_xlsx([report], report_path)
         err.print(f"wrote {report_path}", highlight=False)
@@ -66,7 +66,7 @@ def template_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Write fill-in Excel templates (with 填写说明) for every table kind."""
-    from loaders.templates import write_templates
+    from loaders.office.templates import write_templates
 
     for path in write_templates(folder):
         out.print(str(path))
@@ -89,8 +89,8 @@ def load_table_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load one table (every sheet of a workbook) of firms, people, relations …"""
-    from loaders.mapping import Mapping
-    from loaders.tables import load_table
+    from loaders.office.mapping import Mapping
+    from loaders.office.table_loader import load_table
 
     with loading(graph) as (store, index):
         result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
@@ -106,8 +106,8 @@ def load_dir_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load every table file of a folder: rosters first, then relations and clusters."""
-    from loaders.mapping import Mapping
-    from loaders.tables import load_dir
+    from loaders.office.mapping import Mapping
+    from loaders.office.table_loader import load_dir
 
     with loading(graph) as (store, index):
         result = load_dir(folder, store, index, Mapping.load(mapping), dataset)

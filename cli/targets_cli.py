@@ -11,13 +11,21 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import (
+    CLUSTERS,
     DEFAULT_GRAPH_PATH,
+    AsOfOpt,
     Backend,
     BackendOpt,
+    ClusterOpt,
+    ClustersOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
+    PrivateOpt,
+    ProfileOpt,
+    RowsOpt,
+    as_of_date,
     err,
     handle_errors,
     open_graph,
@@ -25,27 +33,8 @@ from cli.common import (
     print_json,
 )
 from cli.render import show_targets
-from graph.errors import SchemaError
 from graph.store import Store, open_store
 from queries.types import ChainGaps
-
-ClustersOpt = Annotated[Path, typer.Option(help="Cluster file (TOML).")]
-ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
-]
-PrivateOpt = Annotated[bool, typer.Option(help="Keep people's names in the export.")]
-CLUSTERS = Path("examples/clusters/shandong.toml")
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise SchemaError(f"--as-of {text!r} is not a YYYY-MM-DD date") from exc
 
 
 def data_sources(store: Store, graph: Path) -> list[str]:
@@ -79,10 +68,10 @@ def show_gaps(console: Console, gaps: ChainGaps) -> None:
 
 
 def targets(
-    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    cluster: ClusterOpt,
     clusters: ClustersOpt = CLUSTERS,
     home: HomeOpt = "37",
-    n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 50,
+    n: RowsOpt = 50,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
     xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
@@ -100,7 +89,7 @@ def targets(
     store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
-    result = target_list(store, definition, home, n=n, profile=p, as_of=_date(as_of))
+    result = target_list(store, definition, home, n=n, profile=p, as_of=as_of_date(as_of))
     if json:
         print_json(result)
     else:
@@ -112,7 +101,7 @@ def targets(
 
 
 def gaps(
-    cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
+    cluster: ClusterOpt,
     clusters: ClustersOpt = CLUSTERS,
     home: HomeOpt = "37",
     per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
@@ -131,7 +120,9 @@ def gaps(
     store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
-    result = chain_gaps(store, definition, home, profile=p, per_gap=per_gap, as_of=_date(as_of))
+    result = chain_gaps(
+        store, definition, home, profile=p, per_gap=per_gap, as_of=as_of_date(as_of)
+    )
     if json:
         print_json(result)
     else:
@@ -163,7 +154,7 @@ def export(
     cfile = read_clusters(clusters)
     chosen = cfile.cluster if cluster == "all" else [cfile.get(cluster)]
     p = ScoringProfile.load(profile)
-    ctx = SearchContext.build(store, home, as_of=_date(as_of))
+    ctx = SearchContext.build(store, home, as_of=as_of_date(as_of))
     lists, gap_lists = [], []
     for c in chosen:
         err.print(f"scoring {c.name}", highlight=False)

@@ -32,7 +32,8 @@ from neo4j.exceptions import ConstraintError
 
 from graph import cypher
 from graph.errors import SchemaError
-from graph.neo4j_store import Neo4jStore, to_properties
+from graph.neo4j_batches import to_properties
+from graph.neo4j_store import Neo4jStore
 from graph.schema import NodeKind, RelKind, merge_records, parse_node, parse_relation
 from graph.store import Store, UpsertCounts
 

@@ -44,19 +44,23 @@ from __future__ import annotations
 import heapq
 import json
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from itertools import islice
 from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
 import orjson
 from neo4j import ManagedTransaction
-from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
 from graph import cypher
-from graph.errors import BackendError, SchemaError
+from graph.errors import SchemaError
+from graph.neo4j_batches import (
+    backend_errors,
+    chunks,
+    existing_nodes,
+    node_batch,
+    read_page,
+    relation_batch,
+)
 from graph.neo4j_driver import (
     DEFAULT_DATABASE,
     DEFAULT_URI,
@@ -68,7 +72,6 @@ from graph.schema import (
     NodeKind,
     Relation,
     RelKind,
-    merge_records,
     parse_node,
     parse_relation,
     to_record,
@@ -79,78 +82,6 @@ if TYPE_CHECKING:
     from graph.store import Store
 
 _T = TypeVar("_T")
-
-
-# -- record <-> properties ----------------------------------------------------------
-def to_properties(record: dict[str, Any]) -> dict[str, Any]:
-    """Return the Neo4j properties of a record: ``_json`` plus lookup copies."""
-    props: dict[str, Any] = {"_json": json.dumps(record, ensure_ascii=False, sort_keys=True)}
-    for key, value in record.items():
-        scalar = isinstance(value, str | bool | int | float)
-        if scalar or (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-            props[key] = value
-    return props
-
-
-def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-@contextmanager
-def _backend(what: str) -> Iterator[None]:
-    """Turn driver and server errors into :class:`BackendError`."""
-    try:
-        yield
-    except ConstraintError as exc:
-        raise SchemaError(f"{what}: {exc.message or exc}") from exc
-    except (Neo4jError, DriverError) as exc:
-        raise BackendError(f"{what}: {exc}") from exc
-
-
-def _merge_batch(
-    records: Sequence[dict[str, Any]],
-    stored: dict[str, dict[str, Any] | None],
-    validate: Callable[[dict[str, Any]], object],
-    check: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
-) -> tuple[dict[str, dict[str, Any]], UpsertCounts]:
-    """Merge ``records`` into ``stored`` in order, as the embedded store does.
-
-    Returns the records to write (id → record) and the counts.
-    """
-    state = dict(stored)
-    changed: dict[str, dict[str, Any]] = {}
-    created = updated = 0
-    for new in records:
-        rid = new["id"]
-        old = state.get(rid)
-        if old is None:
-            state[rid] = changed[rid] = new
-            created += 1
-            continue
-        if check is not None:
-            check(old, new)
-        merged = merge_records(old, new)
-        if merged != old:
-            validate(merged)
-            state[rid] = changed[rid] = merged
-            updated += 1
-    return changed, UpsertCounts(created, updated)
-
-
-def _existing_nodes(tx: ManagedTransaction, ids: list[str]) -> set[str]:
-    return {r["id"] for r in tx.run(cypher.EXISTING_NODES, ids=ids)}
-
-
-def _page(tx: ManagedTransaction, query: str, after: str, limit: int) -> list[tuple[str, str]]:
-    page: list[list[str]] = tx.run(query, after=after, limit=limit).single(strict=True)["page"]
-    return [(rid, data) for rid, data in page]
-
-
-def _check_node_kind(old: dict[str, Any], new: dict[str, Any]) -> None:
-    if old["kind"] != new["kind"]:
-        raise SchemaError(f"{new['id']}: stored as {old['kind']}, not {new['kind']}")
 
 
 class Neo4jStore:
@@ -195,7 +126,7 @@ class Neo4jStore:
         self.database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
         self.batch_size = batch_size
         self._driver = get_driver(self.uri, user, password)
-        with _backend(f"cannot reach Neo4j at {self.uri}"):
+        with backend_errors(f"cannot reach Neo4j at {self.uri}"):
             self._driver.verify_connectivity()
 
     def __repr__(self) -> str:
@@ -205,7 +136,7 @@ class Neo4jStore:
     def write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed write transaction (retried on transient errors)."""
         with (
-            _backend(f"Neo4j write failed ({self.uri})"),
+            backend_errors(f"Neo4j write failed ({self.uri})"),
             self._driver.session(
                 database=self.database,
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
@@ -216,7 +147,7 @@ class Neo4jStore:
     def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed read transaction."""
         with (
-            _backend(f"Neo4j read failed ({self.uri})"),
+            backend_errors(f"Neo4j read failed ({self.uri})"),
             self._driver.session(
                 database=self.database,
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
@@ -238,7 +169,7 @@ class Neo4jStore:
         wanted = cypher.schema_statements()
         if not set(wanted) <= have:
             with (
-                _backend(f"cannot create the Neo4j schema ({self.uri})"),
+                backend_errors(f"cannot create the Neo4j schema ({self.uri})"),
                 self._driver.session(database=self.database) as session,
             ):
                 for name, statement in wanted.items():
@@ -271,28 +202,10 @@ class Neo4jStore:
         """
         self.ensure_schema()
         total = UpsertCounts()
-        for chunk in _chunks(nodes, self.batch_size):
+        for chunk in chunks(nodes, self.batch_size):
             records = [to_record(n) for n in chunk]
-            total += self.write(partial(self._node_batch, records=records))
+            total += self.write(partial(node_batch, records=records))
         return total
-
-    @staticmethod
-    def _node_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
-        ids = sorted({r["id"] for r in records})
-        tx.run(cypher.LOCK_NODES, ids=ids).consume()
-        stored = {
-            r["id"]: (json.loads(r["json"]) if r["json"] is not None else None)
-            for r in tx.run(cypher.READ_NODES, ids=ids)
-        }
-        changed, counts = _merge_batch(records, stored, parse_node, _check_node_kind)
-        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for rid in sorted(changed):
-            rec = changed[rid]
-            by_kind[rec["kind"]].append({"id": rid, "props": to_properties(rec)})
-        for kind, rows in sorted(by_kind.items()):
-            tx.run(cypher.write_nodes(NodeKind(kind)), rows=rows).consume()
-        tx.run(cypher.UNLOCK_NODES, ids=ids).consume()
-        return counts
 
     def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
         """Insert or merge relations by id.
@@ -320,51 +233,15 @@ class Neo4jStore:
         self.ensure_schema()
         ends = sorted({e for r in records for e in (r["src"], r["dst"])})
         found: set[str] = set()
-        for chunk in _chunks(ends, self.batch_size):
-            found |= self.read(partial(_existing_nodes, ids=chunk))
+        for chunk in chunks(ends, self.batch_size):
+            found |= self.read(partial(existing_nodes, ids=chunk))
         missing = [e for e in ends if e not in found]
         if missing:
             raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
         total = UpsertCounts()
-        for chunk in _chunks(records, self.batch_size):
-            total += self.write(partial(self._relation_batch, records=chunk))
+        for chunk in chunks(records, self.batch_size):
+            total += self.write(partial(relation_batch, records=chunk))
         return total
-
-    @staticmethod
-    def _relation_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
-        first: dict[str, dict[str, Any]] = {}
-        for rec in records:
-            seen = first.setdefault(rec["id"], rec)
-            if seen["kind"] != rec["kind"]:
-                raise SchemaError(f"{rec['id']}: given as {seen['kind']} and {rec['kind']}")
-        heads = [
-            {"id": r["id"], "src": r["src"], "dst": r["dst"], "kind": r["kind"]}
-            for r in sorted(first.values(), key=lambda r: str(r["id"]))
-        ]
-        conflict = tx.run(cypher.REL_KIND_CONFLICTS, rows=heads).single()
-        if conflict is not None:
-            raise SchemaError(f"{conflict['id']}: stored as {conflict['kind']}, not as given")
-        by_kind: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
-        for head in heads:
-            by_kind[RelKind(head["kind"])].append(head)
-        stored: dict[str, dict[str, Any] | None] = {}
-        for kind, rows in sorted(by_kind.items()):
-            merged_n = tx.run(cypher.lock_relations(kind), rows=rows).single(strict=True)["n"]
-            if merged_n != len(rows):
-                raise SchemaError(f"{kind} relations refer to nodes deleted meanwhile")
-            ids = [row["id"] for row in rows]
-            for r in tx.run(cypher.read_relations(kind), ids=ids):
-                stored[r["id"]] = json.loads(r["json"]) if r["json"] is not None else None
-        changed, counts = _merge_batch(records, stored, parse_relation)
-        writes: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
-        for rid in sorted(changed):
-            rec = changed[rid]
-            writes[RelKind(rec["kind"])].append({"id": rid, "props": to_properties(rec)})
-        for kind, rows in sorted(by_kind.items()):
-            if writes[kind]:
-                tx.run(cypher.write_relations(kind), rows=writes[kind]).consume()
-            tx.run(cypher.unlock_relations(kind), ids=[row["id"] for row in rows]).consume()
-        return counts
 
     def save(self) -> None:
         """Do nothing: every batch is committed when it is written."""
@@ -404,7 +281,7 @@ class Neo4jStore:
         """Yield ``(id, json)`` of a paged query (see :func:`graph.cypher.page_nodes`)."""
         after = ""
         while True:
-            page = self.read(partial(_page, query=query, after=after, limit=self.batch_size))
+            page = self.read(partial(read_page, query=query, after=after, limit=self.batch_size))
             yield from page
             if len(page) < self.batch_size:
                 return

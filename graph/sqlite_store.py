@@ -31,7 +31,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,20 +42,18 @@ from graph.schema import (
     Node,
     NodeKind,
     Relation,
-    RelKind,
     merge_records,
     parse_node,
     parse_relation,
     to_record,
 )
-from graph.store import Direction, UpsertCounts
+from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks
+from graph.store import UpsertCounts
 
 FORMAT = "zhaoshang-sqlite"
 VERSION = 1
 #: SQLite's header: the first 16 bytes of every database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
-#: Records read or written per statement (below SQLite's 32,766 bound parameters).
-BATCH = 900
 #: Seconds a writer waits for another writer's transaction (env ZHAOSHANG_LOCK_TIMEOUT).
 DEFAULT_LOCK_TIMEOUT = 600.0
 
@@ -104,16 +102,7 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
-def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-class SqliteStore:
+class SqliteStore(SqliteReads):
     """Embedded store over one SQLite database file (or ``:memory:``).
 
     Parameters
@@ -276,12 +265,6 @@ class SqliteStore:
         self.close()
 
     # -- writes ---------------------------------------------------------------------
-    def _stored(self, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        rows = self.conn.execute(
-            f"SELECT id, data FROM {table} WHERE id IN ({_marks(len(ids))})", list(ids)
-        )
-        return {rid: orjson.loads(data) for rid, data in rows}
-
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:
         """Insert or merge nodes by id (see :func:`graph.schema.merge_records`).
 
@@ -356,9 +339,9 @@ class SqliteStore:
         ends = sorted({e for r in records for e in (r["src"], r["dst"])})
         known = {
             row[0]
-            for chunk in _chunks(ends)
+            for chunk in chunks(ends)
             for row in self.conn.execute(
-                f"SELECT id FROM nodes WHERE id IN ({_marks(len(chunk))})", list(chunk)
+                f"SELECT id FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
             )
         }
         missing = [e for e in ends if e not in known]
@@ -393,146 +376,14 @@ class SqliteStore:
         self._changed |= bool(fresh or changed)
         return len(fresh), events
 
-    # -- reads ----------------------------------------------------------------------
-    def get_node(self, node_id: str) -> Node | None:
-        data = self.raw_node(node_id)
-        return None if data is None else parse_node(data)
 
-    def raw_node(self, node_id: str) -> dict[str, Any] | None:
-        """Return the stored dict of one node, or None (no validation)."""
-        row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node_id,)).fetchone()
-        return None if row is None else dict(orjson.loads(row[0]))
+def remove_store_files(path: Path) -> None:
+    """Delete a database file with its WAL, shared-memory file and search snapshots."""
+    import shutil
 
-    def raw_nodes_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Return the stored dicts of the nodes among ``ids`` that exist, by id."""
-        wanted = sorted(set(ids))
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(wanted):
-            found.update(self._stored("nodes", chunk))
-        return found
-
-    def get_relation(self, relation_id: str) -> Relation | None:
-        row = self.conn.execute(
-            "SELECT data FROM relations WHERE id = ?", (relation_id,)
-        ).fetchone()
-        return None if row is None else parse_relation(orjson.loads(row[0]))
-
-    def _scan(self, table: str, kinds: Sequence[str] | None) -> Iterator[dict[str, Any]]:
-        """Keyset-paged scan in id order (safe while the same connection writes)."""
-        where = "" if kinds is None else f"kind IN ({_marks(len(kinds))}) AND "
-        args: list[Any] = [] if kinds is None else list(kinds)
-        last = ""
-        while True:
-            rows = self.conn.execute(
-                f"SELECT id, data FROM {table} WHERE {where}id > ? ORDER BY id LIMIT 5000",
-                [*args, last],
-            ).fetchall()
-            for _, data in rows:
-                yield orjson.loads(data)
-            if len(rows) < 5000:
-                return
-            last = rows[-1][0]
-
-    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
-        for data in self._scan("nodes", None if kind is None else [kind.value]):
-            yield parse_node(data)
-
-    def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
-        for data in self._scan("relations", None if kind is None else [kind.value]):
-            yield parse_relation(data)
-
-    def raw_nodes(self) -> Iterator[dict[str, Any]]:
-        """Iterate stored node dicts in id order (fresh dicts)."""
-        return self._scan("nodes", None)
-
-    def raw_relations(self) -> Iterator[dict[str, Any]]:
-        """Iterate stored relation dicts in id order (fresh dicts)."""
-        return self._scan("relations", None)
-
-    def raw_nodes_of(self, kinds: Iterable[NodeKind]) -> Iterator[dict[str, Any]]:
-        """Iterate stored node dicts of some kinds, in id order (kind index)."""
-        return self._scan("nodes", [k.value for k in kinds])
-
-    def raw_relations_of(self, kinds: Iterable[RelKind]) -> Iterator[dict[str, Any]]:
-        """Iterate stored relation dicts of some kinds, in id order (kind index)."""
-        return self._scan("relations", [k.value for k in kinds])
-
-    def raw_relations_touching(
-        self, ids: Iterable[str], kinds: Iterable[RelKind]
-    ) -> Iterator[dict[str, Any]]:
-        """Relation dicts of some kinds with an endpoint among ``ids``, each once, by id.
-
-        Uses the endpoint indexes through a temporary table of the ids.
-        """
-        wanted = [k.value for k in kinds]
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id TEXT PRIMARY KEY)")
-        self.conn.execute("DELETE FROM temp.wanted_ids")
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO temp.wanted_ids (id) VALUES (?)", ((i,) for i in ids)
-        )
-        marks = _marks(len(wanted))
-        rows = self.conn.execute(
-            f"SELECT id, data FROM relations WHERE kind IN ({marks}) AND src IN "
-            f"(SELECT id FROM temp.wanted_ids) UNION SELECT id, data FROM relations "
-            f"WHERE kind IN ({marks}) AND dst IN (SELECT id FROM temp.wanted_ids) ORDER BY 1",
-            [*wanted, *wanted],
-        ).fetchall()
-        self.conn.execute("DELETE FROM temp.wanted_ids")
-        return (orjson.loads(data) for _, data in rows)
-
-    def neighbours(
-        self,
-        node_id: str,
-        kinds: Iterable[RelKind] | None = None,
-        direction: Direction = "both",
-    ) -> Iterator[tuple[Relation, str]]:
-        for data, other in self.raw_neighbours(node_id, kinds, direction):
-            yield parse_relation(data), other
-
-    def raw_neighbours(
-        self,
-        node_id: str,
-        kinds: Iterable[RelKind] | None = None,
-        direction: Direction = "both",
-    ) -> list[tuple[dict[str, Any], str]]:
-        """``(stored relation dict, other node id)`` around a node, by relation id.
-
-        A self loop is listed once.
-        """
-        wanted = None if kinds is None else [k.value for k in kinds]
-        kind_sql = "" if wanted is None else f" AND kind IN ({_marks(len(wanted))})"
-        args = [] if wanted is None else wanted
-        found: dict[str, tuple[dict[str, Any], str]] = {}
-        if direction in ("out", "both"):
-            for rid, dst, data in self.conn.execute(
-                f"SELECT id, dst, data FROM relations WHERE src = ?{kind_sql}", [node_id, *args]
-            ):
-                found[rid] = (orjson.loads(data), dst)
-        if direction in ("in", "both"):
-            for rid, src, data in self.conn.execute(
-                f"SELECT id, src, data FROM relations WHERE dst = ?{kind_sql}", [node_id, *args]
-            ):
-                found.setdefault(rid, (orjson.loads(data), src))
-        return [found[rid] for rid in sorted(found)]
-
-    def find_by_key(self, key: str) -> list[str]:
-        """Node ids whose name, alias, stock code, USCC or LEI equals ``key`` exactly."""
-        rows = self.conn.execute("SELECT node_id FROM names WHERE key = ? ORDER BY node_id", (key,))
-        return [r[0] for r in rows]
-
-    def count_nodes(self) -> dict[NodeKind, int]:
-        rows = self.conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind")
-        return {NodeKind(k): n for k, n in rows}
-
-    def count_relations(self) -> dict[RelKind, int]:
-        rows = self.conn.execute("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")
-        return {RelKind(k): n for k, n in rows}
-
-    def dangling_relations(self) -> int:
-        """Number of relations whose endpoint is not a stored node (0 in a sound store)."""
-        row = self.conn.execute(
-            "SELECT count(*) FROM relations r WHERE NOT EXISTS "
-            "(SELECT 1 FROM nodes n WHERE n.id = r.src) OR NOT EXISTS "
-            "(SELECT 1 FROM nodes n WHERE n.id = r.dst)"
-        ).fetchone()
-        return int(row[0])
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if side.is_dir():
+            shutil.rmtree(side, ignore_errors=True)
+        else:
+            side.unlink(missing_ok=True)
+    shutil.rmtree(Path(f"{path}.snapshot"), ignore_errors=True)

@@ -20,17 +20,14 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from graph.errors import NotFound
 from graph.schema import TIE_KINDS, NodeKind, Relation, RelKind
-from graph.sqlite_store import SqliteStore
 from graph.store import Store
 from queries.clusters import ClusterDef, industry_closure, product_ids
 from queries.explore_draw import KIND_ZH, REL_ZH, HtmlView, interactive_view
@@ -52,7 +49,6 @@ __all__ = [
     "interactive_view",
     "local_firms_frame",
     "nodes_frame",
-    "open_graph",
     "plot_factors",
     "referral_subgraph",
     "targets_frame",
@@ -338,66 +334,3 @@ def cluster_chain(
         if r["src"] in kept and r["dst"] in kept:
             g.add_edge(r["src"], r["dst"], key=r["id"], kind=r["kind"], label="上游", roles=[])
     return g
-
-
-def _fingerprint(data_dir: Path) -> str:
-    import graph
-    import loaders
-
-    h = hashlib.sha256(str(data_dir.resolve()).encode())
-    for f in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        st = f.stat()
-        h.update(f"{f.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
-    graph_dir = Path(graph.__file__ or ".").parent
-    code = [graph_dir / "schema.py", graph_dir / "ids.py", graph_dir / "sqlite_store.py"]
-    code += sorted(Path(loaders.__file__ or ".").parent.rglob("*"))
-    for f in code:
-        if f.suffix in (".py", ".csv", ".toml"):
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def open_graph(data_dir: Path, cache_dir: Path) -> SqliteStore:
-    """Load a data folder once and keep the graph in a cache file for later sessions.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The public data (a folder with ``chain-kg/``, loaded with
-        :func:`loaders.public.load_public`) or a folder of zhaoshang CSV tables such
-        as ``examples/demo`` (:func:`loaders.tabular.load_folder`).
-    cache_dir : Path
-        Holds ``<folder name>-<fingerprint>.zsg``. The fingerprint covers the data
-        files (names, sizes, modification times) and the loader and schema code, so a changed
-        file or loader is loaded afresh (and older cache files of the folder removed).
-
-    Returns
-    -------
-    SqliteStore
-        The loaded graph (saved to its cache file).
-
-    Raises
-    ------
-    LoadError
-        When ``data_dir`` does not exist.
-    """
-    from graph.errors import LoadError
-    from loaders.index import CompanyIndex
-    from loaders.public import load_public
-    from loaders.tabular import load_folder
-
-    if not data_dir.is_dir():
-        raise LoadError(f"{data_dir}: no such data folder")
-    path = cache_dir / f"{data_dir.name}-{_fingerprint(data_dir)}.zsg"
-    if path.is_file():
-        return SqliteStore(path)
-    store = SqliteStore(path)
-    if (data_dir / "chain-kg").is_dir():
-        load_public(data_dir, store)
-    else:
-        load_folder(data_dir, store, CompanyIndex.from_store(store))
-    store.save()
-    for stale in cache_dir.glob(f"{data_dir.name}-*.zsg"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return store

@@ -7,8 +7,8 @@ from rapidfuzz import fuzz, process
 from graph.errors import NotFound
 from graph.schema import NodeKind
 from graph.store import Store
-from loaders.index import CompanyIndex
-from loaders.normalise import clean_text, stock_code
+from resolve.index import CompanyIndex
+from resolve.normalise import clean_text, stock_code
 
 
 def node_name(store: Store, node_id: str) -> str:

@@ -1,12 +1,12 @@
-"""Regenerate the place-name tables of :mod:`loaders.names` from GB/T 2260 data.
+"""Regenerate the place-name tables of :mod:`resolve.names` from GB/T 2260 data.
 
 Writes two small tables shipped with the package (derived from the admin divisions
 dataset, 2023 edition, in ``../shared/data/codes/admin-divisions-2023``):
 
-- ``loaders/data/regions.csv`` — provinces and prefecture-level cities: ``code`` (GB/T
+- ``resolve/data/regions.csv`` — provinces and prefecture-level cities: ``code`` (GB/T
   2260, 2 or 4 digits), ``name`` (official), ``short`` (without 省/市/自治区…), used to
   recognise region qualifiers in firm names (山东, 青岛市, （深圳）);
-- ``loaders/data/t2s_guard.csv`` — official place names that OpenCC's t2s conversion
+- ``resolve/data/t2s_guard.csv`` — official place names that OpenCC's t2s conversion
   changes (乾县 → 干县, 於潜镇 → 于潜镇): matching keys keep them as written.
 
 Run ``python scripts/make_name_data.py [DATA_ROOT]``; ``tests/test_names.py`` checks the

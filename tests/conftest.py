@@ -59,7 +59,7 @@ def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
     Shared by every real-data test: treat it as read-only (reopen ``.path`` into a new
     :class:`SqliteStore` to get a copy to modify).
     """
-    from loaders.public import load_public
+    from loaders.public.load import load_public
 
     store = SqliteStore(tmp_path_factory.mktemp("public") / "public.zsg")
     load_public(public_data, store)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from graph.schema import Company, Source
 from graph.sqlite_store import SqliteStore
-from loaders.index import CompanyIndex, company_id_for_code
-from loaders.normalise import stock_code
+from resolve.index import CompanyIndex, company_id_for_code
+from resolve.normalise import stock_code
 
 
 def listed_firms(public_data: Path) -> tuple[SqliteStore, CompanyIndex]:

@@ -120,7 +120,7 @@ def test_info_and_missing_graph(graph: Path, tmp_path: Path) -> None:
         }
     ]
     missing = runner.invoke(app, ["info", "--graph", str(tmp_path / "none.zsg")])
-    assert missing.exit_code == 1 and "does not exist" in missing.stderr
+    assert missing.exit_code == 1 and "不存在" in missing.stderr
 
 
 def test_version() -> None:

@@ -15,7 +15,8 @@ import pytest
 from graph.errors import NotFound
 from graph.schema import NodeKind, RelKind
 from graph.sqlite_store import SqliteStore
-from loaders.public import load_public
+from loaders.cache import open_graph
+from loaders.public.load import load_public
 from queries.clusters import read_clusters
 from queries.explore import (
     cluster_chain,
@@ -24,7 +25,6 @@ from queries.explore import (
     interactive_view,
     local_firms_frame,
     nodes_frame,
-    open_graph,
     referral_subgraph,
     targets_frame,
 )

@@ -20,9 +20,9 @@ import pytest
 from graph.ids import new_relation
 from graph.schema import Company, NodeKind, Person, Region, RelKind, Source
 from graph.sqlite_store import SqliteStore
-from loaders import a_share, executives
-from loaders.index import CompanyIndex, company_id_for_name
+from loaders.public import a_share, executives
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "a-share-2025"

@@ -19,10 +19,10 @@ import pytest
 
 from graph.schema import Company, Industry, NodeKind, Relation, RelKind, Source
 from graph.sqlite_store import SqliteStore
-from loaders import chain_kg
-from loaders.chain_kg import choose_full_name
-from loaders.index import CompanyIndex
+from loaders.public import chain_kg
+from loaders.public.chain_kg import choose_full_name
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "chain-kg"

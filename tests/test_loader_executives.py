@@ -17,10 +17,10 @@ import pytest
 
 from graph.schema import Company, NodeKind, Person, Relation, RelKind, Source
 from graph.sqlite_store import SqliteStore
-from loaders import executives
-from loaders.executives import match_share_classes
-from loaders.index import CompanyIndex
+from loaders.public import executives
+from loaders.public.executives import match_share_classes
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "executives-2018"

@@ -28,9 +28,9 @@ import pytest
 
 from graph.schema import Company, NodeKind, Source
 from graph.sqlite_store import SqliteStore
-from loaders import finre
-from loaders.index import CompanyIndex, company_id_for_name
+from loaders.public import finre
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
 from tests.conftest import FIXTURES
 from tests.public_firms import listed_firms
 

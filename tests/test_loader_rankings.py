@@ -32,10 +32,10 @@ import pytest
 
 from graph.schema import Company, Source
 from graph.sqlite_store import SqliteStore
-from loaders import rankings
-from loaders.index import CompanyIndex, company_id_for_name
-from loaders.normalise import name_key
+from loaders.public import rankings
 from loaders.report import LoadReport
+from resolve.index import CompanyIndex, company_id_for_name
+from resolve.normalise import name_key
 from tests.conftest import FIXTURES
 from tests.public_firms import listed_firms
 

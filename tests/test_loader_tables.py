@@ -18,16 +18,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import loaders.tables
+import loaders.office.table_loader
 from cli.app import app
 from graph.errors import LoadError
 from graph.schema import Company, NodeKind, Person, RelKind, Source, merge_records
 from graph.sqlite_store import SqliteStore
-from loaders.index import CompanyIndex
-from loaders.mapping import Mapping
+from loaders.office.mapping import Mapping
+from loaders.office.table_loader import load_dir, load_table
+from loaders.office.templates import TEMPLATE_FILES, write_templates
 from loaders.report import LoadReport
-from loaders.tables import load_dir, load_table
-from loaders.templates import TEMPLATE_FILES, write_templates
+from resolve.index import CompanyIndex
 
 LINENG = "Company:uscc:91379900MA3DG0001Q"  # valid USCC (check character Q)
 XINCAI = "Company:name:岚港新材料科技"
@@ -341,4 +341,4 @@ def test_cli_new_user(office: Path, tmp_path: Path) -> None:
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(loaders.tables).failed == 0
+    assert doctest.testmod(loaders.office.table_loader).failed == 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import loaders.relation_rows
-import loaders.tabular
+import loaders.office.csv_folder
+import loaders.office.relations
 from graph.errors import LoadError
 from graph.schema import (
     Company,
@@ -23,10 +23,10 @@ from graph.schema import (
     Source,
 )
 from graph.sqlite_store import SqliteStore
-from loaders.index import CompanyIndex
-from loaders.relation_rows import ENDPOINTS
+from loaders.office.csv_folder import load_folder
+from loaders.office.relations import ENDPOINTS
 from loaders.report import LoadReport
-from loaders.tabular import load_folder
+from resolve.index import CompanyIndex
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
 BAD = DEMO / "bad" / "relations.csv"
@@ -416,6 +416,6 @@ def test_endpoint_table_covers_every_kind() -> None:
 
 
 def test_doctests() -> None:
-    for module in (loaders.tabular, loaders.relation_rows):
+    for module in (loaders.office.csv_folder, loaders.office.relations):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__

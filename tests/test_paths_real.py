@@ -17,7 +17,7 @@ import pytest
 
 from graph.sqlite_store import SqliteStore
 from loaders.confidence import REGISTRY
-from loaders.public import load_public
+from loaders.public.load import load_public
 from queries.paths import SearchContext, referral_paths
 from queries.ties import TieModel
 

@@ -15,7 +15,7 @@ import pytest
 
 from graph.schema import RelKind
 from graph.sqlite_store import SqliteStore
-from loaders.public import load_public
+from loaders.public.load import load_public
 from queries.clusters import industry_closure, read_clusters
 from queries.paths import SearchContext, referral_paths
 from queries.targets import target_list

@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import loaders.mapping
-import loaders.readers
+import loaders.office.mapping
+import loaders.office.readers
 from graph.errors import LoadError
-from loaders.mapping import Mapping, find_table, header_key
-from loaders.readers import decode, read_workbook
+from loaders.office.mapping import Mapping, find_table, header_key
+from loaders.office.readers import decode, read_workbook
 
 ROSTER = (
     "企业名称,统一社会信用代码,证券代码,注册资本（万元）,成立日期\n"
@@ -174,7 +174,7 @@ def test_mapping_file_extends_the_builtin_one(tmp_path: Path) -> None:
 
 
 def test_doctests() -> None:
-    for module in (loaders.readers, loaders.mapping):
+    for module in (loaders.office.readers, loaders.office.mapping):
         assert doctest.testmod(module).failed == 0
 
 
@@ -190,7 +190,7 @@ def test_calamine_sheets_keep_merged_ranges_and_numbers(tmp_path: Path) -> None:
     ws.append(["岚港锂能", 5000, 45066])
     path = tmp_path / "x.xlsx"
     wb.save(path)
-    [sheet] = loaders.readers._read_xls(path, path.read_bytes())
+    [sheet] = loaders.office.readers._read_xls(path, path.read_bytes())
     assert sheet.name == "名录" and sorted(sheet.merged) == [(0, 0, 1, 0), (0, 1, 0, 2)]
     table = find_table(sheet)
     assert table is not None

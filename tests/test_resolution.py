@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from graph.schema import Company, NodeKind, RelKind, Source
 from graph.sqlite_store import SqliteStore
-from loaders import a_share
-from loaders.decisions import (
+from loaders.public import a_share
+from loaders.public.linking import NameLinker
+from resolve.decisions import (
     Judgement,
     apply_judgements,
     merge_judgements,
@@ -20,10 +21,9 @@ from loaders.decisions import (
     write_log,
     write_review,
 )
-from loaders.evaluate import firm_predictor, score_firm_pairs, score_person_pairs
-from loaders.index import CompanyIndex, Verdict
-from loaders.linking import NameLinker
-from loaders.names import parse_name, to_simplified
+from resolve.evaluate import firm_predictor, score_firm_pairs, score_person_pairs
+from resolve.index import CompanyIndex, Verdict
+from resolve.names import parse_name, to_simplified
 
 SRC = Source(dataset="test", file="hand", row=1)
 PAIRS = Path(__file__).parent / "fixtures" / "resolution"
@@ -282,7 +282,7 @@ def test_controller_namesake_creates_no_path(tmp_path: Path) -> None:
 )
 def test_labelled_pairs_on_the_public_data(public_data: Path) -> None:
     """Hand-labelled real pairs: precision ≥ 0.98 and recall ≥ 0.85 (issue 4)."""
-    from loaders.public import load_public
+    from loaders.public.load import load_public
 
     store = SqliteStore(None)
     index = CompanyIndex()

@@ -1,0 +1,186 @@
+"""The read side of the SQLite store (:class:`graph.sqlite_store.SqliteStore`).
+
+Every read is an indexed query: by id (unique index), by kind, by endpoint
+(``(src, kind)`` and ``(dst, kind)``) or by name key; full scans are keyset-paged in
+id order so that they stay correct while the same connection writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import orjson
+
+from graph.schema import Node, NodeKind, Relation, RelKind, parse_node, parse_relation
+from graph.store import Direction
+
+#: Records read per statement (below SQLite's 32,766 bound parameters).
+BATCH = 900
+
+
+def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of ``items`` of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(n: int) -> str:
+    """``?,?,…`` with ``n`` parameter marks."""
+    return ",".join("?" * n)
+
+
+class SqliteReads:
+    """Read methods over ``self.conn`` (a connection to a zhaoshang database)."""
+
+    conn: sqlite3.Connection
+
+    def _stored(self, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT id, data FROM {table} WHERE id IN ({marks(len(ids))})", list(ids)
+        )
+        return {rid: orjson.loads(data) for rid, data in rows}
+
+    def get_node(self, node_id: str) -> Node | None:
+        data = self.raw_node(node_id)
+        return None if data is None else parse_node(data)
+
+    def raw_node(self, node_id: str) -> dict[str, Any] | None:
+        """Return the stored dict of one node, or None (no validation)."""
+        row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    def raw_nodes_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the stored dicts of the nodes among ``ids`` that exist, by id."""
+        wanted = sorted(set(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in chunks(wanted):
+            found.update(self._stored("nodes", chunk))
+        return found
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        row = self.conn.execute(
+            "SELECT data FROM relations WHERE id = ?", (relation_id,)
+        ).fetchone()
+        return None if row is None else parse_relation(orjson.loads(row[0]))
+
+    def _scan(self, table: str, kinds: Sequence[str] | None) -> Iterator[dict[str, Any]]:
+        """Keyset-paged scan in id order (safe while the same connection writes)."""
+        where = "" if kinds is None else f"kind IN ({marks(len(kinds))}) AND "
+        args: list[Any] = [] if kinds is None else list(kinds)
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT id, data FROM {table} WHERE {where}id > ? ORDER BY id LIMIT 5000",
+                [*args, last],
+            ).fetchall()
+            for _, data in rows:
+                yield orjson.loads(data)
+            if len(rows) < 5000:
+                return
+            last = rows[-1][0]
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for data in self._scan("nodes", None if kind is None else [kind.value]):
+            yield parse_node(data)
+
+    def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
+        for data in self._scan("relations", None if kind is None else [kind.value]):
+            yield parse_relation(data)
+
+    def raw_nodes(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts in id order (fresh dicts)."""
+        return self._scan("nodes", None)
+
+    def raw_relations(self) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts in id order (fresh dicts)."""
+        return self._scan("relations", None)
+
+    def raw_nodes_of(self, kinds: Iterable[NodeKind]) -> Iterator[dict[str, Any]]:
+        """Iterate stored node dicts of some kinds, in id order (kind index)."""
+        return self._scan("nodes", [k.value for k in kinds])
+
+    def raw_relations_of(self, kinds: Iterable[RelKind]) -> Iterator[dict[str, Any]]:
+        """Iterate stored relation dicts of some kinds, in id order (kind index)."""
+        return self._scan("relations", [k.value for k in kinds])
+
+    def raw_relations_touching(
+        self, ids: Iterable[str], kinds: Iterable[RelKind]
+    ) -> Iterator[dict[str, Any]]:
+        """Relation dicts of some kinds with an endpoint among ``ids``, each once, by id.
+
+        Uses the endpoint indexes through a temporary table of the ids.
+        """
+        wanted = [k.value for k in kinds]
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.wanted_ids")
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.wanted_ids (id) VALUES (?)", ((i,) for i in ids)
+        )
+        kinds_sql = marks(len(wanted))
+        rows = self.conn.execute(
+            f"SELECT id, data FROM relations WHERE kind IN ({kinds_sql}) AND src IN "
+            f"(SELECT id FROM temp.wanted_ids) UNION SELECT id, data FROM relations "
+            f"WHERE kind IN ({kinds_sql}) AND dst IN (SELECT id FROM temp.wanted_ids) ORDER BY 1",
+            [*wanted, *wanted],
+        ).fetchall()
+        self.conn.execute("DELETE FROM temp.wanted_ids")
+        return (orjson.loads(data) for _, data in rows)
+
+    def neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> Iterator[tuple[Relation, str]]:
+        for data, other in self.raw_neighbours(node_id, kinds, direction):
+            yield parse_relation(data), other
+
+    def raw_neighbours(
+        self,
+        node_id: str,
+        kinds: Iterable[RelKind] | None = None,
+        direction: Direction = "both",
+    ) -> list[tuple[dict[str, Any], str]]:
+        """``(stored relation dict, other node id)`` around a node, by relation id.
+
+        A self loop is listed once.
+        """
+        wanted = None if kinds is None else [k.value for k in kinds]
+        kind_sql = "" if wanted is None else f" AND kind IN ({marks(len(wanted))})"
+        args = [] if wanted is None else wanted
+        found: dict[str, tuple[dict[str, Any], str]] = {}
+        if direction in ("out", "both"):
+            for rid, dst, data in self.conn.execute(
+                f"SELECT id, dst, data FROM relations WHERE src = ?{kind_sql}", [node_id, *args]
+            ):
+                found[rid] = (orjson.loads(data), dst)
+        if direction in ("in", "both"):
+            for rid, src, data in self.conn.execute(
+                f"SELECT id, src, data FROM relations WHERE dst = ?{kind_sql}", [node_id, *args]
+            ):
+                found.setdefault(rid, (orjson.loads(data), src))
+        return [found[rid] for rid in sorted(found)]
+
+    def find_by_key(self, key: str) -> list[str]:
+        """Node ids whose name, alias, stock code, USCC or LEI equals ``key`` exactly."""
+        rows = self.conn.execute("SELECT node_id FROM names WHERE key = ? ORDER BY node_id", (key,))
+        return [r[0] for r in rows]
+
+    def count_nodes(self) -> dict[NodeKind, int]:
+        rows = self.conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind")
+        return {NodeKind(k): n for k, n in rows}
+
+    def count_relations(self) -> dict[RelKind, int]:
+        rows = self.conn.execute("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")
+        return {RelKind(k): n for k, n in rows}
+
+    def dangling_relations(self) -> int:
+        """Number of relations whose endpoint is not a stored node (0 in a sound store)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM relations r WHERE NOT EXISTS "
+            "(SELECT 1 FROM nodes n WHERE n.id = r.src) OR NOT EXISTS "
+            "(SELECT 1 FROM nodes n WHERE n.id = r.dst)"
+        ).fetchone()
+        return int(row[0])

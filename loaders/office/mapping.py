@@ -1,0 +1,262 @@
+"""Column mappings: the user's headers → schema fields, for each entity kind.
+
+Built-in mappings know the headers of typical Chinese rosters (企业名称, 统一社会信用代码,
+证券代码, 所属行业, 注册地址, 法定代表人, 注册资本, 成立日期 …), so such a file loads without
+a mapping. A mapping file (TOML) adds or overrides headers per kind::
+
+    [company]
+    "纳税人名称" = "name"
+    "税号" = "uscc"
+
+    [relation]
+    "股东名称" = "src"
+
+Headers are matched after :func:`header_key`: NFKC, whitespace, quotes and a BOM
+removed, a required-mark ``*`` dropped, and a unit in brackets split off (``注册资本
+（万元）`` → key ``注册资本``, unit ``万元``, which becomes the amount unit of the column).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import LoadError
+from loaders.office.readers import Sheet
+from loaders.office.values import AMOUNT_UNITS, Value
+
+#: Entity kinds a table can hold.
+KINDS = ("company", "person", "intermediary", "fund", "relation", "cluster")
+
+#: kind → field → (header synonyms, first one is the template's header). Fields marked
+#: required in :data:`REQUIRED`.
+BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
+    "company": {
+        "key": ("编号", "企业编号", "key"),
+        "name": ("企业名称", "公司名称", "单位名称", "企业全称", "公司全称", "名称", "name"),
+        "short_name": ("简称", "企业简称", "公司简称", "证券简称", "股票简称", "short_name"),
+        "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "uscc"),
+        "lei": ("LEI", "LEI代码", "lei"),
+        "stock_code": ("证券代码", "股票代码", "上市代码", "stock_code"),
+        "industry": ("所属行业", "行业", "行业分类", "行业代码", "industries", "industry"),
+        "products": ("主要产品", "主营产品", "产品", "products"),
+        "address": ("注册地址", "企业地址", "地址", "住所", "经营地址", "address"),
+        "region_code": ("行政区划代码", "区划代码", "地区代码", "region_code"),
+        "province": ("省份", "所属省份", "省", "province"),
+        "legal_rep": ("法定代表人", "法人代表", "法人", "legal_rep"),
+        "registered_capital": ("注册资本", "注册资金", "registered_capital"),
+        "founded_on": ("成立日期", "成立时间", "注册日期", "founded_on"),
+        "tags": ("标签", "企业标签", "资质", "荣誉", "tags"),
+    },
+    "person": {
+        "key": ("编号", "人员编号", "key"),
+        "name": ("姓名", "人员姓名", "名称", "name"),
+        "gender": ("性别", "gender"),
+        "employer": ("工作单位", "任职单位", "所在单位", "employer"),
+        "title": ("职务", "职位", "title"),
+        "region_code": ("行政区划代码", "区划代码", "region_code"),
+        "tags": ("标签", "身份", "tags"),
+    },
+    "intermediary": {
+        "key": ("编号", "机构编号", "key"),
+        "name": ("机构名称", "单位名称", "名称", "name"),
+        "type": ("机构类型", "类型", "type"),
+        "region_code": ("行政区划代码", "区划代码", "region_code"),
+        "tags": ("标签", "tags"),
+    },
+    "fund": {
+        "key": ("编号", "基金编号", "key"),
+        "name": ("基金名称", "机构名称", "名称", "name"),
+        "fund_type": ("基金类型", "类型", "fund_type"),
+        "region_code": ("行政区划代码", "区划代码", "region_code"),
+        "tags": ("标签", "tags"),
+    },
+    "relation": {
+        "src": ("主体", "起点", "甲方", "来源", "src"),
+        "dst": ("对象", "终点", "乙方", "关联方", "dst"),
+        "kind": ("关系类型", "关系", "类型", "kind"),
+        "roles": ("职务", "角色", "roles"),
+        "share_pct": ("持股比例", "股比", "比例", "share_pct"),
+        "amount": ("金额", "投资金额", "出资额", "amount"),
+        "since": ("开始日期", "起始日期", "日期", "since"),
+        "until": ("结束日期", "截止日期", "until"),
+        "product": ("产品", "product"),
+        "label": ("说明", "label"),
+        "confidence": ("可信度", "confidence"),
+        "private": ("私密", "private"),
+    },
+    "cluster": {
+        "name": ("集群名称", "产业集群", "集群", "name"),
+        "industries": ("核心行业", "行业代码", "core_industries", "industries"),
+        "related_industries": ("相关行业", "related_industries"),
+        "products": ("产品", "产品环节", "products"),
+        "description": ("说明", "描述", "description"),
+    },
+}
+
+#: Fields a row of each kind must fill.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "company": ("name",),
+    "person": ("name",),
+    "intermediary": ("name",),
+    "fund": ("name",),
+    "relation": ("src", "dst", "kind"),
+    "cluster": ("name",),
+}
+
+#: Headers of columns kept for the human reader only.
+FREE = frozenset({"序号", "备注", "note", "说明备注"})
+
+_SPACE_QUOTES = re.compile(r"[\s\"'“”‘’「」『』*＊]+")
+_UNIT = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+
+
+def header_key(text: str) -> tuple[str, str | None]:
+    """Return a header's matching key and the unit written in its brackets.
+
+    Examples
+    --------
+    >>> header_key("\\ufeff“注册资本（万元）”*")
+    ('注册资本', '万元')
+    >>> header_key("企业　名称")
+    ('企业名称', None)
+    """
+    key = _SPACE_QUOTES.sub("", unicodedata.normalize("NFKC", text).replace("\ufeff", ""))
+    match = _UNIT.match(key)
+    if match and match.group(1):
+        return match.group(1), match.group(2) or None
+    return key, None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Header → field tables for every kind (the built-in ones plus a file's)."""
+
+    by_kind: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Mapping:
+        """The built-in mapping, extended by the mapping file ``path`` when given.
+
+        Raises
+        ------
+        LoadError
+            When the file is not TOML, names an unknown kind or an unknown field.
+        """
+        tables = {
+            kind: {header_key(h)[0]: f for f, headers in fields.items() for h in headers[::-1]}
+            for kind, fields in BUILTIN.items()
+        }
+        if path is None:
+            return cls(tables)
+        try:
+            data = tomllib.loads(path.read_text("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise LoadError(f"{path}: not a readable TOML mapping file ({exc})") from exc
+        for kind, table in data.items():
+            if kind not in BUILTIN or not isinstance(table, dict):
+                raise LoadError(f"{path}: [{kind}] is not one of {', '.join(KINDS)}")
+            for header, field in table.items():
+                if field not in BUILTIN[kind] and field != "ignore":
+                    known = ", ".join(BUILTIN[kind])
+                    raise LoadError(f"{path}: [{kind}] {header!r} = {field!r}: not one of {known}")
+                tables[kind][header_key(header)[0]] = field
+        return cls(tables)
+
+    def field(self, kind: str, header: str) -> str | None:
+        """The field of ``kind`` that ``header`` maps to, or None.
+
+        A ``parent_child`` header (from a merged group header) that is not mapped as a
+        whole maps by its child part: ``基本信息_法定代表人`` → ``legal_rep``.
+        """
+        key = header_key(header)[0]
+        table = self.by_kind[kind]
+        return table.get(key) or table.get(key.rsplit("_", 1)[-1])
+
+    def score(self, kind: str, headers: list[str]) -> int:
+        """How many distinct fields of ``kind`` the headers map to (0 if a required one
+        is missing): used to guess a table's kind."""
+        fields = {self.field(kind, h) for h in headers} - {None, "ignore"}
+        return len(fields) if all(f in fields for f in REQUIRED[kind]) else 0
+
+
+@dataclass
+class Table:
+    """A sheet with its header found: column names and data rows."""
+
+    sheet: str
+    columns: list[str]
+    rows: list[tuple[int, list[Value]]]
+    header_rows: int
+
+
+def find_table(sheet: Sheet) -> Table | None:
+    """Find the header of a sheet and return its columns and data rows.
+
+    The header is the first row with two or more filled cells (a title row above it,
+    usually one merged cell, is skipped), or the first filled row of a one-column
+    table. When cells of the header row are merged
+    across columns (a group header such as 联系人 over 姓名 | 电话), the row below is
+    part of the header and the columns are named ``parent_child`` (``联系人_姓名``); a
+    header cell merged down over both rows keeps its one name. Cells merged down in
+    the body are filled from the range's first cell.
+
+    Returns
+    -------
+    Table or None
+        None when the sheet is empty.
+    """
+    rows = [list(r) for r in sheet.rows]
+    filled = [sum(1 for c in r if not _blank(c)) for r in rows]
+    start = next((i for i, n in enumerate(filled) if n >= 2), None)
+    if start is None:  # a one-column table
+        start = next((i for i, n in enumerate(filled) if n == 1), None)
+    if start is None:
+        return None
+    end = start
+    while any(r0 == r1 == end and c1 > c0 for r0, c0, r1, c1 in sheet.merged) and end + 1 < len(
+        rows
+    ):
+        end += 1
+    width = max(len(r) for r in rows)
+    for cells in rows:
+        cells.extend([None] * (width - len(cells)))
+    for r0, c0, r1, c1 in sheet.merged:  # header: spread across and down; body: down only
+        value = rows[r0][c0] if r0 < len(rows) and c0 < width else None
+        for r in range(r0, min(r1 + 1, len(rows))):
+            for c in range(c0, min(c1 + 1, width)):
+                if (r <= end or c == c0) and (r, c) != (r0, c0):
+                    rows[r][c] = value
+    columns = []
+    for c in range(width):
+        parts = [_clean_header(rows[r][c]) for r in range(start, end + 1)]
+        parts = [p for i, p in enumerate(parts) if p and (i == 0 or p != parts[i - 1])]
+        columns.append("_".join(parts))
+    body = [(sheet.numbers[i], rows[i]) for i in range(end + 1, len(rows))]
+    return Table(sheet.name, columns, body, end - start + 1)
+
+
+def _blank(value: Value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_header(value: Value) -> str:
+    if _blank(value):
+        return ""
+    text = unicodedata.normalize("NFKC", str(value).replace("\ufeff", ""))
+    return re.sub(r"\s+", "", text).strip("\"'“”‘’")
+
+
+def amount_unit(header: str) -> str:
+    """The amount unit a header names in brackets, default 元.
+
+    Examples
+    --------
+    >>> amount_unit("注册资本（万元）"), amount_unit("注册资本")
+    ('万元', '元')
+    """
+    unit = header_key(header)[1]
+    return unit if unit in AMOUNT_UNITS else "元"

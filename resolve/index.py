@@ -1,0 +1,363 @@
+"""Company index: entity resolution of firm mentions during a load.
+
+A mention (a name, maybe with codes) resolves to a known firm in evidence order:
+
+1. a reviewer's judgement (是 links, 否 forbids that pair) — see :mod:`resolve.decisions`;
+2. 统一社会信用代码 (USCC, GB 32100), then LEI (ISO 17442);
+3. stock code (``NNNNNN.EX``; the A, B and H codes of one firm name one node);
+4. full legal name: same :attr:`~resolve.names.NameParts.key` with no conflicting region
+   or legal form (:meth:`~resolve.names.NameParts.conflicts`);
+5. short name (简称) or English alias, same rule — only for mentions that state no
+   legal form (a registered name is matched against registered names only).
+
+A name never overrules an identifier: a firm with another USCC, LEI or stock codes
+than the mention's is not a candidate. Names are indexed only for firms with an
+identifier (registries); a firm known only by name is reached by its id.
+
+Precision first: a level that finds several firms stops the search and returns them all
+(:attr:`Verdict.AMBIGUOUS`) — "Sinopec" or 东风汽车 never pick one. A group (集团) and
+its listed subsidiary have different keys; a branch (分公司) resolves to a node of its own
+with its parent attached. Fuzzy candidates (RapidFuzz) are proposed for review only
+(:meth:`CompanyIndex.fuzzy_candidates`); they never link on their own.
+
+Every resolution is kept in :attr:`CompanyIndex.decisions` so that a load can be
+explained and reviewed (``zhaoshang resolve``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from graph.ids import node_id
+from graph.schema import Company, NodeKind, Source
+from graph.store import Store
+from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
+from resolve.match import Conflict, Decision, Match, Verdict
+from resolve.names import NameParts, is_subsequence, parse_name
+
+__all__ = [
+    "CompanyIndex",
+    "Conflict",
+    "Decision",
+    "Match",
+    "Verdict",
+    "company_id_for_code",
+    "company_id_for_name",
+    "spelling_key",
+]
+
+
+@dataclass
+class _Entry:
+    parts: NameParts
+    ids: set[str] = field(default_factory=set)
+
+
+class CompanyIndex:
+    """Lookup tables from codes and name keys to company ids, and the resolver.
+
+    Attributes
+    ----------
+    decisions : dict
+        ``(dataset, mention) → Decision`` of every :meth:`resolve` call that named a
+        dataset, in first-seen order.
+    conflicts : list of Conflict
+        Contradictions met while indexing (see :class:`Conflict`).
+    judgements : dict
+        ``(mention key, firm id) → True (是) / False (否)`` from reviewers; set by
+        :meth:`judge` (see :mod:`resolve.decisions`).
+    """
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, str] = {}
+        self.by_uscc: dict[str, str] = {}
+        self.by_lei: dict[str, str] = {}
+        self.by_full: dict[str, dict[str, NameParts]] = defaultdict(dict)
+        self.by_alias: dict[str, dict[str, NameParts]] = defaultdict(dict)
+        self.names: dict[str, str] = {}
+        self.decisions: dict[tuple[str, str], Decision] = {}
+        self.conflicts: list[Conflict] = []
+        self.judgements: dict[tuple[str, str], bool] = {}
+        self._codes_of: dict[str, set[str]] = defaultdict(set)
+        self._ids_of: dict[str, dict[str, str]] = defaultdict(dict)
+        self._choice_keys: list[str] = []
+        self._choice_ids: list[list[str]] = []
+
+    @classmethod
+    def from_store(cls, store: Store) -> CompanyIndex:
+        """Build the index from every Company already in ``store``."""
+        index = cls()
+        for data in store.raw_nodes():
+            if data["kind"] == NodeKind.COMPANY.value:
+                index.add(Company.model_validate(data))
+        return index
+
+    # -- indexing --------------------------------------------------------------------
+    def add(self, company: Company) -> None:
+        """Index a company's codes, legal name, display name and aliases.
+
+        Names are indexed only for firms with an identifier (stock code, USCC or LEI):
+        those come from registries and are the same on every load. A firm known only by
+        a name (a news mention, a controller, a ranking entry) is reached through its
+        deterministic id instead, so that resolution does not depend on what earlier
+        loads of the same files created (loading twice changes nothing).
+
+        A legal name another firm with other stock codes already holds, and a short
+        name not cut from the firm's own legal name, are recorded in :attr:`conflicts`
+        (the legal name then resolves as ambiguous; the short name stays indexed, as
+        the firm's code vouches for it).
+        """
+        cid = company.id
+        self._choice_keys = []  # the fuzzy choices are rebuilt on next use
+        self.names.setdefault(cid, company.name)
+        for code in company.stock_codes:
+            self.by_code.setdefault(code, cid)
+            self._codes_of[cid].add(code)
+        if company.uscc:
+            self.by_uscc.setdefault(company.uscc, cid)
+            self._ids_of[cid].setdefault("uscc", company.uscc)
+        if company.lei:
+            self.by_lei.setdefault(company.lei, cid)
+            self._ids_of[cid].setdefault("lei", company.lei)
+        if not (company.stock_codes or company.uscc or company.lei):
+            return  # a name-only node is found by its id (company_id_for_name), not here
+        full_key = None
+        if company.full_name:
+            parts = parse_name(company.full_name)
+            full_key = parts.key
+            if parts.core:
+                self._add_full(cid, company.full_name, parts)
+        for alias in (company.name, *company.aliases):
+            parts = parse_name(alias)
+            if not parts.core or parts.key == full_key:
+                continue
+            if parts.form is not None:  # a legal name given as display name or alias
+                self._add_full(cid, alias, parts)
+                continue
+            full = company.full_name
+            if full and not parts.latin and not is_subsequence(parts.core, spelling_key(full)):
+                # Reported; the alias still names this firm (both come with its code),
+                # most often a 简称 newer than the legal name on file (海信视像).
+                detail = f"简称 {alias!r} is not cut from {company.full_name!r}"
+                self.conflicts.append(Conflict("alias_not_in_full_name", alias, (cid,), detail))
+            self.by_alias[parts.key].setdefault(cid, parts)
+
+    def _add_full(self, cid: str, name: str, parts: NameParts) -> None:
+        held = self.by_full[parts.key]
+        for other, other_parts in held.items():
+            if other == cid or parts.conflicts(other_parts) is not None:
+                continue  # same firm, or told apart by region / legal form
+            if self._codes_of[other] != self._codes_of[cid]:
+                codes = sorted(self._codes_of[other] | self._codes_of[cid])
+                detail = f"legal name {name!r} on {other} and {cid} (codes {codes})"
+                conflict = Conflict("full_name_two_firms", name, (other, cid), detail)
+                if conflict not in self.conflicts:
+                    self.conflicts.append(conflict)
+        held.setdefault(cid, parts)
+
+    def judge(self, mention: str, firm: str, same: bool) -> None:
+        """Record a reviewer's 是 (``same=True``) or 否 for ``mention`` ↔ ``firm``.
+
+        The judgement holds for this spelling (:func:`spelling_key`: width, brackets,
+        case, whitespace and script folded), not for other names with the same key.
+        """
+        self.judgements[(spelling_key(mention), firm)] = same
+
+    # -- resolution ------------------------------------------------------------------
+    def resolve_code(self, code: str) -> str | None:
+        """Return the id of the firm with this normalised stock code, or None."""
+        return self.by_code.get(code)
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        uscc: str | None = None,
+        lei: str | None = None,
+        codes: Iterable[str] = (),
+        dataset: str | None = None,
+        source: Source | None = None,
+    ) -> Match:
+        """Resolve a firm mention in evidence order (see the module notes).
+
+        Parameters
+        ----------
+        name : str
+            The name as written (legal name, 简称 or English).
+        uscc, lei : str, optional
+            Validated identifiers given with the mention.
+        codes : iterable of str
+            Normalised stock codes given with the mention.
+        dataset, source : optional
+            Where the mention was seen; with ``dataset`` the match is recorded in
+            :attr:`decisions` (first sighting kept, later sources appended).
+
+        Returns
+        -------
+        Match
+        """
+        match = self._resolve(name, uscc, lei, tuple(codes))
+        if dataset is not None:
+            self.record(dataset, match, source)
+        return match
+
+    def record(self, dataset: str, match: Match, source: Source | None = None) -> None:
+        """Keep ``match`` in :attr:`decisions` under ``(dataset, match.mention)``.
+
+        The first match of a mention is kept; later calls only add their source.
+        """
+        decision = self.decisions.setdefault((dataset, match.mention), Decision(match, dataset))
+        if source is not None and source not in decision.sources:
+            decision.sources.append(source)
+
+    def _resolve(
+        self, name: str, uscc: str | None, lei: str | None, codes: tuple[str, ...]
+    ) -> Match:
+        parts = parse_name(name)
+        for rule, ids, value in (("uscc", self.by_uscc, uscc), ("lei", self.by_lei, lei)):
+            if value and value in ids:
+                return Match(name, Verdict.SAME, ids[value], rule, f"{rule} {value}")
+        for code in codes:
+            if code in self.by_code:
+                return Match(name, Verdict.SAME, self.by_code[code], "stock_code", code)
+        spelled = spelling_key(name)
+        said = {firm: same for (key, firm), same in self.judgements.items() if key == spelled}
+        yes = sorted(firm for firm, same in said.items() if same)
+        if len(yes) == 1:
+            return Match(name, Verdict.SAME, yes[0], "reviewer", "marked 是 by a reviewer")
+        if yes:
+            why = f"marked 是 for {len(yes)} firms by reviewers"
+            return Match(name, Verdict.AMBIGUOUS, None, "reviewer", why, tuple(yes))
+        if not parts.core:
+            return Match(name, Verdict.NEW, evidence="empty name")
+        if parts.branch is not None:
+            parent = self._resolve(parts.parent or "", None, None, ()) if parts.parent else None
+            pid = parent.firm if parent is not None else None
+            return Match(name, Verdict.BRANCH, None, "branch", parts.branch, parent=pid)
+        forbidden = {firm for firm, same in said.items() if not same}
+        # A name never overrules an identifier: a firm holding another USCC, LEI or set
+        # of stock codes than the mention's is a different firm of the same name.
+        given = {"uscc": uscc, "lei": lei}
+        for table in (self.by_full, self.by_alias):
+            for firm in table.get(parts.key, {}):
+                known = self._ids_of.get(firm, {})
+                other_id = any(v and known.get(k) not in (None, v) for k, v in given.items())
+                theirs = self._codes_of.get(firm)
+                if other_id or (codes and theirs and not set(codes) & theirs):
+                    forbidden.add(firm)
+        levels: list[tuple[str, dict[str, dict[str, NameParts]]]] = [("full_name", self.by_full)]
+        if parts.form is None:
+            levels.append(("alias", self.by_alias))
+        for rule, table in levels:
+            held = table.get(parts.key, {})
+            if rule == "full_name" and parts.form is None:
+                # A firm whose 简称 is X股份 keeps the bare X for its group (鞍钢 is
+                # 鞍钢集团, 鞍钢股份 the listed 鞍钢股份有限公司): X alone does not name it.
+                shares = self.by_alias.get(parts.core + "股份", {})
+                held = {f: p for f, p in held.items() if f not in shares}
+            fits = self._fits(parts, held, set(), same_region=rule == "alias")
+            if len(fits) > 1 and forbidden:
+                # A 否 narrows the candidates but never elects the one left: nobody
+                # said 是 to it.
+                left = {f: why for f, why in fits.items() if f not in forbidden}
+                why = f"{len(left)} of {len(fits)} firms with the key {parts.key} not ruled out"
+                if not left:
+                    continue
+                return Match(name, Verdict.AMBIGUOUS, None, rule, why, tuple(sorted(left)))
+            fits = {f: why for f, why in fits.items() if f not in forbidden}
+            if len(fits) == 1:
+                ((firm, why),) = fits.items()
+                return Match(name, Verdict.SAME, firm, rule, why)
+            if fits:
+                why = f"{len(fits)} firms have the {rule.replace('_', ' ')} key {parts.key}"
+                return Match(name, Verdict.AMBIGUOUS, None, rule, why, tuple(sorted(fits)))
+        return Match(name, Verdict.NEW, evidence=f"no firm has the key {parts.key}")
+
+    @staticmethod
+    def _fits(
+        parts: NameParts, held: dict[str, NameParts], forbidden: set[str], same_region: bool
+    ) -> dict[str, str]:
+        fits: dict[str, str] = {}
+        for firm, other in held.items():
+            if firm in forbidden or parts.conflicts(other, same_region) is not None:
+                continue
+            fits[firm] = f"key {parts.key}" + (
+                f", region {other.region.name}" if other.region else ""
+            )
+        return fits
+
+    def resolve_name(self, name: str) -> str | None:
+        """Return the one firm named ``name`` (:meth:`resolve` without codes), or None."""
+        return self.resolve(name).firm
+
+    def company_id(
+        self,
+        name: str,
+        uscc: str | None,
+        code: str | None,
+        dataset: str,
+        source: Source,
+    ) -> str:
+        """The id a roster row's firm gets: the resolved firm, else a new id.
+
+        A new firm is keyed by its USCC, else its stock code, else its name (see
+        :func:`company_id_for_code`, :func:`company_id_for_name`). The resolution is
+        recorded under ``dataset``.
+        """
+        codes = [code] if code else []
+        found = self.resolve(name, uscc=uscc or None, codes=codes, dataset=dataset, source=source)
+        return (
+            found.firm
+            or (uscc and node_id(NodeKind.COMPANY, "uscc", uscc))
+            or (code and company_id_for_code(code))
+            or company_id_for_name(name)
+        )
+
+    def candidates(self, name: str) -> set[str]:
+        """Return every company id whose legal name or alias has the key of ``name``."""
+        key = parse_name(name).key
+        return set(self.by_full.get(key, {})) | set(self.by_alias.get(key, {}))
+
+    def fuzzy_candidates(
+        self, name: str, limit: int = 3, cutoff: float = 80.0
+    ) -> list[tuple[str, float]]:
+        """Firms whose name keys are close to ``name``'s (for review, never to link).
+
+        Parameters
+        ----------
+        name : str
+        limit : int
+            At most this many firms, best first (ties by id).
+        cutoff : float
+            Minimum RapidFuzz ``WRatio`` score, 0–100.
+
+        Returns
+        -------
+        list of (str, float)
+            ``(firm id, score)``.
+        """
+        key = parse_name(name).key
+        if not key:
+            return []
+        choices = self._choices()
+        hits = process.extract(
+            key, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=cutoff
+        )
+        best: dict[str, float] = {}
+        for _, score, pos in hits:
+            for firm in self._choice_ids[pos]:
+                best[firm] = max(best.get(firm, 0.0), float(score))
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def _choices(self) -> list[str]:
+        if not self._choice_keys:
+            keys = sorted(set(self.by_full) | set(self.by_alias))
+            self._choice_keys = keys
+            self._choice_ids = [
+                sorted(set(self.by_full.get(k, {})) | set(self.by_alias.get(k, {}))) for k in keys
+            ]
+        return self._choice_keys
