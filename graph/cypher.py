@@ -301,3 +301,17 @@ DELETE_SOME_RELATIONS: LiteralString = (
 )
 #: Delete up to ``$limit`` nodes (with any relationship left); returns ``n`` deleted.
 DELETE_SOME: LiteralString = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+#: The label of the one bookkeeping node (never a :data:`NODE_LABEL` node).
+META_LABEL: LiteralString = "ZhaoshangMeta"
+#: Raise the store revision (run at the end of every write transaction); a fresh
+#: database gets a random store id, so a cleared and refilled one is told apart.
+BUMP_REVISION: LiteralString = (
+    "MERGE (m:" + META_LABEL + " {key: 'revision'}) "
+    "ON CREATE SET m.value = 1, m.store_id = randomUUID() "
+    "ON MATCH SET m.value = m.value + 1"
+)
+#: The store id and revision (no row before the first write of this version).
+READ_REVISION: LiteralString = (
+    "MATCH (m:" + META_LABEL + " {key: 'revision'}) RETURN m.store_id AS id, m.value AS value"
+)

@@ -67,6 +67,7 @@ from graph.neo4j_driver import (
     SCHEMA_DONE,
     get_driver,
 )
+from graph.neo4j_reads import SnapshotReads
 from graph.schema import (
     Node,
     NodeKind,
@@ -84,7 +85,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-class Neo4jStore:
+class Neo4jStore(SnapshotReads):
     """Store over a Neo4j 5 database (server, cluster or Aura).
 
     Parameters
@@ -134,7 +135,17 @@ class Neo4jStore:
 
     # -- transactions ------------------------------------------------------------
     def write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
-        """Run ``work`` in one managed write transaction (retried on transient errors)."""
+        """Run ``work`` in one managed write transaction (retried on transient errors).
+
+        The transaction also raises the store revision (:attr:`revision`), which keys
+        the search snapshot (:mod:`queries.snapshot`).
+        """
+
+        def counted(tx: ManagedTransaction) -> _T:
+            result = work(tx)
+            tx.run(cypher.BUMP_REVISION).consume()
+            return result
+
         with (
             backend_errors(f"Neo4j write failed ({self.uri})"),
             self._driver.session(
@@ -142,7 +153,7 @@ class Neo4jStore:
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
             ) as session,
         ):
-            return session.execute_write(work)
+            return session.execute_write(counted)
 
     def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed read transaction."""
