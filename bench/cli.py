@@ -90,8 +90,8 @@ def row(
     ratio = "—"
     if new is not None and old is not None:
         ratio = f"{old[0] / new[0]:.1f}×"
-    elif new is not None and old is None:
-        ratio = f"> {cap / new[0]:.0f}× (baseline capped)"
+    elif old is None:
+        ratio = "— (baseline capped)"
     print(f"{name:<34}{fmt(new, cap):>20}{fmt(old, cap):>20}   {ratio}", flush=True)
 
 
