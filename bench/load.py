@@ -25,7 +25,7 @@ def peak_mib() -> float:
 
 def main(root: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.zsg"
+        path = Path(tmp) / "bench.db"
         store = SqliteStore(path)
         index = CompanyIndex()
         total = time.perf_counter()

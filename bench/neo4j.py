@@ -3,7 +3,7 @@
 Usage::
 
     NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/neo4j.py \
-        [--graph FILE.zsg] [--synthetic 200000] [--targets 5]
+        [--graph FILE.db] [--synthetic 200000] [--targets 5]
 
 **Wipes the Neo4j database** named by the environment (see :mod:`graph.neo4j_store`).
 Steps, in one run:

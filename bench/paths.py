@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/paths.py [--sizes real,100000,1000000] [--targets 100]
         [--baseline-sample real=3,100000=3,1000000=2] [--baseline-cap 30]
-        [--graph FILE.zsg]
+        [--graph FILE.db]
 
 Graphs: the real public data (read from ``--graph``, a saved embedded store, or loaded
 from ``../shared/data``), and a seeded synthetic generator with ~5 ties per node and a

@@ -24,7 +24,7 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     Parameters
     ----------
     out_dir : Path
-        Receives ``demo.zsg`` (the graph) and ``targets.xlsx`` (one sheet per cluster).
+        Receives ``demo.db`` (the graph) and ``targets.xlsx`` (one sheet per cluster).
     data : Path, optional
         The demo data folder (default: ``examples/demo`` of the repository).
     top : int

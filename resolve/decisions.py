@@ -1,6 +1,6 @@
 """The resolution log: merge decisions of a load, source conflicts, reviewers' judgements.
 
-Each graph file has a log beside it (``out/public.zsg`` → ``out/public.resolution.jsonl``),
+Each graph file has a log beside it (``out/public.db`` → ``out/public.resolution.jsonl``),
 one JSON object per line, sorted, rewritten atomically after every load:
 
 ``{"decision": …}``
@@ -63,7 +63,7 @@ def log_path(graph: Path) -> Path:
 
     Examples
     --------
-    >>> log_path(Path("out/public.zsg")).as_posix()
+    >>> log_path(Path("out/public.db")).as_posix()
     'out/public.resolution.jsonl'
     """
     return graph.with_name(graph.stem + SUFFIX)

@@ -61,7 +61,7 @@ def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """
     from loaders.public.load import load_public
 
-    store = SqliteStore(tmp_path_factory.mktemp("public") / "public.zsg")
+    store = SqliteStore(tmp_path_factory.mktemp("public") / "public.db")
     load_public(public_data, store)
     store.save()
     return store

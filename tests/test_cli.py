@@ -37,7 +37,7 @@ COMMANDS = [
 
 @pytest.fixture()
 def graph(tmp_path: Path) -> Path:
-    path = tmp_path / "g.zsg"
+    path = tmp_path / "g.db"
     store = SqliteStore(path)
     store.upsert_nodes(
         [
@@ -119,7 +119,7 @@ def test_info_and_missing_graph(graph: Path, tmp_path: Path) -> None:
             "relations": {"IN_INDUSTRY": 1, "OFFICER_OF": 2},
         }
     ]
-    missing = runner.invoke(app, ["info", "--graph", str(tmp_path / "none.zsg")])
+    missing = runner.invoke(app, ["info", "--graph", str(tmp_path / "none.db")])
     assert missing.exit_code == 1 and "不存在" in missing.stderr
 
 

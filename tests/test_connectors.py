@@ -54,7 +54,7 @@ def test_connectors_rank_by_value_times_best_strength() -> None:
 
 def test_connectors_json_equals_library_result(tmp_path: Path) -> None:
     nodes, rels = _graph()
-    graph = tmp_path / "g.zsg"
+    graph = tmp_path / "g.db"
     store = SqliteStore(graph)
     store.upsert_nodes([*nodes, industry("110000", "电力设备")])
     in_industry = rel(RelKind.IN_INDUSTRY, "Company:T", "Industry:SW-2021:110000")

@@ -143,7 +143,7 @@ def test_referral_subgraph(hand: SqliteStore) -> None:
 
 def test_cluster_chain_and_targets_on_demo(tmp_path: Path) -> None:
     store = open_graph(DEMO, tmp_path)
-    assert list(tmp_path.glob("demo-*.zsg")), "the loaded graph is cached"
+    assert list(tmp_path.glob("demo-*.db")), "the loaded graph is cached"
     clusters = read_clusters(DEMO / "clusters.toml")
     cluster = clusters.get("新能源电池")
     g = cluster_chain(store, cluster, home="3799", max_firms=6, max_products=5)

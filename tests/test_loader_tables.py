@@ -324,7 +324,7 @@ runner = CliRunner()
 
 
 def test_cli_new_user(office: Path, tmp_path: Path) -> None:
-    graph, report = tmp_path / "g.zsg", tmp_path / "report.xlsx"
+    graph, report = tmp_path / "g.db", tmp_path / "report.xlsx"
     result = runner.invoke(
         app, ["load", "dir", str(office), "--graph", str(graph), "--report", str(report)]
     )

@@ -203,7 +203,7 @@ def test_loading_twice_changes_nothing(tmp_path: Path) -> None:
     assert after == before
     assert second.issues == first.issues
     # and through a saved file, with a fresh index built from it
-    path = tmp_path / "g.zsg"
+    path = tmp_path / "g.db"
     saved = SqliteStore(path)
     load(DEMO, saved)
     saved.save()

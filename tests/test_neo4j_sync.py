@@ -99,7 +99,7 @@ def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     db = neo4j_store()
     db.clear()
     monkeypatch.setenv("NEO4J_URI", db.uri)
-    src = SqliteStore(tmp_path / "a.zsg")
+    src = SqliteStore(tmp_path / "a.db")
     src.upsert_nodes([company("L", "3701", name="本地机械"), company("T", "44"), person("李四")])
     src.upsert_relations(
         [
@@ -118,9 +118,9 @@ def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         for backend in ("embedded", "neo4j")
     ]
     assert infos[0].exit_code == 0 and infos[0].stdout == infos[1].stdout
-    pulled = runner.invoke(app, ["pull", "--from", "neo4j", "--graph", str(tmp_path / "b.zsg")])
+    pulled = runner.invoke(app, ["pull", "--from", "neo4j", "--graph", str(tmp_path / "b.db")])
     assert pulled.exit_code == 0, pulled.output
-    back = SqliteStore(tmp_path / "b.zsg")
+    back = SqliteStore(tmp_path / "b.db")
     assert _sorted(back.raw_nodes()) == _sorted(src.raw_nodes())
     assert _sorted(back.raw_relations()) == _sorted(src.raw_relations())
     db.clear()

@@ -310,7 +310,7 @@ def test_cli_resolve_review_apply_and_reload(tmp_path: Path) -> None:
     from cli.app import app
 
     runner = CliRunner()
-    graph = tmp_path / "g.zsg"
+    graph = tmp_path / "g.db"
     roster = tmp_path / "firms.csv"
     roster.write_text("企业名称\n中国石化\n白云山\n", encoding="utf-8")
 

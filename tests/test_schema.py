@@ -70,7 +70,7 @@ def test_merging_twice_changes_nothing(pairs: list[tuple[str, str]]) -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(names, st.sampled_from(["37", "44", None])), min_size=1, max_size=10))
 def test_save_then_load_gives_the_same_graph(tmp_path_factory, rows) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path_factory.mktemp("g") / "g.zsg"
+    path = tmp_path_factory.mktemp("g") / "g.db"
     store = SqliteStore(path)
     store.upsert_nodes([company(f"c{i}", region, name=n) for i, (n, region) in enumerate(rows)])
     store.upsert_relations(

@@ -30,7 +30,7 @@ core_industries = ["120000"]
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:
-    graph = tmp_path / "g.zsg"
+    graph = tmp_path / "g.db"
     saved = SqliteStore(graph)
     source = hand_graph()
     saved.upsert_nodes(source.nodes())
