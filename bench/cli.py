@@ -34,7 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "from cli.app import main; main()"
+#: The console entry point of a code tree (``cli/entry.py`` since the SQLite store).
+ENTRY = "import importlib.util as u; m = 'cli.entry' if u.find_spec('cli.entry') else 'cli.app'; "
+CLI = ENTRY + "__import__(m, fromlist=['main']).main()"
 
 
 def run(code_dir: Path, args: list[str], cap: float) -> tuple[float, float, int] | None:
