@@ -27,12 +27,14 @@ removed when a newer one is written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,12 +249,33 @@ def snapshot_root(store: Store) -> Path | None:
     return None
 
 
+def model_fingerprint(model: TieModel) -> str:
+    """A text that is equal for equal tie models in every process (sets sorted)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return sorted((str(k), plain(v)) for k, v in value.items())
+        if isinstance(value, frozenset | set):
+            return sorted(str(v) for v in value)
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps(plain(dataclasses.asdict(model)), ensure_ascii=False)
+
+
 def snapshot_key(
     identity: tuple[str, int], model: TieModel, as_of: dt.date, include_private: bool
 ) -> str:
     """The folder name of one snapshot: revision, then a hash of everything it depends on."""
     text = json.dumps(
-        [SNAPSHOT_VERSION, identity[0], repr(model), as_of.isoformat(), include_private]
+        [
+            SNAPSHOT_VERSION,
+            identity[0],
+            model_fingerprint(model),
+            as_of.isoformat(),
+            include_private,
+        ]
     )
     return f"r{identity[1]:09d}-{hashlib.sha1(text.encode()).hexdigest()[:16]}"
 
@@ -298,11 +321,13 @@ def _publish(root: Path, key: str, write: Any) -> None:
 
 
 def _prune(root: Path, revision: int) -> None:
-    """Remove snapshots of older revisions (and temporary folders left by crashes)."""
+    """Remove snapshots of older revisions, and any not written in the last two days
+    (other reference dates, temporary folders left by crashes)."""
     for child in root.iterdir():
         name = child.name
         old = name.startswith("r") and name[1:10].isdigit() and int(name[1:10]) < revision
-        if old:
+        stale = time.time() - child.stat().st_mtime > 2 * 86400  # other days' decay dates
+        if old or stale:
             shutil.rmtree(child, ignore_errors=True)
 
 

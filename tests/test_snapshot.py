@@ -150,3 +150,28 @@ def test_best_paths_on_arrays_equal_a_plain_search(seed: int) -> None:
             assert ctx.arrays.path_cost([ctx.arrays.index[x] for x in walk]) == pytest.approx(c)
             assert not any(x in ctx.ours for x in walk[1:])
         assert list(itertools.islice(got, 3)) == sorted(got)[:3]
+
+
+def test_the_snapshot_key_is_the_same_in_every_process() -> None:
+    """String hashing is randomised per process; the key must not depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import datetime as dt; from queries.ties import TieModel; "
+        "from queries.snapshot import snapshot_key; "
+        "print(snapshot_key(('s', 3), TieModel.load(), dt.date(2026, 1, 1), False))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1 and next(iter(keys)).startswith("r000000003-")
