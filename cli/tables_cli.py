@@ -36,7 +36,7 @@ DatasetOpt = Annotated[
 
 def show_report(console: Console, report: LoadReport, limit: int = 50) -> None:
     """Print a load report: how each file was read, counts by kind, then the issues."""
-    console.print(f"[bold]{report.summary()}[/bold]", highlight=False)
+    console.print(report.summary(), style="bold")
     for file, how in report.read_as.items():
         console.print(f"  read {file}: {how}", highlight=False)
     if report.written_by_kind:
@@ -98,7 +98,7 @@ def load_table_cmd(
     index, log = resolution_index(store, graph)
     result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
     store.save()
-    save_resolution(graph, index, log)
+    save_resolution(graph, index, log, store)
     _finish(result, report)
 
 
@@ -118,7 +118,7 @@ def load_dir_cmd(
     index, log = resolution_index(store, graph)
     result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
     store.save()
-    save_resolution(graph, index, log)
+    save_resolution(graph, index, log, store)
     _finish(result, report)
 
 
