@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def cell_value(value: object) -> object:
     Numbers, dates, booleans and ``None`` pass unchanged; any other object is written
     as its ``str``.
     """
-    if value is None or isinstance(value, int | float):
+    if value is None or isinstance(value, int | float | Decimal):
         return value
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value
@@ -143,7 +144,7 @@ def csv_cell(value: object) -> object:
     """
     if value is None:
         return ""
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool | int | float | Decimal):
         return value
     text = value if isinstance(value, str) else str(value)
     text = _CSV_ILLEGAL.sub(_stand_in, text)
