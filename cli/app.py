@@ -19,6 +19,7 @@ from cli.common import (
     HomeOpt,
     JsonOpt,
     MaxHopsOpt,
+    PrivateOpt,
     err,
     handle_errors,
     loading,
@@ -26,6 +27,7 @@ from cli.common import (
     out,
     print_json,
 )
+from cli.console import tolerant_streams
 from cli.demo import run_demo
 from cli.paths_cli import register as register_paths
 from cli.render import show_referrals
@@ -61,6 +63,7 @@ def root(
     ] = None,
 ) -> None:
     """招商图谱 — a knowledge graph for investment promotion (以商招商)."""
+    tolerant_streams()
 
 
 def _print_reports(reports: list[LoadReport], limit: int = 5) -> None:
@@ -89,7 +92,10 @@ def load_public_cmd(
     with (
         loading(graph) as (store, index),
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            TimeElapsedColumn(),
+            console=err,
         ) as progress,
     ):
         task = progress.add_task("loading", total=None)
@@ -139,7 +145,7 @@ def info(
     if json:
         print_json([{"nodes": nodes, "relations": rels}])
         return
-    out.print(f"[bold]{graph if backend is Backend.EMBEDDED else store}[/bold]")
+    out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
     out.print("nodes:     " + ", ".join(f"{k} {v:,}" for k, v in nodes.items()))
     out.print("relations: " + ", ".join(f"{k} {v:,}" for k, v in rels.items()))
 
@@ -152,15 +158,14 @@ def introduce(
     k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
     max_hops: MaxHopsOpt = 4,
     ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
-    include_private: Annotated[
-        bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")
-    ] = False,
+    include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Who can introduce us to TARGET: the k strongest referral paths, explained."""
+    from graph.privacy import redact
     from queries.paths import SearchContext, referral_paths
     from queries.ties import TieModel
     from queries.view import find_company
@@ -168,7 +173,8 @@ def introduce(
     store = open_graph(backend, graph)
     target_id = find_company(store, target)
     ctx = SearchContext.build(store, home, TieModel.load(ties), include_private=include_private)
-    result = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
+    found = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
+    result = redact(found, include_private)  # the one privacy rule of every output
     if json:
         print_json(result)
     else:
@@ -199,4 +205,5 @@ register_resolve(app)  # resolve
 
 def main() -> None:
     """Console entry point."""
+    tolerant_streams()  # before anything is printed: 䶮 on a GBK terminal is no crash
     app()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -14,9 +13,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
 
+from cli.console import DataConsole, json_text, styled
 from graph.errors import NotFound, SchemaError, ZhaoshangError
+from graph.schema import NodeKind
 from graph.sqlite_store import SqliteStore
 from graph.store import Store, open_backend, open_store
 from resolve.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
@@ -24,8 +24,9 @@ from resolve.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.db")
-err = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+#: Consoles print data literally (no markup) with control characters made visible.
+err = DataConsole(stderr=True, soft_wrap=True)
+out = DataConsole(soft_wrap=True)
 
 GraphOpt = Annotated[
     Path,
@@ -41,6 +42,14 @@ HomeOpt = Annotated[
     str,
     typer.Option("--home", help="GB/T 2260 code prefix of the home region (37 = 山东)."),
 ]
+PrivateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-private",
+        help="Include private data: people's names in every output (masked 张** "
+        "otherwise) and private ties (KNOWS: 老乡/校友…) walked.",
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 # -- options of the cluster commands (targets, gaps, export, connectors) -------------
@@ -55,7 +64,6 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
 ]
-PrivateOpt = Annotated[bool, typer.Option(help="Keep people's names in the export.")]
 
 
 class Backend(StrEnum):
@@ -121,18 +129,21 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ZhaoshangError as exc:
             if kwargs.get("debug"):
                 raise
-            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            err.print(styled(("error:", "red"), " ", str(exc)))
             if isinstance(exc, NotFound) and exc.candidates:
-                err.print("did you mean: " + "; ".join(exc.candidates), highlight=False)
+                err.print("did you mean: " + "; ".join(exc.candidates))
             raise typer.Exit(1) from None
 
     return wrapper
 
 
 def print_json(result: BaseModel | list[Any]) -> None:
-    """Print a result as JSON (UTF-8, not ASCII-escaped): the model's ``model_dump``."""
+    """Print a result as JSON (not ASCII-escaped where the terminal can show it).
+
+    The output is the model's ``model_dump`` (see :func:`cli.console.json_text`).
+    """
     data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data, getattr(sys.stdout, "encoding", None)) + "\n")
 
 
 def resolution_index(store: Store, graph: Path) -> tuple[CompanyIndex, ResolutionLog]:
@@ -146,9 +157,15 @@ def resolution_index(store: Store, graph: Path) -> tuple[CompanyIndex, Resolutio
     return index, log
 
 
-def save_resolution(graph: Path, index: CompanyIndex, log: ResolutionLog) -> None:
-    """Rewrite ``graph``'s resolution log after a load (decisions, conflicts, judgements)."""
-    write_log(log_path(graph), index, log.judgements, previous=log)
+def save_resolution(
+    graph: Path, index: CompanyIndex, log: ResolutionLog, store: Store | None = None
+) -> None:
+    """Rewrite ``graph``'s resolution log after a load (decisions, conflicts, judgements).
+
+    With ``store``, mentions that are its people's names (and no firm's) are left out.
+    """
+    people = {n.name for n in store.nodes(NodeKind.PERSON)} if store is not None else set()
+    write_log(log_path(graph), index, log.judgements, previous=log, people=people)
 
 
 @contextlib.contextmanager
@@ -165,7 +182,7 @@ def loading(graph: Path) -> Iterator[tuple[SqliteStore, CompanyIndex]]:
         store.begin()
         index, log = resolution_index(store, graph)
         yield store, index
-        save_resolution(graph, index, log)
+        save_resolution(graph, index, log, store)
         store.save()
     finally:
         store.close()

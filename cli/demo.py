@@ -7,6 +7,7 @@ from pathlib import Path
 from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
+from graph.privacy import redact
 from graph.sqlite_store import SqliteStore, remove_store_files
 from loaders.office.csv_folder import load_folder
 from queries.clusters import read_clusters
@@ -57,9 +58,10 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     for cluster in clusters.cluster:
         tl = target_list(store, cluster, home, n=20, context=ctx)
         lists.append(tl)
-        show_targets(out, tl)
+        show_targets(out, redact(tl))  # people masked, as in every output
         for row in tl.rows[:top]:
-            show_referrals(out, referral_paths(store, row.company, home, k=3, context=ctx))
+            found = referral_paths(store, row.company, home, k=3, context=ctx)
+            show_referrals(out, redact(found))
             out.print()
     workbook = write_workbook(lists, out_dir / "targets.xlsx", sources=[f"{data} (示例数据)"])
     out.print(f"目标企业清单已写入 {workbook}")

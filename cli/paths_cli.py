@@ -18,12 +18,14 @@ from cli.common import (
     HomeOpt,
     JsonOpt,
     MaxHopsOpt,
+    PrivateOpt,
     RowsOpt,
     handle_errors,
     open_graph,
     out,
     print_json,
 )
+from graph.privacy import redact
 from queries.types import ConnectorList
 
 
@@ -63,6 +65,7 @@ def connectors(
     home: HomeOpt = "37",
     n: RowsOpt = 20,
     max_hops: MaxHopsOpt = 4,
+    include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
@@ -71,10 +74,13 @@ def connectors(
     """Rank our-side nodes by the value of CLUSTER's targets they can reach."""
     from queries.clusters import read_clusters
     from queries.connectors import connectors as rank_connectors
+    from queries.paths import SearchContext
 
     store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
-    result = rank_connectors(store, definition, home, n=n, max_hops=max_hops)
+    ctx = SearchContext.build(store, home, include_private=include_private)
+    found = rank_connectors(store, definition, home, n=n, max_hops=max_hops, context=ctx)
+    result = redact(found, include_private)
     if json:
         print_json(result)
     else:

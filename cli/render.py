@@ -1,18 +1,25 @@
-"""Human-readable rendering of query results with rich."""
+"""Human-readable rendering of query results with rich.
+
+Data is printed literally: the consoles of :mod:`cli.console` never read markup, and
+styles are set as :class:`~rich.text.Text` spans here.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from cli.console import styled
 from queries.types import ReferralResult, TargetList
 
 
 def show_referrals(console: Console, result: ReferralResult) -> None:
     """Print referral paths grouped by introducer, each hop as a Chinese sentence."""
     console.print(
-        f"[bold]谁能引荐我们认识 {result.target_name}[/bold]"
-        f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）"
+        styled(
+            (f"谁能引荐我们认识 {result.target_name}", "bold"),
+            f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）",
+        )
     )
     if not result.paths:
         console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。")
@@ -21,7 +28,10 @@ def show_referrals(console: Console, result: ReferralResult) -> None:
         console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {s.best_strength:.3f}")
     for i, p in enumerate(result.paths, start=1):
         console.print(
-            f"\n[bold]{i}. 经 {p.introducer_name}[/bold]  强度 {p.strength:.3f}  {len(p.hops)} 跳"
+            styled(
+                ("\n" + f"{i}. 经 {p.introducer_name}", "bold"),
+                f"  强度 {p.strength:.3f}  {len(p.hops)} 跳",
+            )
         )
         for hop in p.hops:
             console.print(f"   - {hop.sentence}")

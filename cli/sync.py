@@ -26,7 +26,7 @@ def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, Upsert
     n_nodes = sum(source.count_nodes().values())
     n_rels = sum(source.count_relations().values())
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

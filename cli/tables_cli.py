@@ -34,7 +34,7 @@ DatasetOpt = Annotated[
 
 def show_report(console: Console, report: LoadReport, limit: int = 50) -> None:
     """Print a load report: how each file was read, counts by kind, then the issues."""
-    console.print(f"[bold]{report.summary()}[/bold]", highlight=False)
+    console.print(report.summary(), style="bold")
     for file, how in report.read_as.items():
         console.print(f"  read {file}: {how}", highlight=False)
     if report.written_by_kind:

@@ -33,6 +33,7 @@ from cli.common import (
     print_json,
 )
 from cli.render import show_targets
+from graph.privacy import redact
 from graph.store import Store, open_store
 from queries.types import ChainGaps
 
@@ -84,16 +85,19 @@ def targets(
     """Rank the non-local firms CLUSTER should pursue (and list local ones to expand)."""
     from queries.clusters import read_clusters
     from queries.export import write_workbook
+    from queries.paths import SearchContext
     from queries.targets import ScoringProfile, target_list
 
     store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
-    result = target_list(store, definition, home, n=n, profile=p, as_of=as_of_date(as_of))
+    day = as_of_date(as_of)
+    ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
+    result = target_list(store, definition, home, n=n, profile=p, as_of=day, context=ctx)
     if json:
-        print_json(result)
+        print_json(redact(result, include_private))
     else:
-        show_targets(out, result)
+        show_targets(out, redact(result, include_private))
     if xlsx is not None:
         sources = data_sources(store, graph)
         write_workbook([result], xlsx, sources=sources, include_private=include_private)
@@ -107,6 +111,7 @@ def gaps(
     per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
+    include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
@@ -115,14 +120,16 @@ def gaps(
     """Chain segments of CLUSTER: local makers vs. makers elsewhere, gaps with candidates."""
     from queries.clusters import read_clusters
     from queries.gaps import chain_gaps
+    from queries.paths import SearchContext
     from queries.targets import ScoringProfile
 
     store = open_graph(backend, graph)
     definition = read_clusters(clusters).get(cluster)
     p = ScoringProfile.load(profile)
-    result = chain_gaps(
-        store, definition, home, profile=p, per_gap=per_gap, as_of=as_of_date(as_of)
-    )
+    day = as_of_date(as_of)
+    ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
+    found = chain_gaps(store, definition, home, profile=p, context=ctx, per_gap=per_gap, as_of=day)
+    result = redact(found, include_private)
     if json:
         print_json(result)
     else:
@@ -154,7 +161,7 @@ def export(
     cfile = read_clusters(clusters)
     chosen = cfile.cluster if cluster == "all" else [cfile.get(cluster)]
     p = ScoringProfile.load(profile)
-    ctx = SearchContext.build(store, home, as_of=as_of_date(as_of))
+    ctx = SearchContext.build(store, home, as_of=as_of_date(as_of), include_private=include_private)
     lists, gap_lists = [], []
     for c in chosen:
         err.print(f"scoring {c.name}", highlight=False)

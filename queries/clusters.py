@@ -112,3 +112,18 @@ def product_ids(store: Store, cluster: ClusterDef) -> set[str]:
     """Return the node ids of the cluster's products that exist in the store."""
     ids = {node_id(NodeKind.PRODUCT, p) for p in cluster.products}
     return {i for i in ids if store.get_node(i) is not None}
+
+
+def listed_ancestor(store: Store, industry: str, listed: dict[str, str]) -> str | None:
+    """The first of ``industry`` and its SUBCLASS_OF ancestors that is in ``listed``."""
+    seen = {industry}
+    frontier = [industry]
+    while frontier:
+        u = frontier.pop()
+        if u in listed:
+            return u
+        for rel, other in store.neighbours(u, [RelKind.SUBCLASS_OF], "out"):
+            if rel.src == u and other not in seen:
+                seen.add(other)
+                frontier.append(other)
+    return None

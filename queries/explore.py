@@ -27,9 +27,10 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFound
+from graph.privacy import redact_graph
 from graph.schema import TIE_KINDS, NodeKind, Relation, RelKind
 from graph.store import Store
-from queries.clusters import ClusterDef, industry_closure, product_ids
+from queries.clusters import ClusterDef, industry_closure, listed_ancestor, product_ids
 from queries.explore_draw import KIND_ZH, REL_ZH, HtmlView, interactive_view
 from queries.explore_frames import edges_frame, local_firms_frame, nodes_frame, targets_frame
 from queries.explore_plot import FACTOR_ZH, CJKFontWarning, cjk_font, draw_static, plot_factors
@@ -110,7 +111,8 @@ def ego_network(
         Size bound; nodes are taken breadth-first in relation-id order and the graph
         attribute ``truncated`` says whether some were left out.
     include_private : bool
-        Walk relations flagged private (KNOWS …); default no.
+        Walk relations flagged private (KNOWS …) and keep people's names; default
+        no: names masked (:func:`graph.privacy.redact_graph`).
 
     Returns
     -------
@@ -166,18 +168,22 @@ def ego_network(
         for rel, other in neighbours(nid):
             if other in dist:
                 _add_relation(g, rel)
-    return g
+    return redact_graph(g, include_private)
 
 
-def referral_subgraph(store: Store, result: ReferralResult) -> nx.MultiDiGraph:
-    """The union of a referral result's paths, for drawing.
+def referral_subgraph(
+    store: Store, result: ReferralResult, include_private: bool = False
+) -> nx.MultiDiGraph:
+    """The union of a referral result's paths, for drawing (people masked unless asked).
 
     Parameters
     ----------
     store : Store
         The store the result was computed on (for node kinds).
     result : ReferralResult
-        From :func:`queries.paths.referral_paths`.
+        From :func:`queries.paths.referral_paths` (ids intact).
+    include_private : bool
+        Keep people's names (default: masked, :func:`graph.privacy.redact_graph`).
 
     Returns
     -------
@@ -215,21 +221,7 @@ def referral_subgraph(store: Store, result: ReferralResult) -> nx.MultiDiGraph:
         d["role"] = "target" if nid == result.target else None
     for path in result.paths:
         g.nodes[path.introducer]["role"] = "introducer"
-    return g
-
-
-def _listed_ancestor(store: Store, industry: str, listed: dict[str, str]) -> str | None:
-    seen = {industry}
-    frontier = [industry]
-    while frontier:
-        u = frontier.pop()
-        if u in listed:
-            return u
-        for rel, other in store.neighbours(u, [RelKind.SUBCLASS_OF], "out"):
-            if rel.src == u and other not in seen:
-                seen.add(other)
-                frontier.append(other)
-    return None
+    return redact_graph(g, include_private)
 
 
 def cluster_chain(
@@ -321,7 +313,7 @@ def cluster_chain(
         g.add_node(f, **attrs[f])
     for r in industry_links:
         if r["src"] in chosen:
-            top = _listed_ancestor(store, r["dst"], listed)
+            top = listed_ancestor(store, r["dst"], listed)
             if top is not None:
                 name = _node_attrs(store, r["dst"], None)["name"]
                 g.add_edge(r["src"], top, key=r["id"], kind=r["kind"], label=name, roles=[])

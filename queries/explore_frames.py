@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graph.privacy import redact
 from graph.schema import TIE_KINDS, NodeKind
 from graph.store import Store
 from queries.explore_draw import KIND_ZH, REL_ZH
@@ -69,8 +70,14 @@ def edges_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values("id", ignore_index=True)
 
 
-def targets_frame(tl: TargetList) -> pd.DataFrame:
-    """A target list as a table, one column per factor.
+def targets_frame(tl: TargetList, include_private: bool = False) -> pd.DataFrame:
+    """A target list as a table, one column per factor (people masked unless asked).
+
+    Parameters
+    ----------
+    tl : TargetList
+    include_private : bool
+        Keep people's names (default: masked, :func:`graph.privacy.redact`).
 
     Returns
     -------
@@ -81,7 +88,7 @@ def targets_frame(tl: TargetList) -> pd.DataFrame:
         ``F_evidence``; then ``introducer_name``, ``path_strength``, ``path``.
     """
     rows: list[dict[str, Any]] = []
-    for r in tl.rows:
+    for r in redact(tl, include_private).rows:
         row: dict[str, Any] = {
             "rank": r.rank,
             "company": r.company,

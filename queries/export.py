@@ -5,16 +5,16 @@ data sources with their dates), 索引 (one row per cluster with its sheets and
 counts), then one target sheet per cluster, one 增资扩产 sheet (the expand-here lists
 of all clusters) and one 产业链缺口 sheet (every cluster's chain segments, gaps first).
 Chinese headers, a frozen header row, filters, fitted column widths, wrapped long
-text, stock and credit codes stored as text, control characters removed. Personal
-data (names of people on a referral path) is masked unless asked for.
+text, stock and credit codes stored as text. Every cell goes through
+:mod:`graph.cells`: text is never stored as a formula, characters a workbook cannot
+hold are replaced by visible signs. Personal data (names of people on a referral path)
+is masked unless asked for (:mod:`graph.privacy`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from graph.cells import append_row, sheet_title, write_csv_rows
 from graph.files import write_atomically
+from graph.privacy import mask_name as mask_name  # re-exported: the one masking rule
+from graph.privacy import redact
 from queries.profile import FACTORS
 from queries.types import ChainGaps, TargetList, TargetRow
 
@@ -84,39 +87,19 @@ DATASET_NOTES = {
     "finre": ("github.com/thunlp/Chinese_NRE", "2008–2017 财经新闻"),
     "rankings": ("Forbes Global 2000 2025；Fortune Global 500 2017", "2025 / 2017"),
 }
-_ILLEGAL_SHEET = re.compile(r"[\\/?*:\[\]]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _MAX_LINES = 8  # a row grows to at most this many wrapped lines (the cell keeps all text)
 
 
-def mask_name(name: str) -> str:
-    """Mask a person's name for export: keep the first character.
-
-    Examples
-    --------
-    >>> mask_name("张三丰")
-    '张**'
-    """
-    return name[:1] + "*" * max(1, len(name) - 1)
-
-
 def sheet_name(name: str, taken: set[str]) -> str:
-    """Return a legal, unique worksheet name (no ``\\ / ? * : [ ]``, at most 31 chars).
+    """Return a legal, unique worksheet name (see :func:`graph.cells.sheet_title`).
 
     Examples
     --------
     >>> sheet_name("新能源/新材料", set())
     '新能源_新材料'
     """
-    base = _ILLEGAL_SHEET.sub("_", name).strip("'") or "Sheet"
-    base = base[:31]
-    candidate, i = base, 2
-    while candidate in taken:
-        suffix = f"({i})"
-        candidate, i = base[: 31 - len(suffix)] + suffix, i + 1
-    taken.add(candidate)
-    return candidate
+    return sheet_title(name, taken)
 
 
 def source_note(dataset: str) -> str:
@@ -126,13 +109,13 @@ def source_note(dataset: str) -> str:
 
 
 def row_values(row: TargetRow, include_private: bool = False) -> list[object]:
-    """Return one target row as cell values, in the order of :data:`HEADERS`."""
+    """Return one target row as cell values, in the order of :data:`HEADERS`.
+
+    People are masked unless ``include_private`` (:func:`graph.privacy.redact`).
+    """
+    row = redact(row, include_private)
     factors = {f.name: f for f in row.factors}
     path, introducer = row.path or "", row.introducer_name or ""
-    if not include_private:
-        for person in row.path_people:
-            path = path.replace(person, mask_name(person))
-            introducer = introducer.replace(person, mask_name(person))
     return [
         row.rank,
         row.name,
@@ -148,7 +131,7 @@ def row_values(row: TargetRow, include_private: bool = False) -> list[object]:
     ]
 
 
-def _expand_values(cluster: str, row: TargetRow) -> list[object]:
+def _expand_values(cluster: str, row: TargetRow) -> list[object]:  # rows already redacted
     factors = {f.name: f for f in row.factors}
     return [
         cluster,
@@ -189,10 +172,6 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _clean(value: object) -> object:
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
 def write_workbook(
     lists: Sequence[TargetList],
     path: Path,
@@ -225,6 +204,8 @@ def write_workbook(
     BackendError
         When the file cannot be written.
     """
+    lists = [redact(tl, include_private) for tl in lists]
+    gaps = [redact(g, include_private) for g in gaps]
     wb = Workbook()
     info = wb.active
     assert isinstance(info, Worksheet)
@@ -232,11 +213,14 @@ def write_workbook(
     taken = {"说明", "索引", "增资扩产", "产业链缺口"}
     index = wb.create_sheet("索引")
     _info(info, lists, gaps, sources, include_private)
-    index.append(["产业集群", "目标企业工作表", "外地候选数", "列出数", "本地企业数", "缺口数"])
+    append_row(
+        index, ["产业集群", "目标企业工作表", "外地候选数", "列出数", "本地企业数", "缺口数"]
+    )
     gap_count = {g.cluster: len(g.gaps) for g in gaps}
     for tl in lists:
         ws = wb.create_sheet(sheet_name(tl.cluster, taken))
-        index.append(
+        append_row(
+            index,
             [
                 tl.cluster,
                 ws.title,
@@ -244,11 +228,12 @@ def write_workbook(
                 len(tl.rows),
                 tl.local_candidates,
                 gap_count.get(tl.cluster, ""),
-            ]
+            ],
         )
         link = index.cell(index.max_row, 2)
         # click through to the cluster's sheet (an in-workbook location, not a URL)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{ws.title}'!A1")
+        quoted = ws.title.replace("'", "''")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
         link.style = "Hyperlink"
         rows = [row_values(r, include_private) for r in tl.rows]
         _table(ws, HEADERS, rows, _WIDTHS, wrap_from=15)
@@ -271,38 +256,43 @@ def _info(
     sources: Sequence[str],
     include_private: bool,
 ) -> None:
-    ws.append(["招商目标企业清单与产业链缺口（zhaoshang 生成）"])
+    append_row(ws, ["招商目标企业清单与产业链缺口（zhaoshang 生成）"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["生成日期", dt.date.today().isoformat()])
-    ws.append(["本地区域代码（GB/T 2260）", lists[0].home_region if lists else ""])
+    append_row(ws, ["生成日期", dt.date.today().isoformat()])
+    append_row(ws, ["本地区域代码（GB/T 2260）", lists[0].home_region if lists else ""])
     as_of = next((tl.as_of for tl in lists if tl.as_of), None)
-    ws.append(["近期动向参照日期", as_of.isoformat() if as_of else ""])
+    append_row(ws, ["近期动向参照日期", as_of.isoformat() if as_of else ""])
     if lists:
         weights = lists[0].weights
-        ws.append(
+        append_row(
+            ws,
             [
                 "评分权重（外地目标）",
                 "，".join(f"{FACTOR_ZH[k]} {v:.0%}" for k, v in weights.items()),
-            ]
+            ],
         )
         expand = lists[0].expand_weights
-        ws.append(
+        append_row(
+            ws,
             [
                 "评分权重（增资扩产）",
                 "，".join(f"{FACTOR_ZH[k]} {v:.0%}" for k, v in expand.items()),
-            ]
+            ],
         )
-    ws.append(
-        ["评分规则", "各因子取值 0–1；无依据的因子记 0 并标注 no data，绝不估计；总分为加权和。"]
+    append_row(
+        ws,
+        ["评分规则", "各因子取值 0–1；无依据的因子记 0 并标注 no data，绝不估计；总分为加权和。"],
     )
-    ws.append(["排序", "总分从高到低，同分按企业编号升序。"])
-    ws.append(["增资扩产", "已在本地的集群企业单列于“增资扩产”表，不与外地目标混排，不计可达性。"])
+    append_row(ws, ["排序", "总分从高到低，同分按企业编号升序。"])
+    append_row(
+        ws, ["增资扩产", "已在本地的集群企业单列于“增资扩产”表，不与外地目标混排，不计可达性。"]
+    )
     if gaps:
-        ws.append(["产业链缺口", "外地有企业生产、本地没有企业生产的环节（含子类产品）。"])
-        ws.append(["环节筛选规则", gaps[0].rule])
-    ws.append(["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
+        append_row(ws, ["产业链缺口", "外地有企业生产、本地没有企业生产的环节（含子类产品）。"])
+        append_row(ws, ["环节筛选规则", gaps[0].rule])
+    append_row(ws, ["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
     for s in sources:
-        ws.append(["数据来源", _clean(s)])
+        append_row(ws, ["数据来源", s])
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     _print_setup(ws)
@@ -321,9 +311,9 @@ def _table(
 ) -> None:
     """Fill a sheet: bold shaded header, rows, text codes, widths, wrap, freeze, filter."""
     if headers is not None:
-        ws.append(headers)
+        append_row(ws, headers)
     for row in rows:
-        ws.append([_clean(v) for v in row])
+        append_row(ws, row)
     ncols = ws.max_column
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -370,11 +360,9 @@ def _save(wb: Workbook, path: Path) -> Path:
 
 
 def write_csv(tl: TargetList, path: Path, include_private: bool = False) -> Path:
-    """Write one target list as CSV with a UTF-8 BOM (opens correctly in Excel)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HEADERS)
-        for row in tl.rows:
-            writer.writerow([_clean(v) for v in row_values(row, include_private)])
-    return path
+    """Write one target list as CSV with a UTF-8 BOM (opens correctly in Excel), atomically.
+
+    Text cells that would start a formula get a leading ``'`` (:func:`graph.cells.csv_cell`).
+    """
+    rows = (row_values(r, include_private) for r in tl.rows)
+    return write_csv_rows(path, HEADERS, rows)

@@ -112,6 +112,7 @@ def chain_gaps(
                         score=row.score,
                         rank=row.rank,
                         introducer_name=row.introducer_name,
+                        introducer=row.introducer,
                         path_strength=row.path_strength,
                     )
                 )

@@ -151,6 +151,7 @@ class GapCandidate(_Result):
     rank: int
     introducer_name: str | None
     path_strength: float | None
+    introducer: str | None = None
 
 
 class ChainSegment(_Result):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from graph.cells import append_row
 from graph.errors import BackendError
 from graph.files import write_atomically, write_bytes_atomically
 from resolve.index import CompanyIndex, Verdict, spelling_key
@@ -142,6 +144,7 @@ def write_log(
     index: CompanyIndex,
     judgements: list[Judgement],
     previous: ResolutionLog | None = None,
+    people: Collection[str] = frozenset(),
 ) -> None:
     """Write the decisions and conflicts of ``index`` with ``judgements``, atomically.
 
@@ -156,6 +159,10 @@ def write_log(
     previous : ResolutionLog, optional
         The log before this load: its decisions on mentions this load did not meet (an
         earlier load of other files) and its conflicts are kept.
+    people : collection of str
+        Names of the graph's people: a decision on such a mention that linked to no
+        firm is left out (a person is no firm mention; personal data stays out of the
+        log, :mod:`graph.privacy`).
     """
     records: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in previous.decisions if previous else []:
@@ -173,7 +180,11 @@ def write_log(
             "parent": m.parent,
             "sources": [s.model_dump(exclude_none=True) for s in d.sources[:MAX_SOURCES]],
         }
-    lines = [orjson.dumps({"decision": records[k]}) for k in sorted(records)]
+    lines = [
+        orjson.dumps({"decision": records[k]})
+        for k in sorted(records)
+        if not (records[k]["mention"] in people and records[k]["verdict"] != "same")
+    ]
     conflicts = [
         {"kind": c.kind, "name": c.name, "ids": list(c.ids), "detail": c.detail}
         for c in index.conflicts
@@ -293,13 +304,13 @@ def write_review(path: Path, pairs: list[ReviewPair]) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = REVIEW_SHEET
-    ws.append(list(REVIEW_COLUMNS))
+    append_row(ws, REVIEW_COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for number, p in enumerate(pairs, 1):
-        ws.append(
-            [number, p.dataset, p.mention, p.where, p.firm_name, p.firm, p.current, p.evidence]
+        append_row(
+            ws, [number, p.dataset, p.mention, p.where, p.firm_name, p.firm, p.current, p.evidence]
         )
     choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
     choice.error = f"请填写 {YES} 或 {NO}"

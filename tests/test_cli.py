@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
+from graph.privacy import redact
 from graph.schema import RelKind
 from graph.sqlite_store import SqliteStore
 from queries.paths import referral_paths
@@ -79,12 +80,18 @@ def test_introduce_json_equals_library_result(graph: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     library = referral_paths(SqliteStore(graph), "Company:T", "37")
-    assert json.loads(result.stdout) == library.model_dump(mode="json")
+    # people are masked in every output unless --include-private (graph.privacy)
+    assert json.loads(result.stdout) == redact(library).model_dump(mode="json")
     assert json.loads(result.stdout)["paths"][0]["strength"] == pytest.approx(0.9 * 0.7)
+    assert "李四" not in result.stdout and "李*" in result.stdout
+    private = runner.invoke(
+        app, ["introduce", "远方电池", "--graph", str(graph), "--json", "--include-private"]
+    )
+    assert json.loads(private.stdout) == library.model_dump(mode="json")
 
 
 def test_introduce_by_stock_code_prints_sentences(graph: Path) -> None:
-    result = runner.invoke(app, ["introduce", "300999", "--graph", str(graph)])
+    result = runner.invoke(app, ["introduce", "300999", "--graph", str(graph), "--include-private"])
     assert result.exit_code == 0, result.output
     assert "李四 同时任 远方电池股份有限公司 的董事" in result.stdout
     assert "请 本地机械股份有限公司：1 条路径，最强 0.630" in result.stdout

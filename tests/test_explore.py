@@ -184,7 +184,8 @@ def test_html_is_utf8_under_a_non_utf8_locale(tmp_path: Path) -> None:
         f"firm, who = {FIRM!a}, {WHO!a}\n"
         "s = store_of([company('a', name=firm), person(who)],\n"
         "             [rel(RelKind.OFFICER_OF, 'Person:' + who, 'Company:a', roles=['x'])])\n"
-        "interactive_view(ego_network(s, 'Company:a'), Path(sys.argv[1]), title=firm)\n",
+        "g = ego_network(s, 'Company:a', include_private=True)\n"
+        "interactive_view(g, Path(sys.argv[1]), title=firm)\n",
         encoding="ascii",
     )
     out = tmp_path / "view.html"
@@ -227,7 +228,9 @@ def test_officer_ego_network_matches_source_rows(public_data: Path, executives: 
         rows = [r for r in csv.DictReader(fh) if r["code"] == "601058"]
     people = {(r["name"], r["gender"], r["age"]) for r in rows}
     assert len(people) == 9
-    g = ego_network(executives, "Company:601058", hops=1, kinds=[RelKind.OFFICER_OF])
+    g = ego_network(
+        executives, "Company:601058", hops=1, kinds=[RelKind.OFFICER_OF], include_private=True
+    )
     persons = [n for n, d in g.nodes(data=True) if d["kind"] == NodeKind.PERSON.value]
     assert len(persons) == len(people)
     assert g.number_of_edges() == len(people)  # one OFFICER_OF per person, roles merged

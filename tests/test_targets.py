@@ -283,7 +283,7 @@ def test_workbook_is_office_ready(store, tmp_path) -> None:  # type: ignore[no-u
     gap_rows = [[c.value for c in r] for r in wb["产业链缺口"].iter_rows(min_row=2)]
     assert gap_rows[0][:5] == ["新能源/电池", "锂电池", "集群产品", None, "缺口"]
     info = [[c.value for c in r] for r in wb["说明"].iter_rows()]
-    assert ["数据来源", "hand-made 2026"] in info  # control character removed
+    assert ["数据来源", "hand-made\u2407 2026"] in info  # control character made visible
     assert any(r[0] == "环节筛选规则" for r in info)
     assert mask_name("王小明") == "王**"
 

@@ -99,8 +99,11 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
     code = stock_code(text) if text.isdigit() or "." in text else None
     if code and run.index.resolve_code(code):
         return Ref(run.index.resolve_code(code) or "", NodeKind.COMPANY)
-    found = run.index.resolve(text, dataset=run.dataset, source=run.source(row))
+    # Recorded in the resolution log only once it is known to be a firm mention: a
+    # person's name never goes into the log (graph.privacy).
+    found = run.index.resolve(text)
     if found.firm:
+        run.index.record(run.dataset, found, run.source(row))
         return Ref(found.firm, NodeKind.COMPANY)
     named = run.names.get(name_key(text), set())
     if len(named) == 1:
@@ -110,6 +113,7 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
         message = f"{text!r} names {len(named)} different nodes ({ids}); use a key (编号)"
         raise RowError(column, "ambiguous_name", message)
     if text and any(w in text for w in _COMPANY_WORDS):
+        run.index.record(run.dataset, found, run.source(row))
         cid = company_id_for_name(text)
         if not run.known(cid):
             run.add(Company(id=cid, name=text, full_name=text, sources=[run.source(row)]))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.cells import append_row
+from graph.files import write_atomically
 from loaders.office.mapping import BUILTIN, KINDS, REQUIRED
 from loaders.report import LoadReport
 
@@ -91,7 +93,7 @@ def write_templates(folder: Path) -> list[Path]:
         ws = wb.active
         ws.title = "数据"
         fields = list(BUILTIN[kind])
-        ws.append([header_of(f, kind) for f in fields])
+        append_row(ws, [header_of(f, kind) for f in fields])
         for col, field in enumerate(fields, start=1):
             ws.cell(1, col).font = Font(bold=True)
             letter = ws.cell(1, col).column_letter
@@ -101,18 +103,17 @@ def write_templates(folder: Path) -> list[Path]:
                     ws.cell(row, col).number_format = "@"
         ws.freeze_panes = "A2"
         notes = wb.create_sheet("填写说明")
-        notes.append(["列名", "是否必填", "说明", "示例"])
+        append_row(notes, ["列名", "是否必填", "说明", "示例"])
         for field in fields:
             text, example = HELP.get(field, ("", ""))
             required = "必填" if field in REQUIRED[kind] else "选填"
-            notes.append([header_of(field, kind), required, text, example])
-        notes.append([])
-        notes.append(["一行一条记录；不要合并单元格；代码类列请保持文本格式。"])
+            append_row(notes, [header_of(field, kind), required, text, example])
+        append_row(notes, [])
+        append_row(notes, ["一行一条记录；不要合并单元格；代码类列请保持文本格式。"])
         for letter, chars in zip("ABCD", (18, 10, 60, 30), strict=True):
             notes.column_dimensions[letter].width = chars
         path = folder / TEMPLATE_FILES[kind]
-        wb.save(path)
-        written.append(path)
+        written.append(write_atomically(path, wb.save))
     return written
 
 
@@ -131,23 +132,22 @@ def write_report_xlsx(reports: list[LoadReport], path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "问题"
-    ws.append(["文件", "工作表", "行", "列", "代码", "级别", "说明"])
+    append_row(ws, ["文件", "工作表", "行", "列", "代码", "级别", "说明"])
     for report in reports:
         for i in report.issues:
-            ws.append([i.file, i.sheet, i.row, i.field, i.code, i.severity, i.message])
+            append_row(ws, [i.file, i.sheet, i.row, i.field, i.code, i.severity, i.message])
     summary = wb.create_sheet("汇总")
-    summary.append(["数据集", "项目", "数量"])
+    append_row(summary, ["数据集", "项目", "数量"])
     for report in reports:
-        summary.append([report.dataset, "rows read", report.rows_read])
-        summary.append([report.dataset, "rows skipped", report.rows_skipped])
+        append_row(summary, [report.dataset, "rows read", report.rows_read])
+        append_row(summary, [report.dataset, "rows skipped", report.rows_skipped])
         for kind, n in report.written_by_kind.items():
-            summary.append([report.dataset, f"written {kind}", n])
+            append_row(summary, [report.dataset, f"written {kind}", n])
         for file, how in report.read_as.items():
-            summary.append([report.dataset, f"read {file}", how])
+            append_row(summary, [report.dataset, f"read {file}", how])
     for sheet in (ws, summary):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    write_atomically(path, wb.save)
