@@ -28,7 +28,6 @@ from cli.common import (
     print_json,
 )
 from cli.console import tolerant_streams
-from cli.demo import run_demo
 from cli.paths_cli import register as register_paths
 from cli.render import show_referrals
 from cli.resolve_cli import register as register_resolve
@@ -193,6 +192,8 @@ def demo(
     debug: DebugOpt = False,
 ) -> None:
     """Load the illustrative demo city, print referral paths, write a target workbook."""
+    from cli.demo import run_demo
+
     run_demo(out_dir, data)
 
 

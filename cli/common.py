@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -19,8 +19,10 @@ from graph.errors import NotFound, SchemaError, ZhaoshangError
 from graph.schema import NodeKind
 from graph.sqlite_store import SqliteStore
 from graph.store import Store, open_backend, open_store
-from resolve.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
-from resolve.index import CompanyIndex
+
+if TYPE_CHECKING:
+    from resolve.decisions import ResolutionLog
+    from resolve.index import CompanyIndex
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.db")
@@ -151,6 +153,9 @@ def resolution_index(store: Store, graph: Path) -> tuple[CompanyIndex, Resolutio
 
     Returns the index and the log as read (pass both to :func:`save_resolution`).
     """
+    from resolve.decisions import apply_judgements, log_path, read_log
+    from resolve.index import CompanyIndex
+
     log = read_log(log_path(graph))
     index = CompanyIndex.from_store(store)
     apply_judgements(index, log.judgements)
@@ -165,6 +170,8 @@ def save_resolution(
     With ``store``, mentions that are its people's names (and no firm's) are left out.
     """
     people = {n.name for n in store.nodes(NodeKind.PERSON)} if store is not None else set()
+    from resolve.decisions import log_path, write_log
+
     write_log(log_path(graph), index, log.judgements, previous=log, people=people)
 
 

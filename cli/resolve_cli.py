@@ -21,19 +21,6 @@ from cli.common import (
     out,
 )
 from graph.errors import NotFound
-from resolve.decisions import (
-    NO,
-    YES,
-    log_path,
-    merge_judgements,
-    read_log,
-    read_review,
-    review_pairs,
-    summary,
-    write_log,
-    write_review,
-)
-from resolve.index import CompanyIndex
 
 _SHOWN_CONFLICTS = 5
 
@@ -60,6 +47,20 @@ def resolve_cmd(
     applied with --apply are kept in it and take effect on the next load: load into a
     fresh graph to undo a merge marked 否.
     """
+    from resolve.decisions import (
+        NO,
+        YES,
+        log_path,
+        merge_judgements,
+        read_log,
+        read_review,
+        review_pairs,
+        summary,
+        write_log,
+        write_review,
+    )
+    from resolve.index import CompanyIndex
+
     path = log_path(graph)
     if not path.exists():
         raise NotFound(f"{path}: no resolution log; load data into {graph} first")

@@ -11,7 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.common import DEFAULT_GRAPH_PATH, DebugOpt, GraphOpt, err, handle_errors
 from graph.errors import ZhaoshangError
-from graph.neo4j_bulk import copy_graph
 from graph.store import Store, UpsertCounts, open_backend
 
 
@@ -34,6 +33,8 @@ def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, Upsert
     ) as progress:
         nodes = progress.add_task(f"{what} nodes", total=n_nodes)
         rels = progress.add_task(f"{what} relations", total=n_rels)
+        from graph.neo4j_bulk import copy_graph
+
         return copy_graph(
             source,
             target,

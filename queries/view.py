@@ -25,6 +25,20 @@ def node_name(store: Store, node_id: str) -> str:
     return node.name
 
 
+def _by_key(store: Store, text: str) -> str | None:
+    """The one firm whose name, alias, stock code, USCC or LEI is ``text`` exactly, from
+    the embedded store's name index (no index of all firms built); None otherwise."""
+    lookup = getattr(store, "find_by_key", None)
+    if lookup is None:
+        return None
+    keys = [text]
+    code = stock_code(text) if text.replace(".", "").isalnum() else None
+    if code:
+        keys.append(code)
+    firms = {i for key in keys for i in lookup(key) if i.startswith("Company:")}
+    return firms.pop() if len(firms) == 1 else None
+
+
 def find_company(store: Store, query: str, index: CompanyIndex | None = None) -> str:
     """Resolve a node id, stock code, full name or short name to one company id.
 
@@ -51,6 +65,10 @@ def find_company(store: Store, query: str, index: CompanyIndex | None = None) ->
     node = store.get_node(text)
     if node is not None and node.kind is NodeKind.COMPANY:
         return node.id
+    if index is None:
+        found_fast = _by_key(store, text)
+        if found_fast is not None:
+            return found_fast
     index = index or CompanyIndex.from_store(store)
     code = stock_code(text) if text.replace(".", "").isalnum() else None
     if code and index.resolve_code(code):
