@@ -7,6 +7,7 @@ id order so that they stay correct while the same connection writes.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -66,17 +67,28 @@ class SqliteReads:
         return None if row is None else parse_relation(orjson.loads(row[0]))
 
     def _scan(self, table: str, kinds: Sequence[str] | None) -> Iterator[dict[str, Any]]:
-        """Keyset-paged scan in id order (safe while the same connection writes)."""
-        where = "" if kinds is None else f"kind IN ({marks(len(kinds))}) AND "
-        args: list[Any] = [] if kinds is None else list(kinds)
+        """Scan in id order, keyset-paged (safe while the same connection writes).
+
+        With ``kinds``, one range scan of the ``(kind, id)`` index per kind, merged by id.
+        """
+        if kinds is None:
+            yield from (d for _, d in self._pages(table, None))
+            return
+        streams = [self._pages(table, k) for k in sorted(set(kinds))]
+        for _, data in heapq.merge(*streams, key=lambda t: t[0]):
+            yield data
+
+    def _pages(self, table: str, kind: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
+        where = "" if kind is None else "kind = ? AND "
+        args: list[Any] = [] if kind is None else [kind]
         last = ""
         while True:
             rows = self.conn.execute(
                 f"SELECT id, data FROM {table} WHERE {where}id > ? ORDER BY id LIMIT 5000",
                 [*args, last],
             ).fetchall()
-            for _, data in rows:
-                yield orjson.loads(data)
+            for rid, data in rows:
+                yield rid, orjson.loads(data)
             if len(rows) < 5000:
                 return
             last = rows[-1][0]

@@ -62,12 +62,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
 CREATE TABLE IF NOT EXISTS relations (
     id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
     private INTEGER NOT NULL, data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind);
+CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind, id);
 CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind);
 CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind);
 CREATE TABLE IF NOT EXISTS names (

@@ -70,6 +70,18 @@ def is_generic(name: str) -> bool:
     return len(name) < 2 or name in GENERIC_NAMES or any(p in name for p in GENERIC_PARTS)
 
 
+def _revision_key(store: Store) -> tuple[int, str, int] | None:
+    """``(object id, store id, revision)`` of a store with no uncommitted writes."""
+    revision = getattr(store, "revision", None)
+    conn = getattr(store, "conn", None)
+    if revision is None or conn is None or conn.in_transaction:
+        return None
+    return id(store), str(getattr(store, "store_id", "")), int(revision)
+
+
+_BUILT: dict[tuple[int, str, int], ChainIndex] = {}
+
+
 @dataclass
 class ChainIndex:
     """Product links and makers of a store, read in one pass.
@@ -94,7 +106,14 @@ class ChainIndex:
 
     @classmethod
     def build(cls, store: Store) -> ChainIndex:
-        """Read MAKES, UPSTREAM_OF and product SUBCLASS_OF relations of ``store``."""
+        """Read MAKES, UPSTREAM_OF and product SUBCLASS_OF relations of ``store``.
+
+        Kept for the store's current revision (when it has one), so a workbook of many
+        clusters reads the chain once. Treat the result as read-only.
+        """
+        key = _revision_key(store)
+        if key is not None and key in _BUILT:
+            return _BUILT[key]
         index = cls()
         kinds = [RelKind.MAKES, RelKind.UPSTREAM_OF, RelKind.SUBCLASS_OF]
         for rel in scan_relations(store, kinds):
@@ -107,6 +126,9 @@ class ChainIndex:
                 index.downstream[src].add(dst)
             elif kind == RelKind.SUBCLASS_OF.value and dst.startswith("Product:"):
                 index.children[dst].add(src)
+        if key is not None:
+            _BUILT.clear()
+            _BUILT[key] = index
         return index
 
     def family(self, product: str) -> list[str]:
