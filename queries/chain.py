@@ -16,7 +16,9 @@ makes 挖掘机). The noise rule, documented here and in ``queries/scoring.toml`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from graph.schema import RelKind
 from graph.store import Store, scan_relations
@@ -79,7 +81,23 @@ def _revision_key(store: Store) -> tuple[int, str, int] | None:
     return id(store), str(getattr(store, "store_id", "")), int(revision)
 
 
+_R = TypeVar("_R")
 _BUILT: dict[tuple[int, str, int], ChainIndex] = {}
+_READS: dict[tuple[tuple[int, str, int], str], Any] = {}
+
+
+def per_revision(store: Store, name: str, read: Callable[[], _R]) -> _R:
+    """``read()``, kept for the store's current revision (a workbook of ten clusters
+    reads the chain and the classification nodes once). Results are read-only."""
+    key = _revision_key(store)
+    if key is None:
+        return read()
+    if (key, name) not in _READS:
+        for old in [k for k in _READS if k[0] != key]:
+            del _READS[old]
+        _READS[key, name] = read()
+    value: _R = _READS[key, name]
+    return value
 
 
 @dataclass

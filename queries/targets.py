@@ -20,7 +20,7 @@ from typing import Any
 from graph.schema import NodeKind, RelKind
 from graph.store import Store, nodes_by_id, relations_touching, scan_nodes, scan_relations
 from queries import factors as fx
-from queries.chain import ChainIndex, Segment, chain_segments
+from queries.chain import ChainIndex, Segment, chain_segments, per_revision
 from queries.clusters import ClusterDef, industry_closure
 from queries.factors import NO_DATA, Candidate
 from queries.paths import SearchContext, explain_path
@@ -89,7 +89,10 @@ def build_universe(
     found: dict[str, Candidate] = defaultdict(Candidate)
     ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rel in scan_relations(store, [RelKind.IN_INDUSTRY, RelKind.MAKES]):
+    links = per_revision(
+        store, "links", lambda: list(scan_relations(store, [RelKind.IN_INDUSTRY, RelKind.MAKES]))
+    )
+    for rel in links:
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
             found[src].industries[dst] = "core" if dst in core else "related"
@@ -113,8 +116,12 @@ def build_universe(
     wanted = set(found) | {o for c in found for _, o in ties.get(c, ())}
     wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
     nodes = nodes_by_id(store, wanted)
-    for d in scan_nodes(store, [NodeKind.INDUSTRY, NodeKind.PRODUCT]):
-        nodes[d["id"]] = d
+    classes = per_revision(
+        store,
+        "classes",
+        lambda: {d["id"]: d for d in scan_nodes(store, [NodeKind.INDUSTRY, NodeKind.PRODUCT])},
+    )
+    nodes.update(classes)
     candidates: dict[str, Candidate] = {}
     for cid, cand in found.items():
         if nodes.get(cid, {}).get("kind") != NodeKind.COMPANY.value:
