@@ -31,7 +31,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,40 @@ def is_sqlite_file(path: Path) -> bool:
             return fh.read(16) == SQLITE_MAGIC
     except OSError:
         return False
+
+
+def fold(
+    records: list[dict[str, Any]],
+    stored: dict[str, dict[str, Any]],
+    validate: Callable[[dict[str, Any]], object],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
+    """Merge a batch into the stored records, in order, one record at a time.
+
+    Returns ``(new records by id, changed stored records by id, merges that changed
+    something)``; each merged record is validated.
+
+    Raises
+    ------
+    SchemaError
+        When an id is stored as another kind, or a merge is not a valid record.
+    """
+    fresh: dict[str, dict[str, Any]] = {}
+    changed: dict[str, dict[str, Any]] = {}
+    events = 0
+    for new in records:
+        rid = new["id"]
+        old = fresh.get(rid) or changed.get(rid) or stored.get(rid)
+        if old is None:
+            fresh[rid] = new
+            continue
+        if old["kind"] != new["kind"]:
+            raise SchemaError(f"{rid}: stored as {old['kind']}, not {new['kind']}")
+        merged = merge_records(old, new)
+        if merged != old:
+            validate(merged)
+            events += 1
+            (fresh if rid in fresh else changed)[rid] = merged
+    return fresh, changed, events
 
 
 class SqliteStore(SqliteReads):
@@ -283,22 +317,7 @@ class SqliteStore(SqliteReads):
 
     def _upsert_node_batch(self, records: list[dict[str, Any]]) -> tuple[int, int]:
         stored = self._stored("nodes", list({r["id"] for r in records}))
-        fresh: dict[str, dict[str, Any]] = {}
-        changed: dict[str, dict[str, Any]] = {}
-        events = 0
-        for new in records:
-            nid = new["id"]
-            old = fresh.get(nid) or changed.get(nid) or stored.get(nid)
-            if old is None:
-                fresh[nid] = new
-                continue
-            if old["kind"] != new["kind"]:
-                raise SchemaError(f"{nid}: stored as {old['kind']}, not {new['kind']}")
-            merged = merge_records(old, new)
-            if merged != old:
-                parse_node(merged)
-                events += 1
-                (fresh if nid in fresh else changed)[nid] = merged
+        fresh, changed, events = fold(records, stored, parse_node)
         self.conn.executemany(
             "INSERT INTO nodes (id, kind, data) VALUES (?, ?, ?)",
             [(i, d["kind"], orjson.dumps(d)) for i, d in fresh.items()],
@@ -348,20 +367,7 @@ class SqliteStore(SqliteReads):
         if missing:
             raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
         stored = self._stored("relations", list({r["id"] for r in records}))
-        fresh: dict[str, dict[str, Any]] = {}
-        changed: dict[str, dict[str, Any]] = {}
-        events = 0
-        for new in records:
-            rid = new["id"]
-            old = fresh.get(rid) or changed.get(rid) or stored.get(rid)
-            if old is None:
-                fresh[rid] = new
-                continue
-            merged = merge_records(old, new)
-            if merged != old:
-                parse_relation(merged)
-                events += 1
-                (fresh if rid in fresh else changed)[rid] = merged
+        fresh, changed, events = fold(records, stored, parse_relation)
         self.conn.executemany(
             "INSERT INTO relations (id, kind, src, dst, private, data) VALUES (?, ?, ?, ?, ?, ?)",
             [

@@ -171,24 +171,24 @@ def open_backend(backend: str, path: str | Path | None = None) -> Store:
 # -- bulk reads with the embedded store's fast paths (any Store works) -----------------------
 def scan_nodes(store: Store, kinds: Iterable[NodeKind]) -> Iterator[dict[str, Any]]:
     """Stored node dicts of the given kinds (the SQLite store filters by its kind index)."""
-    wanted = list(kinds)
-    fast = getattr(store, "raw_nodes_of", None)
-    if fast is not None:
-        yield from fast(wanted)
-        return
-    values = {k.value for k in wanted}
-    yield from (d for d in store.raw_nodes() if d["kind"] in values)
+    return _scan_kinds(store, "nodes", list(kinds))
 
 
 def scan_relations(store: Store, kinds: Iterable[RelKind]) -> Iterator[dict[str, Any]]:
     """Stored relation dicts of the given kinds (filtered by the store when it can)."""
-    wanted = list(kinds)
-    fast = getattr(store, "raw_relations_of", None)
+    return _scan_kinds(store, "relations", list(kinds))
+
+
+def _scan_kinds(
+    store: Store, what: str, kinds: list[NodeKind] | list[RelKind]
+) -> Iterator[dict[str, Any]]:
+    fast = getattr(store, f"raw_{what}_of", None)
     if fast is not None:
-        yield from fast(wanted)
+        yield from fast(kinds)
         return
-    values = {k.value for k in wanted}
-    yield from (d for d in store.raw_relations() if d["kind"] in values)
+    values = {k.value for k in kinds}
+    everything = store.raw_nodes() if what == "nodes" else store.raw_relations()
+    yield from (d for d in everything if d["kind"] in values)
 
 
 def relations_touching(
