@@ -132,17 +132,18 @@ def test_four_processes_loading_different_tables_lose_nothing(tmp_path: Path) ->
     assert [code for code, _ in results] == [0, 0, 0, 0], results
     assert stored_names(db) == expected
     assert SqliteStore(db).revision == 4
-    waited = [e for _, e in results if "正在写入图谱，等待其完成后再写入" in e]
-    assert waited, "at least one of four simultaneous loads had to wait and said so"
 
 
-def test_a_waiting_writer_says_so_and_a_timeout_is_an_error(tmp_path: Path) -> None:
+def test_a_waiting_writer_says_so_and_a_timeout_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "g.db"
     holder = SqliteStore(db)
     holder.upsert_nodes([company("a")])  # holds the write lock until save
     waiter = SqliteStore(db, lock_timeout=0.3)
     with pytest.raises(BackendError, match="另一个进程正在写入"):
         waiter.upsert_nodes([company("b")])
+    assert "另一位同事正在写入图谱，等待其完成后再写入" in capsys.readouterr().err
     holder.save()
     waiter.upsert_nodes([company("b")])
     waiter.save()
@@ -174,7 +175,8 @@ def test_a_reader_sees_the_state_before_or_after_a_load_never_a_part(tmp_path: P
     done.set()
     thread.join()
     assert set(seen) <= {10, 1010}, sorted(set(seen))
-    assert seen[0] == 10 and seen[-1] == 1010
+    assert seen[0] == 10
+    assert sum(SqliteStore(db).count_nodes().values()) == 1010
 
 
 # -- crashes ------------------------------------------------------------------------------
