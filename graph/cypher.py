@@ -299,11 +299,20 @@ def count_relations() -> LiteralString:
 DELETE_SOME_RELATIONS: LiteralString = (
     "MATCH ()-[r]->() WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
 )
-#: Delete up to ``$limit`` nodes (with any relationship left); returns ``n`` deleted.
-DELETE_SOME: LiteralString = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
-
 #: The label of the one bookkeeping node (never a :data:`NODE_LABEL` node).
 META_LABEL: LiteralString = "ZhaoshangMeta"
+#: Delete up to ``$limit`` nodes (with any relationship left) other than the
+#: bookkeeping node; returns ``n`` deleted. The bookkeeping node must survive: every
+#: write transaction re-creates it, so deleting it too would never reach zero.
+DELETE_SOME: LiteralString = (
+    "MATCH (n) WHERE NOT n:"
+    + META_LABEL
+    + " WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+)
+#: Give a cleared database a new store id, so no snapshot of its old content is reused.
+RENEW_STORE_ID: LiteralString = (
+    "MERGE (m:" + META_LABEL + " {key: 'revision'}) SET m.store_id = randomUUID()"
+)
 #: Raise the store revision (run at the end of every write transaction); a fresh
 #: database gets a random store id, so a cleared and refilled one is told apart.
 BUMP_REVISION: LiteralString = (

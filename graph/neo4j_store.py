@@ -271,6 +271,7 @@ class Neo4jStore(SnapshotReads):
         for statement in (cypher.DELETE_SOME_RELATIONS, cypher.DELETE_SOME):
             while self.write(partial(some, statement=statement)):
                 pass
+        self.write(lambda tx: tx.run(cypher.RENEW_STORE_ID).consume())
 
     # -- reads -------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:

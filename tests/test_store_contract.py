@@ -403,6 +403,33 @@ def test_counts(store: Store) -> None:
     assert list(rels) == [RelKind.OFFICER_OF, RelKind.SUPPLIES]
 
 
+def test_revision_rises_with_each_committed_change(store: Store) -> None:
+    before = store.revision or 0
+    store.upsert_nodes([company("a")])
+    store.save()
+    first = store.revision
+    assert first is not None and first > before
+    assert store.get_node("Company:a") is not None
+    assert store.count_nodes() == {NodeKind.COMPANY: 1}
+    assert store.revision == first  # reads leave it
+    store.upsert_nodes([company("b")])
+    store.save()
+    assert (store.revision or 0) > first
+
+
+@pytest.mark.neo4j
+def test_clear_empties_the_database_and_renews_its_store_id() -> None:
+    db = neo4j_store()
+    db.clear()
+    db.upsert_nodes([company("a"), company("b")])
+    db.upsert_relations([new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1])])
+    old = db.store_id
+    assert old is not None
+    db.clear()
+    assert db.count_nodes() == {} and db.count_relations() == {}
+    assert db.store_id not in {None, old}
+
+
 # -- errors -----------------------------------------------------------------------
 def test_unknown_endpoint_writes_nothing(store: Store) -> None:
     store.upsert_nodes([company("a"), company("b")])
