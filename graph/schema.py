@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from graph.errors import SchemaError
+
+# Merging lives in graph.merge; re-exported here, where the stores have always found it.
+from graph.merge import coalesce as coalesce
+from graph.merge import fold_records as fold_records
+from graph.merge import merge_records as merge_records
 
 
 class NodeKind(enum.StrEnum):
@@ -117,6 +121,10 @@ class Source(BaseModel):
         A sortable stamp of the version of the file the fact was read from (user
         tables: the file's modification time, ISO 8601 UTC). Among conflicting values
         the one of the newest revision wins (see :func:`merge_records`).
+    digest : str, optional
+        User tables: a hash of the row's cells. With it, dataset, file, row and digest
+        identify the source and the revision only dates it: a touched but unchanged
+        file adds no source (see :func:`graph.merge.source_key`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -125,6 +133,7 @@ class Source(BaseModel):
     file: str
     row: int = Field(ge=0)
     revision: str | None = None
+    digest: str | None = None
 
     def cite(self) -> str:
         """Return a short citation such as ``chain-kg/company.json:12``."""
@@ -345,85 +354,6 @@ def parse_relation(data: dict[str, Any]) -> Relation:
 def _describe(exc: ValidationError, ident: object) -> str:
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
     return f"invalid record {ident!r}: " + "; ".join(parts)
-
-
-_T = TypeVar("_T")
-
-
-def _hashable(item: object) -> object:
-    return tuple(sorted(item.items())) if isinstance(item, dict) else item
-
-
-def _union(old: Iterable[_T], new: Iterable[_T]) -> list[_T]:
-    """Ordered union: old items first, then new ones not seen yet (dicts by value)."""
-    seen: dict[object, _T] = {}
-    for item in (*old, *new):
-        seen.setdefault(_hashable(item), item)
-    return list(seen.values())
-
-
-_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles")
-_LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
-
-
-def _name_rank(name: str) -> tuple[bool, int, str]:
-    """Sort key of display names: full legal names first, then longer, then by text."""
-    return (not name.endswith(_LEGAL_SUFFIXES), -len(name), name)
-
-
-def _newest_revision(record: dict[str, Any]) -> str:
-    return max((s.get("revision") or "" for s in record.get("sources", [])), default="")
-
-
-def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Merge two stored dicts of the same node or relation id.
-
-    Lists (aliases, tags, stock codes, sources, roles) are unioned in order, maps
-    (rankings) updated; ``confidence`` keeps the highest, ``since`` the earliest and
-    ``until`` the latest value; other scalars keep the first non-null value stored
-    (the first source wins; re-sending anything already merged changes nothing) —
-    except when the two records carry source revisions (:attr:`Source.revision`) and
-    ``new``'s newest is newer than ``old``'s newest: then ``new``'s non-null scalars
-    win, so a changed row of a re-loaded file updates its record while both sources
-    are kept. Comparing revisions keeps the merge order-independent. A
-    node's ``name`` is chosen the same whatever the order: a full legal name (ending in
-    公司/集团/…) over a short one, then the longer, then the smaller text; the other
-    name becomes an alias. Without revisions merging never loses a value; with them a
-    replaced value stays traceable through the older source. Re-loading a file is
-    idempotent.
-
-    Returns
-    -------
-    dict
-        A new dict; the inputs are not modified.
-    """
-    merged = dict(old)
-    newer = _newest_revision(new) > _newest_revision(old)
-    for key, value in new.items():
-        if value is None or key == "name":
-            continue
-        if key in _LIST_FIELDS:
-            merged[key] = _union(merged.get(key, []), value)
-        elif key == "rankings":
-            merged[key] = {**old.get(key, {}), **value}
-        elif key == "confidence" and "confidence" in old:
-            merged[key] = max(old[key], value)
-        elif key == "since" and old.get("since"):
-            merged[key] = min(old["since"], value)
-        elif key == "until" and old.get("until"):
-            merged[key] = max(old["until"], value)
-        elif merged.get(key) is None or (newer and key not in ("id", "kind", "src", "dst")):
-            merged[key] = value
-    new_name, old_name = new.get("name"), old.get("name")
-    if new_name is not None and old_name not in (None, new_name):
-        best = min(old_name, new_name, key=_name_rank)
-        merged["name"] = best
-        merged["aliases"] = _union(merged.get("aliases", []), [old_name, new_name])
-    elif new_name is not None:
-        merged["name"] = new_name
-    if "aliases" in merged:
-        merged["aliases"] = [a for a in merged["aliases"] if a != merged.get("name")]
-    return merged
 
 
 def to_record(model: Node | Relation) -> dict[str, Any]:

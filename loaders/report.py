@@ -53,6 +53,7 @@ class LoadReport:
     record seen twice in the source is sent twice and merged by the store);
     ``written_by_kind`` splits them by node and relation kind. ``read_as`` tells, per
     file, how it was read (format, encoding, sheets and the kind of each).
+    ``failed_files`` names the files of which nothing could load (office tables).
     """
 
     dataset: str
@@ -62,6 +63,7 @@ class LoadReport:
     issues: list[Issue] = field(default_factory=list)
     written_by_kind: dict[str, int] = field(default_factory=dict)
     read_as: dict[str, str] = field(default_factory=dict)
+    failed_files: list[str] = field(default_factory=list)
 
     def add(self, issue: Issue) -> None:
         """Record one issue."""
