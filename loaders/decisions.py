@@ -37,10 +37,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.errors import BackendError
 from graph.files import write_atomically, write_bytes_atomically
-from loaders.index import CompanyIndex, Verdict, spelling_key
+from loaders.index import SOURCES_KEPT, CompanyIndex, Verdict, spelling_key
 
 #: Sources kept per decision in the log (the first ones seen).
-MAX_SOURCES = 3
+MAX_SOURCES = SOURCES_KEPT
 SUFFIX = ".resolution.jsonl"
 REVIEW_SHEET = "待判断"
 REVIEW_COLUMNS = (

@@ -31,7 +31,7 @@ count. Issues use the same numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -39,6 +39,7 @@ from typing import Any
 
 from graph.errors import LoadError
 from graph.ids import node_id
+from graph.merge import coalesce
 from graph.schema import (
     Company,
     Fund,
@@ -57,6 +58,7 @@ from graph.store import Store
 from loaders.codes import is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
 from loaders.index import CompanyIndex
+from loaders.limits import Limits
 from loaders.normalise import clean_text, stock_code
 from loaders.relation_rows import check_endpoints, make_relation, relation_props
 from loaders.report import Issue, LoadReport
@@ -149,7 +151,7 @@ class _FolderLoad:
         return key
 
     def each(
-        self, file: str, rows: list[tuple[int, Row]], handle: Callable[[str, int, Row], None]
+        self, file: str, rows: Iterable[tuple[int, Row]], handle: Callable[[str, int, Row], None]
     ) -> None:
         for number, row in rows:
             try:
@@ -384,7 +386,11 @@ class _FolderLoad:
 
 
 def load_folder(
-    folder: Path, store: Store, index: CompanyIndex, dataset: str | None = None
+    folder: Path,
+    store: Store,
+    index: CompanyIndex,
+    dataset: str | None = None,
+    limits: Limits | None = None,
 ) -> LoadReport:
     r"""Load the CSV tables of ``folder`` into ``store``.
 
@@ -397,11 +403,14 @@ def load_folder(
         Written with one ``upsert_nodes`` and one ``upsert_relations`` at the end.
     index : CompanyIndex
         Resolves firms known only by name to existing companies; the firms of this
-        folder are added to it. Every file is read and checked before either is
-        touched, so a file that cannot be read leaves both unchanged.
+        folder are added to it. Every file's encoding and header are checked before
+        either is touched, so a file that cannot be read leaves both unchanged; rows
+        are then read as they are loaded, and the store is written at the end.
     dataset : str, optional
         Provenance dataset name and the namespace of person, intermediary and fund
         ids; default the folder's name.
+    limits : Limits, optional
+        Size limits of each file (default :meth:`Limits.load`).
 
     Returns
     -------
@@ -413,6 +422,8 @@ def load_folder(
     LoadError
         When the folder does not exist or holds none of the known files, or a file is
         not UTF-8, lacks a required column or repeats one.
+    LimitError
+        When a file passes a size limit (:mod:`loaders.limits`); nothing is stored.
 
     Notes
     -----
@@ -453,8 +464,9 @@ def load_folder(
         raise LoadError(f"{folder}: none of {', '.join(TABLES)}")
     name = dataset or folder.resolve().name
     report = LoadReport(dataset=name)
-    tables = {  # read (and check) every file before anything is built
-        file: list(read_table(folder / file, *columns, report))
+    limits = limits or Limits.load()
+    tables = {  # check every file's encoding and header before anything is built
+        file: read_table(folder / file, *columns, report, limits)
         for file, columns in TABLES.items()
         if (folder / file).is_file()
     }
@@ -473,8 +485,8 @@ def load_folder(
         run.each(file, tables.get(file, []), handle)
         if file == "industries.csv":
             run.industry_tree()
-    store.upsert_nodes(run.nodes)
-    store.upsert_relations(run.relations)
+    store.upsert_nodes(coalesce(run.nodes))
+    store.upsert_relations(coalesce(run.relations))
     report.nodes_written = len(run.nodes)
     report.relations_written = len(run.relations)
     return report
