@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import IO
 
 from graph.errors import LoadError
+from loaders.encodings import bad_offset
 from loaders.limits import Limits
 from loaders.normalise import clean_text
-from loaders.readers import Budget, CellIssue, _bad_offset, csv_rows
+from loaders.readers import Budget, CellIssue, csv_rows
 from loaders.report import Issue, LoadReport, Severity
 from loaders.values import Value
 
@@ -76,7 +77,7 @@ def read_table(
     """
     limits = limits or Limits.load()
     try:
-        bad = _bad_offset(path, "utf-8-sig")
+        bad = bad_offset(path, "utf-8-sig")
     except OSError as exc:
         raise LoadError(f"{path}: cannot read ({exc.strerror})") from exc
     if bad is not None:

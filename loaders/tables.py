@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -39,43 +38,11 @@ from loaders.readers import read_workbook
 from loaders.report import Issue, LoadReport, Severity
 from loaders.sheets import RowError
 from loaders.table_links import cluster_row, relation_row
+from loaders.table_plan import EXTENSIONS as EXTENSIONS
+from loaders.table_plan import EXTENSIONS_JSON, Work, plan
+from loaders.table_plan import guess_kind as guess_kind
 from loaders.table_rows import Cells, RowBuilder
 from loaders.values import Value
-
-#: Words in a sheet or file name → kind (checked in this order).
-KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("relation", ("关系", "股东", "任职", "供应", "投资", "会员", "relation")),
-    ("cluster", ("集群", "主导产业", "cluster")),
-    ("intermediary", ("中介", "商会", "协会", "机构名录", "intermediar")),
-    ("fund", ("基金", "投资机构", "fund")),
-    ("person", ("人员", "人物", "大使", "顾问", "people", "person")),
-    ("company", ("企业", "公司", "名录", "清单", "500强", "compan")),
-)
-#: Load order of kinds within a folder: nodes before the relations that name them.
-ORDER = ("company", "intermediary", "fund", "person", "relation", "cluster")
-#: File extensions :func:`load_dir` reads (content still decides the format).
-EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html"})
-EXTENSIONS_JSON = frozenset({".json", ".jsonl", ".ndjson"})
-INSTRUCTIONS = ("填写说明", "说明", "instructions")
-
-
-def guess_kind(names: list[str], columns: list[str], mapping: Mapping) -> str | None:
-    """The kind of a table: from its sheet or file name, else from its headers.
-
-    Examples
-    --------
-    >>> guess_kind(["本地企业名录.xlsx"], ["企业名称"], Mapping.load())
-    'company'
-    >>> guess_kind(["data.csv"], ["主体", "对象", "关系类型"], Mapping.load())
-    'relation'
-    """
-    for name in names:
-        for kind, words in KIND_WORDS:
-            if any(w in name.lower() for w in words) and mapping.score(kind, columns):
-                return kind
-    scores = {k: mapping.score(k, columns) for k in KINDS}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] else None
 
 
 def _revision(path: Path) -> str:
@@ -86,26 +53,6 @@ def _revision(path: Path) -> str:
 def _digest(values: list[Value]) -> str:
     """A hash of a row's cells: with file and row it identifies the row's content."""
     return short_hash(*("" if v is None else f"{type(v).__name__}:{v}" for v in values))
-
-
-@dataclass(frozen=True)
-class _Work:
-    """One sheet to load: its kind's place in :data:`ORDER`, file, sheet position."""
-
-    order: int
-    path: Path
-    position: int
-    kind: str
-    sheet: str
-
-
-def _expected() -> str:
-    """Headers each kind recognises (the first few of each field's synonyms)."""
-    parts = []
-    for kind, fields in BUILTIN.items():
-        heads = "、".join(headers[0] for headers in list(fields.values())[:5])
-        parts.append(f"{kind}：{heads}…")
-    return "；".join(parts)
 
 
 def _fields(table: Table, kind: str, mapping: Mapping) -> list[str | None]:
@@ -188,50 +135,6 @@ def _load_sheet(
             _flush(run, report)
     _reader_issues(run, table, report)
     return count
-
-
-def _plan(
-    path: Path, kind: str | None, mapping: Mapping, report: LoadReport, limits: Limits
-) -> list[_Work]:
-    """Read the headers of a file's sheets; return the sheets to load, by kind.
-
-    Describes the file in ``report.read_as``; a sheet whose headers fit no kind is an
-    error issue listing the headers seen and the ones recognised.
-    """
-    found: list[_Work] = []
-    parts = []
-    with read_workbook(path, limits) as book:
-        for position, sheet in enumerate(book.sheets):
-            if sheet.name.strip() in INSTRUCTIONS:
-                continue
-            table = find_table(sheet)
-            if table is None:
-                continue
-            sheet_kind = kind or guess_kind([sheet.name, path.name], table.columns, mapping)
-            if sheet_kind is None:
-                seen = "、".join(h for h in table.columns if h) or "（无）"
-                message = (
-                    f"没有识别出任何列，无法判断表的类型；看到的表头：{seen}；"
-                    f"可识别的表头如 {_expected()}；"
-                    "请用 --kind 指定类型，或用 --mapping 提供表头映射"
-                )
-                report.add(
-                    Issue(
-                        path.name, table.header_row, "", "unknown_table", message, sheet=sheet.name
-                    )
-                )
-                continue
-            found.append(_Work(ORDER.index(sheet_kind), path, position, sheet_kind, sheet.name))
-            parts.append(
-                f"{sheet.name or 'table'}→{sheet_kind}"
-                + ("" if table.header_rows == 1 else f" ({table.header_rows}-row header)")
-            )
-        named = path.suffix.lower().lstrip(".")
-        fmt = book.format + (f" (named .{named})" if named and named != book.format else "")
-        report.read_as[path.name] = ", ".join(
-            [fmt, *([book.encoding] if book.encoding else []), *parts]
-        )
-    return found
 
 
 def load_table(
@@ -345,7 +248,7 @@ def _flush(run: RowBuilder, report: LoadReport) -> None:
 
 
 def _load_work(
-    run: RowBuilder, work: _Work, mapping: Mapping, report: LoadReport, limits: Limits
+    run: RowBuilder, work: Work, mapping: Mapping, report: LoadReport, limits: Limits
 ) -> bool:
     """Load one planned sheet (the file is opened again); False when nothing could load."""
     run.file, run.sheet, run.revision = work.path.name, work.sheet, _revision(work.path)
@@ -381,11 +284,11 @@ def load_files(
     mapping = mapping or Mapping.load()
     limits = limits or Limits.load()
     report = LoadReport(dataset=dataset)
-    work: list[_Work] = []
+    work: list[Work] = []
     loaded: dict[Path, bool] = {}
     for path in files:
         try:
-            planned = _plan(path, kind, mapping, report, limits)
+            planned = plan(path, kind, mapping, report, limits)
         except LoadError as exc:
             if len(files) == 1:
                 raise

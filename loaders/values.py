@@ -77,9 +77,9 @@ def parse_date(value: Value) -> dt.date:
     optionally followed by a time of day, which is dropped: ISO (``2023-05-20T14:30:05Z``,
     ``+08:00``, fractions of a second) and Chinese (``2023年05月20日14:30``,
     ``14时30分``, ``下午2点``); Excel serials (``45066``) as numbers or as text of 5–7
-    digits; dates and datetimes a workbook stored. Full-width digits are folded. Year-first forms are read as
-    year-month-day and never swapped; day-first forms (``20/5/2023``) are refused as
-    ambiguous.
+    digits; dates and datetimes a workbook stored. Full-width digits are folded.
+    Year-first forms are read as year-month-day and never swapped; day-first forms
+    (``20/5/2023``) are refused as ambiguous.
 
     Raises
     ------
