@@ -41,7 +41,9 @@ print(n, "rows")
 def write_table(path: Path, rows: int) -> None:
     """Write ``rows`` distinct companies as a UTF-8 CSV (header + one line per firm)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("企业名称,统一社会信用代码,所属行业,行政区划代码,注册地址,注册资本（万元）,成立日期\n")
+        fh.write(
+            "企业名称,统一社会信用代码,所属行业,行政区划代码,注册地址,注册资本（万元）,成立日期\n"
+        )
         for i in range(rows):
             body = f"91370200MA{i:07d}"
             uscc = body + uscc_check_char(body)

@@ -180,12 +180,17 @@ def fold_records(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     ValueError
         When ``records`` is empty.
     """
-    fold = _Fold()
-    for record in records:
-        fold.add(record)
-    if fold.empty:
+    it = iter(records)
+    first = next(it, None)
+    if first is None:
         raise ValueError("no record to fold")
-    return fold.result()
+    fold: _Fold | None = None
+    for record in it:
+        if fold is None:
+            fold = _Fold()
+            fold.add(first)
+        fold.add(record)
+    return dict(first) if fold is None else fold.result()
 
 
 def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

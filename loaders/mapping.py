@@ -11,9 +11,10 @@ a mapping. A mapping file (TOML) adds or overrides headers per kind::
     [relation]
     "股东名称" = "src"
 
-Headers are matched after :func:`header_key`: NFKC, whitespace, quotes and a BOM
-removed, a required-mark ``*`` dropped, and a unit in brackets split off (``注册资本
-（万元）`` → key ``注册资本``, unit ``万元``, which becomes the amount unit of the column).
+Headers are matched after :func:`header_key`: NFKC, traditional characters made
+simplified, whitespace, quotes and a BOM removed, a required-mark ``*`` dropped, and a
+unit in brackets split off (``注册资本（万元）`` → key ``注册资本``, unit ``万元``, which
+becomes the amount unit of the column).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import LoadError
+from loaders.names import to_simplified
 from loaders.readers import CellIssue, Sheet
 from loaders.values import AMOUNT_UNITS, Value
 
@@ -123,10 +125,11 @@ def header_key(text: str) -> tuple[str, str | None]:
     --------
     >>> header_key("\\ufeff“注册资本（万元）”*")
     ('注册资本', '万元')
-    >>> header_key("企业　名称")
-    ('企业名称', None)
+    >>> header_key("企业　名称"), header_key("企業名稱")
+    (('企业名称', None), ('企业名称', None))
     """
     key = _SPACE_QUOTES.sub("", unicodedata.normalize("NFKC", text).replace("\ufeff", ""))
+    key = to_simplified(key)  # 企業名稱 (Big5 files of Taiwan and Hong Kong) is 企业名称
     match = _UNIT.match(key)
     if match and match.group(1):
         return match.group(1), match.group(2) or None

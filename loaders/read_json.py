@@ -97,6 +97,7 @@ def _items(stream: IO[str], name: str, max_chars: int) -> Iterator[tuple[int, An
     first = scan.peek()
     if first == "[":
         yield from _array(scan)
+        _end(scan)
         return
     if first != "{":
         raise LoadError(f"{name}: JSON must be an array of objects (or hold one)")
@@ -114,8 +115,15 @@ def _items(stream: IO[str], name: str, max_chars: int) -> Iterator[tuple[int, An
         else:
             record[str(key)] = scan.value()
     scan.take("}")
+    _end(scan)
     if not found:
         yield 1, record
+
+
+def _end(scan: _Scanner) -> None:
+    """Refuse text after the JSON value (a JSON Lines file is told apart by sniffing)."""
+    if scan.peek():
+        raise LoadError(f"{scan.name}: not JSON (more text after the JSON value)")
 
 
 def _offset(scan: _Scanner) -> int:

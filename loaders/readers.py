@@ -223,17 +223,15 @@ def sniff(data: bytes, path: Path | None = None) -> str:
         return "html"
     if head.startswith(b"["):
         return "json"
-    if head.startswith(b"{"):
-        lines = [ln for ln in data.lstrip(codecs.BOM_UTF8).splitlines()[:4] if ln.strip()]
-        if len(lines) > 1 and all(ln.strip().startswith(b"{") for ln in lines[:3]):
-            import json
+    if head.startswith(b"{"):  # one object per line (JSON Lines), or one JSON value
+        import json
 
-            try:
-                json.loads(lines[0])
-                return "jsonl"
-            except ValueError:
-                return "json"
-        return "json"
+        lines = [ln for ln in data.lstrip(codecs.BOM_UTF8).splitlines()[:4] if ln.strip()]
+        try:
+            json.loads(lines[0])
+        except ValueError:
+            return "json"
+        return "jsonl" if len(lines) > 1 else "json"
     return "text"
 
 

@@ -65,7 +65,8 @@ def roster(path: Path) -> Path:
                "王芳", "1.2亿元", 42000, None])  # fmt: skip
     ws.append([3, "岚港光伏科技有限公司", "91379900MA3DG0004X", None, None,
                "赵磊", "壹仟万元整", "2019年5月20日", "光伏设备"])  # fmt: skip
-    ws.append([4, "岚港储能系统有限公司", None, 2658, None, "孙伟", "n/a", "2020/13/1", None])  # n/a: no value
+    # n/a reads as no value (no bad_amount warning)
+    ws.append([4, "岚港储能系统有限公司", None, 2658, None, "孙伟", "n/a", "2020/13/1", None])
     ws.merge_cells("I6:I7")  # 光伏设备 written once for rows 6 and 7
     ws.append([None, None, None, None, None, None, None, None, None])  # blank row
     ws.append([6, None, None, None, None, "无名", 1, None, None])  # no name: skipped
