@@ -8,8 +8,10 @@ runs ``zhaoshang load table FILE --kind company --graph G`` in a child process, 
 user would. Prints the child's wall time and peak resident set (``wait4`` rusage)
 beside the figures measured on the main branch before the streaming readers.
 
-``--stage read`` runs only the reading side (file → rows → mapped cells, no store) in
-the child, which tells what part of the peak the readers take and what part the store.
+``--stage read`` runs only the readers (file → rows, header found) in the child;
+``--stage no-store`` the whole loader (rows → records, the company index, the report)
+into a store that keeps nothing. Side by side they tell what part of the peak the
+readers, the loader and the store take.
 """
 
 from __future__ import annotations
@@ -31,10 +33,30 @@ _INDUSTRIES = ("软件开发", "专用设备制造", "化学原料", "汽车零�
 _READ_ONLY = """
 import sys
 from pathlib import Path
-from loaders.mapping import Mapping
-from loaders.tables import iter_table_cells
-n = sum(1 for _ in iter_table_cells(Path(sys.argv[1]), "company", Mapping.load()))
-print(n, "rows")
+from loaders.mapping import find_table
+from loaders.readers import read_workbook
+rows = 0
+with read_workbook(Path(sys.argv[1])) as book:
+    for sheet in book.sheets:
+        table = find_table(sheet)
+        rows += sum(1 for _ in table.rows) if table else 0
+print(rows, "data rows read")
+"""
+_NO_STORE = """
+import sys
+from pathlib import Path
+from graph.store import UpsertCounts
+from loaders.index import CompanyIndex
+from loaders.tables import load_table
+
+class Discard:  # takes every batch, keeps nothing: the loader's own memory
+    def upsert_nodes(self, nodes): return UpsertCounts(len(list(nodes)), 0)
+    def upsert_relations(self, rels): return UpsertCounts(len(list(rels)), 0)
+    def get_node(self, node_id): return None
+    def nodes(self, kind=None): return iter(())
+
+report = load_table(Path(sys.argv[1]), Discard(), CompanyIndex(), kind="company")
+print(report.summary())
 """
 
 
@@ -71,7 +93,7 @@ def run_child(argv: list[str]) -> tuple[float, float, int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--stage", choices=("cli", "read"), default="cli")
+    parser.add_argument("--stage", choices=("cli", "read", "no-store"), default="cli")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "企业名录.csv"
@@ -81,6 +103,8 @@ def main() -> None:
         print(f"wrote {args.rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
         if args.stage == "read":
             argv = [sys.executable, "-c", _READ_ONLY, str(table)]
+        elif args.stage == "no-store":
+            argv = [sys.executable, "-c", _NO_STORE, str(table)]
         else:
             zhaoshang = Path(sys.executable).with_name("zhaoshang")
             graph = Path(tmp) / "bench.zsg"
