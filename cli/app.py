@@ -32,6 +32,7 @@ from cli.paths_cli import register as register_paths
 from cli.render import show_referrals
 from cli.resolve_cli import register as register_resolve
 from cli.sync import register as register_sync
+from cli.tables_cli import LimitOpt
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
 from graph.errors import ZhaoshangError
@@ -114,14 +115,17 @@ def load_public_cmd(
 @handle_errors
 def load_folder_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder of CSV files in the zhaoshang layout.")],
+    limit: LimitOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
     """Load a folder of companies/people/intermediaries/funds/relations CSV files."""
     from loaders.office.csv_folder import load_folder
+    from loaders.office.limits import Limits
 
+    limits = Limits.load(limit or [])
     with loading(graph) as (store, index):
-        report = load_folder(folder, store, index)
+        report = load_folder(folder, store, index, limits=limits)
     _print_reports([report])
 
 

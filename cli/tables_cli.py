@@ -27,6 +27,16 @@ MappingOpt = Annotated[
 ReportOpt = Annotated[
     Path | None, typer.Option("--report", help="Also write the load report to this .xlsx file.")
 ]
+LimitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        help=(
+            "放宽读取上限，写成 名称=数值，可重复：rows、cells、cell_chars、span、zip_ratio、"
+            "unzipped_mb、json_mb（也可用环境变量 ZHAOSHANG_MAX_…，见 README）。"
+        ),
+    ),
+]
 DatasetOpt = Annotated[
     str | None, typer.Option("--dataset", help="Provenance name (default: the folder's name).")
 ]
@@ -53,12 +63,19 @@ def show_report(console: Console, report: LoadReport, limit: int = 50) -> None:
 
 
 def _finish(report: LoadReport, report_path: Path | None) -> None:
+    """Print (and write) the report; exit 1 when a file loaded nothing at all."""
     show_report(err, report)
     if report_path is not None:
         from loaders.office.templates import write_report_xlsx
 
         write_report_xlsx([report], report_path)
         err.print(f"wrote {report_path}", highlight=False)
+    if report.failed_files:
+        names = "、".join(report.failed_files)
+        err.print(
+            f"错误：{len(report.failed_files)} 个文件未能载入：{names}（原因见上表）", markup=False
+        )
+        raise typer.Exit(1)
 
 
 def template_cmd(
@@ -85,15 +102,18 @@ def load_table_cmd(
     mapping: MappingOpt = None,
     dataset: DatasetOpt = None,
     report: ReportOpt = None,
+    limit: LimitOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
     """Load one table (every sheet of a workbook) of firms, people, relations …"""
+    from loaders.office.limits import Limits
     from loaders.office.mapping import Mapping
     from loaders.office.table_loader import load_table
 
+    limits = Limits.load(limit or [])
     with loading(graph) as (store, index):
-        result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
+        result = load_table(file, store, index, kind, Mapping.load(mapping), dataset, limits)
     _finish(result, report)
 
 
@@ -102,15 +122,18 @@ def load_dir_cmd(
     mapping: MappingOpt = None,
     dataset: DatasetOpt = None,
     report: ReportOpt = None,
+    limit: LimitOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
     """Load every table file of a folder: rosters first, then relations and clusters."""
+    from loaders.office.limits import Limits
     from loaders.office.mapping import Mapping
     from loaders.office.table_loader import load_dir
 
+    limits = Limits.load(limit or [])
     with loading(graph) as (store, index):
-        result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
+        result = load_dir(folder, store, index, Mapping.load(mapping), dataset, limits)
     _finish(result, report)
 
 

@@ -18,6 +18,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from graph.errors import SchemaError
+
+# Merging lives in graph.merge; re-exported here, where the stores have always found it.
+from graph.merge import coalesce as coalesce
+from graph.merge import fold_records as fold_records
 from graph.merge import merge_records as merge_records
 
 
@@ -117,6 +121,10 @@ class Source(BaseModel):
         A sortable stamp of the version of the file the fact was read from (user
         tables: the file's modification time, ISO 8601 UTC). Among conflicting values
         the one of the newest revision wins (see :func:`merge_records`).
+    digest : str, optional
+        User tables: a hash of the row's cells. With it, dataset, file, row and digest
+        identify the source and the revision only dates it: a touched but unchanged
+        file adds no source (see :func:`graph.merge.source_key`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -125,6 +133,7 @@ class Source(BaseModel):
     file: str
     row: int = Field(ge=0)
     revision: str | None = None
+    digest: str | None = None
 
     def cite(self) -> str:
         """Return a short citation such as ``chain-kg/company.json:12``."""

@@ -8,6 +8,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+#: Issues a report keeps one by one; past it they are only counted by code.
+MAX_ISSUES = 10_000
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -53,6 +56,7 @@ class LoadReport:
     record seen twice in the source is sent twice and merged by the store);
     ``written_by_kind`` splits them by node and relation kind. ``read_as`` tells, per
     file, how it was read (format, encoding, sheets and the kind of each).
+    ``failed_files`` names the files of which nothing could load (office tables).
     """
 
     dataset: str
@@ -62,19 +66,29 @@ class LoadReport:
     issues: list[Issue] = field(default_factory=list)
     written_by_kind: dict[str, int] = field(default_factory=dict)
     read_as: dict[str, str] = field(default_factory=dict)
+    failed_files: list[str] = field(default_factory=list)
+    left_out: Counter[tuple[str, Severity]] = field(default_factory=Counter)
 
     def add(self, issue: Issue) -> None:
-        """Record one issue."""
-        self.issues.append(issue)
+        """Record one issue; past :data:`MAX_ISSUES` only its code and severity are counted
+        (in ``left_out``), so a file bad on every row keeps the report small."""
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append(issue)
+        else:
+            self.left_out[(issue.code, issue.severity)] += 1
 
     @property
     def rows_skipped(self) -> int:
         """Rows that produced nothing because of an error-level issue."""
-        return sum(1 for i in self.issues if i.severity == "error")
+        kept = sum(1 for i in self.issues if i.severity == "error")
+        return kept + sum(n for (_, level), n in self.left_out.items() if level == "error")
 
     def skipped_by_reason(self) -> dict[str, int]:
         """Return error-level issue counts by code, most frequent first."""
         counts = Counter(i.code for i in self.issues if i.severity == "error")
+        for (code, level), n in self.left_out.items():
+            if level == "error":
+                counts[code] += n
         return dict(counts.most_common())
 
     def summary(self) -> str:
@@ -84,4 +98,6 @@ class LoadReport:
             f"{self.dataset}: {self.rows_read} rows read, {self.nodes_written} nodes and "
             f"{self.relations_written} relations written, {self.rows_skipped} rows skipped"
         )
-        return text + (f" ({reasons})" if reasons else "")
+        text += f" ({reasons})" if reasons else ""
+        left = sum(self.left_out.values())
+        return text + (f"；另有 {left:,} 条问题只计数、未逐条列出" if left else "")

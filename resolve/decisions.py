@@ -40,9 +40,10 @@ from graph.cells import append_row
 from graph.errors import BackendError
 from graph.files import write_atomically, write_bytes_atomically
 from resolve.index import CompanyIndex, Verdict, spelling_key
+from resolve.match import SOURCES_KEPT
 
 #: Sources kept per decision in the log (the first ones seen).
-MAX_SOURCES = 3
+MAX_SOURCES = SOURCES_KEPT
 SUFFIX = ".resolution.jsonl"
 REVIEW_SHEET = "待判断"
 REVIEW_COLUMNS = (

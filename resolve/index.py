@@ -36,7 +36,7 @@ from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
 from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
-from resolve.match import Conflict, Decision, Match, Verdict
+from resolve.match import SOURCES_KEPT, Conflict, Decision, Match, Verdict
 from resolve.names import NameParts, is_subsequence, parse_name
 
 __all__ = [
@@ -82,6 +82,8 @@ class CompanyIndex:
         self.decisions: dict[tuple[str, str], Decision] = {}
         self.conflicts: list[Conflict] = []
         self.judgements: dict[tuple[str, str], bool] = {}
+        self._judged: dict[str, dict[str, bool]] = {}  # mention key → firm → 是/否
+        self._conflicted: set[Conflict] = set()
         self._codes_of: dict[str, set[str]] = defaultdict(set)
         self._ids_of: dict[str, dict[str, str]] = defaultdict(dict)
         self._choice_keys: list[str] = []
@@ -143,8 +145,14 @@ class CompanyIndex:
                 # Reported; the alias still names this firm (both come with its code),
                 # most often a 简称 newer than the legal name on file (海信视像).
                 detail = f"简称 {alias!r} is not cut from {company.full_name!r}"
-                self.conflicts.append(Conflict("alias_not_in_full_name", alias, (cid,), detail))
+                self._conflict(Conflict("alias_not_in_full_name", alias, (cid,), detail))
             self.by_alias[parts.key].setdefault(cid, parts)
+
+    def _conflict(self, conflict: Conflict) -> None:
+        """Record ``conflict`` once (a set, not a scan of the list)."""
+        if conflict not in self._conflicted:
+            self._conflicted.add(conflict)
+            self.conflicts.append(conflict)
 
     def _add_full(self, cid: str, name: str, parts: NameParts) -> None:
         held = self.by_full[parts.key]
@@ -154,9 +162,7 @@ class CompanyIndex:
             if self._codes_of[other] != self._codes_of[cid]:
                 codes = sorted(self._codes_of[other] | self._codes_of[cid])
                 detail = f"legal name {name!r} on {other} and {cid} (codes {codes})"
-                conflict = Conflict("full_name_two_firms", name, (other, cid), detail)
-                if conflict not in self.conflicts:
-                    self.conflicts.append(conflict)
+                self._conflict(Conflict("full_name_two_firms", name, (other, cid), detail))
         held.setdefault(cid, parts)
 
     def judge(self, mention: str, firm: str, same: bool) -> None:
@@ -165,7 +171,9 @@ class CompanyIndex:
         The judgement holds for this spelling (:func:`spelling_key`: width, brackets,
         case, whitespace and script folded), not for other names with the same key.
         """
-        self.judgements[(spelling_key(mention), firm)] = same
+        key = spelling_key(mention)
+        self.judgements[(key, firm)] = same
+        self._judged.setdefault(key, {})[firm] = same
 
     # -- resolution ------------------------------------------------------------------
     def resolve_code(self, code: str) -> str | None:
@@ -208,11 +216,13 @@ class CompanyIndex:
     def record(self, dataset: str, match: Match, source: Source | None = None) -> None:
         """Keep ``match`` in :attr:`decisions` under ``(dataset, match.mention)``.
 
-        The first match of a mention is kept; later calls only add their source.
+        The first match of a mention is kept; later calls only add their source, up to
+        :data:`SOURCES_KEPT` (a firm named on 10^5 rows keeps its first sightings).
         """
         decision = self.decisions.setdefault((dataset, match.mention), Decision(match, dataset))
-        if source is not None and source not in decision.sources:
-            decision.sources.append(source)
+        kept = decision.sources
+        if source is not None and len(kept) < SOURCES_KEPT and source not in kept:
+            kept.append(source)
 
     def _resolve(
         self, name: str, uscc: str | None, lei: str | None, codes: tuple[str, ...]
@@ -225,7 +235,7 @@ class CompanyIndex:
             if code in self.by_code:
                 return Match(name, Verdict.SAME, self.by_code[code], "stock_code", code)
         spelled = spelling_key(name)
-        said = {firm: same for (key, firm), same in self.judgements.items() if key == spelled}
+        said = self._judged.get(spelled, {})
         yes = sorted(firm for firm, same in said.items() if same)
         if len(yes) == 1:
             return Match(name, Verdict.SAME, yes[0], "reviewer", "marked 是 by a reviewer")

@@ -76,6 +76,10 @@ class Conflict:
     detail: str
 
 
+#: Sources kept per decision (the first ones seen; the log writes them).
+SOURCES_KEPT = 3
+
+
 @dataclass
 class Decision:
     """A resolution made during a load, with where the mention was seen."""

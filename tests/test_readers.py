@@ -9,9 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import loaders.office.limits
 import loaders.office.mapping
+import loaders.office.read_books
 import loaders.office.readers
 from graph.errors import LoadError
+from loaders.office.limits import Limits
 from loaders.office.mapping import Mapping, find_table, header_key
 from loaders.office.readers import decode, read_workbook
 
@@ -23,9 +26,23 @@ ROSTER = (
 
 
 def rows_of(path: Path) -> list[list[object]]:
-    table = find_table(read_workbook(path).sheets[0])
-    assert table is not None
-    return [table.columns, *(r for _, r in table.rows)]
+    with read_workbook(path) as book:
+        table = find_table(next(book.sheets))
+        assert table is not None
+        return [table.columns, *(r for _, r in table.rows)]
+
+
+def numbered(path: Path) -> list[tuple[int, list[object]]]:
+    """The data rows of the first sheet with their row numbers."""
+    with read_workbook(path) as book:
+        table = find_table(next(book.sheets))
+        assert table is not None
+        return list(table.rows)
+
+
+def fmt_of(path: Path) -> tuple[str, str | None]:
+    with read_workbook(path) as book:
+        return book.format, book.encoding
 
 
 @pytest.mark.parametrize(
@@ -38,7 +55,7 @@ def test_every_encoding_gives_identical_rows(tmp_path: Path, encoding: str, reco
     reference = tmp_path / "reference.csv"
     reference.write_text(ROSTER, "utf-8")
     assert rows_of(path) == rows_of(reference)
-    assert read_workbook(path).encoding == recorded
+    assert fmt_of(path)[1] == recorded
     assert rows_of(path)[0][0] == "企业名称"  # no BOM left on the first header
     assert rows_of(path)[2][2] == "000001"  # leading zeros kept
 
@@ -74,8 +91,7 @@ def test_xls_that_is_html_loads_with_rowspan_and_colspan(tmp_path: Path) -> None
     )
     path = tmp_path / "名录.xls"
     path.write_bytes(html.encode("gbk"))
-    book = read_workbook(path)
-    assert (book.format, book.encoding) == ("html", "gb18030")
+    assert fmt_of(path) == ("html", "gb18030")
     assert rows_of(path) == [
         ["企业名称", "基本信息_法定代表人", "基本信息_注册资本(万元)"],
         ["岚港锂能", "刘志强", "5,000"],
@@ -86,7 +102,7 @@ def test_xls_that_is_html_loads_with_rowspan_and_colspan(tmp_path: Path) -> None
 def test_xls_that_is_tsv_loads(tmp_path: Path) -> None:
     path = tmp_path / "export.xls"
     path.write_bytes("企业名称\t证券代码\n岚港锂能\t609101\n".encode("gbk"))
-    assert read_workbook(path).format == "tsv"
+    assert fmt_of(path)[0] == "tsv"
     assert rows_of(path) == [["企业名称", "证券代码"], ["岚港锂能", "609101"]]
 
 
@@ -119,11 +135,13 @@ def test_xlsx_with_title_row_merged_header_and_filled_down_body(tmp_path: Path) 
     ws.merge_cells("D4:D5")  # one 所属行业 cell for both firms
     path = tmp_path / "roster.xlsx"
     wb.save(path)
-    table = find_table(read_workbook(path).sheets[0])
-    assert table is not None
-    assert table.columns == ["企业名称", "联系人_姓名", "联系人_电话", "所属行业"]
-    assert table.header_rows == 2
-    assert [(n, r) for n, r in table.rows] == [
+    with read_workbook(path) as book:
+        table = find_table(next(book.sheets))
+        assert table is not None
+        assert table.columns == ["企业名称", "联系人_姓名", "联系人_电话", "所属行业"]
+        assert table.header_rows == 2
+        rows = list(table.rows)
+    assert rows == [
         (4, ["岚港锂能", "刘志强", "0546-1", "电池"]),
         (5, ["岚港储能", "李明", "0546-2", "电池"]),
     ]
@@ -145,8 +163,8 @@ def test_json_and_json_lines(tmp_path: Path) -> None:
     ]
     assert rows_of(array) == expected
     assert rows_of(lines) == expected
-    assert read_workbook(lines).format == "jsonl"
-    assert read_workbook(lines).sheets[0].numbers == [0, 1, 2]
+    assert fmt_of(lines)[0] == "jsonl"
+    assert [n for n, _ in numbered(lines)] == [1, 2]
 
 
 def test_header_cleaning_and_units() -> None:
@@ -174,7 +192,7 @@ def test_mapping_file_extends_the_builtin_one(tmp_path: Path) -> None:
 
 
 def test_doctests() -> None:
-    for module in (loaders.office.readers, loaders.office.mapping):
+    for module in (loaders.office.readers, loaders.office.mapping, loaders.office.limits):
         assert doctest.testmod(module).failed == 0
 
 
@@ -190,12 +208,14 @@ def test_calamine_sheets_keep_merged_ranges_and_numbers(tmp_path: Path) -> None:
     ws.append(["岚港锂能", 5000, 45066])
     path = tmp_path / "x.xlsx"
     wb.save(path)
-    [sheet] = loaders.office.readers._read_xls(path, path.read_bytes())
-    assert sheet.name == "名录" and sorted(sheet.merged) == [(0, 0, 1, 0), (0, 1, 0, 2)]
-    table = find_table(sheet)
-    assert table is not None
-    assert table.columns == ["企业名称", "工商信息_注册资本(万元)", "工商信息_成立日期"]
-    assert table.rows == [(3, ["岚港锂能", 5000.0, 45066.0])]
+    budget = loaders.office.readers.Budget(path.name, Limits())
+    with loaders.office.read_books.open_xls(path, budget) as book:
+        [sheet] = list(book.sheets)
+        assert sheet.name == "名录" and sorted(sheet.merged) == [(0, 0, 1, 0), (0, 1, 0, 2)]
+        table = find_table(sheet)
+        assert table is not None
+        assert table.columns == ["企业名称", "工商信息_注册资本(万元)", "工商信息_成立日期"]
+        assert list(table.rows) == [(3, ["岚港锂能", 5000.0, 45066.0])]
 
 
 def test_a_damaged_xls_is_named(tmp_path: Path) -> None:

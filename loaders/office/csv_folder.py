@@ -38,6 +38,7 @@ from pathlib import Path
 
 from graph.errors import LoadError
 from graph.ids import node_id
+from graph.merge import coalesce
 from graph.schema import (
     Company,
     Fund,
@@ -55,6 +56,7 @@ from graph.store import Store
 from loaders.office.codes import is_valid_uscc, normalise_uscc
 from loaders.office.csv_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
 from loaders.office.csv_references import REGION_CODE, FolderState, Ref
+from loaders.office.limits import Limits
 from loaders.office.relations import check_endpoints, make_relation, relation_props
 from loaders.office.rows import Row, RowError, read_table
 from loaders.office.values import parse_number, split_list
@@ -272,7 +274,11 @@ class _FolderLoad(FolderState):
 
 
 def load_folder(
-    folder: Path, store: Store, index: CompanyIndex, dataset: str | None = None
+    folder: Path,
+    store: Store,
+    index: CompanyIndex,
+    dataset: str | None = None,
+    limits: Limits | None = None,
 ) -> LoadReport:
     r"""Load the CSV tables of ``folder`` into ``store``.
 
@@ -285,11 +291,14 @@ def load_folder(
         Written with one ``upsert_nodes`` and one ``upsert_relations`` at the end.
     index : CompanyIndex
         Resolves firms known only by name to existing companies; the firms of this
-        folder are added to it. Every file is read and checked before either is
-        touched, so a file that cannot be read leaves both unchanged.
+        folder are added to it. Every file's encoding and header are checked before
+        either is touched, so a file that cannot be read leaves both unchanged; rows
+        are then read as they are loaded, and the store is written at the end.
     dataset : str, optional
         Provenance dataset name and the namespace of person, intermediary and fund
         ids; default the folder's name.
+    limits : Limits, optional
+        Size limits of each file (default :meth:`Limits.load`).
 
     Returns
     -------
@@ -301,6 +310,8 @@ def load_folder(
     LoadError
         When the folder does not exist or holds none of the known files, or a file is
         not UTF-8, lacks a required column or repeats one.
+    LimitError
+        When a file passes a size limit (:mod:`loaders.office.limits`); nothing is stored.
 
     Notes
     -----
@@ -341,8 +352,9 @@ def load_folder(
         raise LoadError(f"{folder}: none of {', '.join(TABLES)}")
     name = dataset or folder.resolve().name
     report = LoadReport(dataset=name)
-    tables = {  # read (and check) every file before anything is built
-        file: list(read_table(folder / file, *columns, report))
+    limits = limits or Limits.load()
+    tables = {  # check every file's encoding and header before anything is built
+        file: read_table(folder / file, *columns, report, limits)
         for file, columns in TABLES.items()
         if (folder / file).is_file()
     }
@@ -361,8 +373,8 @@ def load_folder(
         run.each(file, tables.get(file, []), handle)
         if file == "industries.csv":
             run.industry_tree()
-    store.upsert_nodes(run.nodes)
-    store.upsert_relations(run.relations)
+    store.upsert_nodes(coalesce(run.nodes))
+    store.upsert_relations(coalesce(run.relations))
     report.nodes_written = len(run.nodes)
     report.relations_written = len(run.relations)
     return report

@@ -8,7 +8,7 @@ turns such text into a :class:`Ref` and queues new nodes once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +110,7 @@ class FolderState:
         return key
 
     def each(
-        self, file: str, rows: list[tuple[int, Row]], handle: Callable[[str, int, Row], None]
+        self, file: str, rows: Iterable[tuple[int, Row]], handle: Callable[[str, int, Row], None]
     ) -> None:
         for number, row in rows:
             try:

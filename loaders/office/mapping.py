@@ -11,22 +11,26 @@ a mapping. A mapping file (TOML) adds or overrides headers per kind::
     [relation]
     "股东名称" = "src"
 
-Headers are matched after :func:`header_key`: NFKC, whitespace, quotes and a BOM
-removed, a required-mark ``*`` dropped, and a unit in brackets split off (``注册资本
-（万元）`` → key ``注册资本``, unit ``万元``, which becomes the amount unit of the column).
+Headers are matched after :func:`header_key`: NFKC, traditional characters made
+simplified, whitespace, quotes and a BOM removed, a required-mark ``*`` dropped, and a
+unit in brackets split off (``注册资本（万元）`` → key ``注册资本``, unit ``万元``, which
+becomes the amount unit of the column).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import LoadError
-from loaders.office.readers import Sheet
+from loaders.office.readers import CellIssue, Sheet
 from loaders.office.values import AMOUNT_UNITS, Value
+from resolve.names import to_simplified
 
 #: Entity kinds a table can hold.
 KINDS = ("company", "person", "intermediary", "fund", "relation", "cluster")
@@ -121,10 +125,11 @@ def header_key(text: str) -> tuple[str, str | None]:
     --------
     >>> header_key("\\ufeff“注册资本（万元）”*")
     ('注册资本', '万元')
-    >>> header_key("企业　名称")
-    ('企业名称', None)
+    >>> header_key("企业　名称"), header_key("企業名稱")
+    (('企业名称', None), ('企业名称', None))
     """
     key = _SPACE_QUOTES.sub("", unicodedata.normalize("NFKC", text).replace("\ufeff", ""))
+    key = to_simplified(key)  # 企業名稱 (Big5 files of Taiwan and Hong Kong) is 企业名称
     match = _UNIT.match(key)
     if match and match.group(1):
         return match.group(1), match.group(2) or None
@@ -183,60 +188,145 @@ class Mapping:
         return len(fields) if all(f in fields for f in REQUIRED[kind]) else 0
 
 
+#: Rows read, from the first filled one, to find a header of two or more cells.
+HEADER_SCAN = 1000
+
+
 @dataclass
 class Table:
-    """A sheet with its header found: column names and data rows."""
+    """A sheet with its header found: column names, then the data rows as they stream.
+
+    Attributes
+    ----------
+    sheet : str
+    columns : list of str
+    rows : iterator of (int, list of Value)
+        Data rows (row number, cells), merged ranges filled down; read once.
+    header_rows : int
+        Rows the header takes (2 under a group header).
+    header_row : int
+        Row number of the header's last row.
+    issues : list of CellIssue
+        The sheet's reader issues (see :class:`loaders.office.readers.Sheet`).
+    """
 
     sheet: str
     columns: list[str]
-    rows: list[tuple[int, list[Value]]]
+    rows: Iterator[tuple[int, list[Value]]]
     header_rows: int
+    header_row: int = 1
+    issues: list[CellIssue] = dataclasses.field(default_factory=list)
 
 
 def find_table(sheet: Sheet) -> Table | None:
     """Find the header of a sheet and return its columns and data rows.
 
-    The header is the first row with two or more filled cells (a title row above it,
-    usually one merged cell, is skipped), or the first filled row of a one-column
-    table. When cells of the header row are merged
-    across columns (a group header such as 联系人 over 姓名 | 电话), the row below is
-    part of the header and the columns are named ``parent_child`` (``联系人_姓名``); a
-    header cell merged down over both rows keeps its one name. Cells merged down in
-    the body are filled from the range's first cell.
+    The header is the first row with two or more filled cells among the first
+    :data:`HEADER_SCAN` rows from the first filled one (a title row above it, usually
+    one merged cell, is skipped), else the first filled row (a one-column table). When
+    cells of the header row are merged across columns (a group header such as 联系人
+    over 姓名 | 电话), the row below is part of the header and the columns are named
+    ``parent_child`` (``联系人_姓名``); a header cell merged down over both rows keeps
+    its one name. Cells merged down in the body are filled from the range's first cell.
+    Only the rows up to the header are read here; the body streams.
 
     Returns
     -------
     Table or None
-        None when the sheet is empty.
+        None when the sheet has no filled row.
     """
-    rows = [list(r) for r in sheet.rows]
-    filled = [sum(1 for c in r if not _blank(c)) for r in rows]
-    start = next((i for i, n in enumerate(filled) if n >= 2), None)
-    if start is None:  # a one-column table
-        start = next((i for i, n in enumerate(filled) if n == 1), None)
+    source = iter(sheet.rows)
+    buffered: list[tuple[int, int, list[Value]]] = []  # (index, number, cells)
+    index, start, single = -1, None, None
+    for number, cells in source:
+        index += 1
+        filled = sum(1 for c in cells if not _blank(c))
+        if not buffered and not filled:
+            continue  # blank rows above everything
+        buffered.append((index, number, list(cells)))
+        if filled >= 2:
+            start = len(buffered) - 1
+            break
+        if filled == 1 and single is None:
+            single = len(buffered) - 1
+        if len(buffered) >= HEADER_SCAN:
+            break
+    start = start if start is not None else single
     if start is None:
         return None
     end = start
-    while any(r0 == r1 == end and c1 > c0 for r0, c0, r1, c1 in sheet.merged) and end + 1 < len(
-        rows
-    ):
+    while any(r0 == r1 == buffered[end][0] and c1 > c0 for r0, c0, r1, c1 in sheet.merged):
+        if end + 1 == len(buffered):
+            nxt = next(source, None)
+            if nxt is None:
+                break
+            index += 1
+            buffered.append((index, nxt[0], list(nxt[1])))
         end += 1
-    width = max(len(r) for r in rows)
-    for cells in rows:
-        cells.extend([None] * (width - len(cells)))
-    for r0, c0, r1, c1 in sheet.merged:  # header: spread across and down; body: down only
-        value = rows[r0][c0] if r0 < len(rows) and c0 < width else None
-        for r in range(r0, min(r1 + 1, len(rows))):
+    head = {i: cells for i, _, cells in buffered[: end + 1]}
+    first, last = buffered[start][0], buffered[end][0]
+    width = max(len(head[i]) for i in range(first, last + 1))
+    for i in range(first, last + 1):
+        head[i].extend([None] * (width - len(head[i])))
+    for r0, c0, r1, c1 in sheet.merged:  # header: spread across and down
+        value = head[r0][c0] if r0 in head and c0 < len(head[r0]) else None
+        for r in range(max(r0, first), min(r1, last) + 1):
             for c in range(c0, min(c1 + 1, width)):
-                if (r <= end or c == c0) and (r, c) != (r0, c0):
-                    rows[r][c] = value
+                if (r, c) != (r0, c0):
+                    head[r][c] = value
     columns = []
     for c in range(width):
-        parts = [_clean_header(rows[r][c]) for r in range(start, end + 1)]
+        parts = [_clean_header(head[r][c]) for r in range(first, last + 1)]
         parts = [p for i, p in enumerate(parts) if p and (i == 0 or p != parts[i - 1])]
         columns.append("_".join(parts))
-    body = [(sheet.numbers[i], rows[i]) for i in range(end + 1, len(rows))]
-    return Table(sheet.name, columns, body, end - start + 1)
+    body = buffered[end + 1 :]
+    rows = _body(sheet, head, body, source, last, index, width)
+    return Table(sheet.name, columns, rows, end - start + 1, buffered[end][1], sheet.issues)
+
+
+def _body(
+    sheet: Sheet,
+    head: dict[int, list[Value]],
+    body: list[tuple[int, int, list[Value]]],
+    source: Iterator[tuple[int, list[Value]]],
+    last: int,
+    index: int,
+    width: int,
+) -> Iterator[tuple[int, list[Value]]]:
+    """Data rows after the header, each range merged down filled from its first cell."""
+    merged = sheet.merged
+    done = 0  # ranges of ``merged`` taken into ``down``
+    down: dict[int, tuple[Value, int, int]] = {}  # column → (value, first row, last row)
+
+    def rows() -> Iterator[tuple[int, int, list[Value]]]:
+        yield from body
+        i = index
+        for number, cells in source:
+            i += 1
+            yield i, number, cells
+
+    for i, number, cells in rows():
+        cells = list(cells)
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+        while done < len(merged) and merged[done][0] <= i:
+            r0, c0, r1, _ = merged[done]
+            done += 1
+            if r1 <= last or r1 < i:
+                continue
+            if r0 in head:
+                value = head[r0][c0] if c0 < len(head[r0]) else None
+            else:
+                value = cells[c0] if r0 == i and c0 < len(cells) else None
+            down[c0] = (value, r0, r1)
+        for c, (value, r0, r1) in list(down.items()):
+            if i > r1:
+                del down[c]
+            elif i > r0:
+                if c >= len(cells):
+                    cells.extend([None] * (c + 1 - len(cells)))
+                cells[c] = value
+        yield number, cells
 
 
 def _blank(value: Value) -> bool:

@@ -81,6 +81,7 @@ class RowBuilder:
     index: CompanyIndex
     report: LoadReport
     revision: str | None = None
+    digest: str | None = None
     nodes: list[Node] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     queued: set[str] = field(default_factory=set)
@@ -88,6 +89,7 @@ class RowBuilder:
     names: dict[str, set[Ref]] = field(default_factory=dict)
     file: str = ""
     sheet: str = ""
+    stored: set[str] = field(default_factory=set)  # ids found in the store
 
     def __post_init__(self) -> None:
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
@@ -96,9 +98,12 @@ class RowBuilder:
 
     # -- helpers -------------------------------------------------------------------
     def source(self, row: int) -> Source:
-        """Provenance of ``row`` of the current file and sheet, with the revision."""
+        """Provenance of ``row`` of the current file and sheet: its revision (the file's
+        modification time) and the digest of the row's cells."""
         file = f"{self.file}#{self.sheet}" if self.sheet else self.file
-        return Source(dataset=self.dataset, file=file, row=row, revision=self.revision)
+        return Source(
+            dataset=self.dataset, file=file, row=row, revision=self.revision, digest=self.digest
+        )
 
     def warn(self, row: int, column: str, code: str, message: str) -> None:
         """Record a warning: the row loads without the value."""
@@ -112,7 +117,12 @@ class RowBuilder:
 
     def known(self, nid: str) -> bool:
         """Tell whether ``nid`` is queued by this load or already stored."""
-        return nid in self.queued or self.store.get_node(nid) is not None
+        if nid in self.queued or nid in self.stored:
+            return True
+        if self.store.get_node(nid) is None:
+            return False
+        self.stored.add(nid)
+        return True
 
     def link(self, kind: RelKind, src: str, dst: str, row: int, **props: Any) -> None:
         """Queue a relation of ``row``."""

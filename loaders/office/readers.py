@@ -1,82 +1,190 @@
-"""Read any table an office has into sheets of cells, the format told by content.
+"""Read any table an office has, row by row, the format told by content.
 
 Formats: CSV and TSV text (any delimiter of ``,``, tab, ``;``, ``|``), XLSX (openpyxl,
-with merged ranges), XLS (python-calamine, with merged ranges), HTML tables (the
-"Excel" files that web systems export: HTML saved as ``.xls``), JSON (an array of
-objects, or one object holding such an array) and JSON Lines. The extension is never
-trusted: the bytes decide, and an unreadable file's error names what it really is.
+read-only), XLS (python-calamine), HTML tables (the "Excel" files web systems export:
+HTML saved as ``.xls``), JSON (an array of objects, one object holding such an array,
+or one object) and JSON Lines. The extension is never trusted: the bytes decide, and
+an unreadable file's error names what it really is.
 
-Text encoding (CSV, TSV, HTML, JSON): a BOM decides; else strict UTF-8; else strict
-GB18030 (a superset of GBK and GB2312). A file that is UTF-8 up to one bad byte is
-refused with the byte's line instead of being read as GB18030 mojibake; a file that is
-neither is refused, naming the best guess of charset-normalizer. The encoding used is
-recorded on the :class:`Workbook`.
+Rows are yielded one at a time (:class:`Sheet`), so memory does not grow with the
+file; the limits of :class:`~loaders.office.limits.Limits` bound rows, cells, cell length,
+merged ranges and the expansion of compressed files. Every cell passes
+:func:`clean_value` once, here: control characters are removed and the usual marks of
+a missing value (``NaN``, ``null``, ``None``, ``#N/A``, blank) become None.
+
+Text encoding (CSV, TSV, HTML, JSON): a BOM decides; else the charset an HTML
+``<meta>`` or an XML declaration names, when the bytes fit it; else strict UTF-8;
+else strict GB18030 (a superset of GBK and GB2312). A file that is UTF-8 up to one bad
+byte is refused with the byte's line instead of being read as GB18030 mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
-import io
-import json
+import math
+import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import IO
 
 from graph.errors import LoadError
+from loaders.office.encodings import decode as decode
+from loaders.office.encodings import detect_encoding
+from loaders.office.limits import Limits
 from loaders.office.values import Value
 
 #: (first row, first column, last row, last column), 0-based and inclusive.
 Range = tuple[int, int, int, int]
+#: Rows as readers give them: (row number as the user sees it, cells).
+Rows = Iterator[tuple[int, list[Value]]]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _DELIMITERS = ",\t;|"
+_HEAD = 1 << 18  # bytes read to tell the format and a declared charset
+_CHUNK = 1 << 20
+#: Control and invisible formatting characters removed from every text cell: C0 but
+#: tab and newline, DEL, C1, zero-width and bidirectional marks, BOM, lone surrogates.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
+)
+#: Cell texts that mean "no value" (compared stripped, case-folded).
+MISSING = frozenset({"nan", "nat", "null", "none", "#n/a", "n/a"})
+
+
+def clean_value(value: Value) -> Value:
+    """A cell as loaders see it: control characters removed, missing marks as None.
+
+    Examples
+    --------
+    >>> clean_value("软\\x00件"), clean_value(" NaN "), clean_value(float("nan")), clean_value(3)
+    ('软件', None, None, 3)
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return value
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    text = value.strip()
+    if not text or (len(text) <= 4 and text.lower() in MISSING):
+        return None
+    return value
+
+
+@dataclass
+class CellIssue:
+    """A problem a reader met in one row: the loader reports it with the column's name.
+
+    ``column`` is the 0-based cell index, or None for the whole row.
+    """
+
+    row: int
+    column: int | None
+    code: str
+    message: str
 
 
 @dataclass
 class Sheet:
-    """One table: its rows of cells and the spreadsheet row number of each row.
+    """One table, read row by row.
 
     Attributes
     ----------
     name : str
-        Sheet name ("" for a text or JSON file).
-    rows : list of list of Value
-        Cells as stored (text, numbers, dates); blank rows included.
-    numbers : list of int
-        Row number of each row as the user sees it: spreadsheet row (1-based), text
-        line, or JSON item (1-based; 0 for the header made from the keys).
+        Sheet name ("" for a text or JSON file; ``table1`` … for HTML tables).
+    rows : iterator of (int, list of Value)
+        Row number as the user sees it (spreadsheet row, 1-based; text record; JSON
+        item, 1-based, with 0 for the header made of the keys) and the cells, cleaned
+        (:func:`clean_value`); blank rows included. Read once.
     merged : list of Range
-        Merged cell ranges (workbooks, and HTML ``rowspan``/``colspan``).
+        Merged cell ranges (workbooks, and HTML ``rowspan``/``colspan``). Every range
+        starting at a row is in the list when that row is yielded.
+    issues : list of CellIssue
+        Problems met so far (an over-long cell, a line that is not JSON); the reader
+        appends those of a row before yielding it.
     """
 
     name: str
-    rows: list[list[Value]]
-    numbers: list[int]
+    rows: Rows
     merged: list[Range] = field(default_factory=list)
+    issues: list[CellIssue] = field(default_factory=list)
 
 
-@dataclass
 class Workbook:
-    """A file read: its real format, the text encoding used, its sheets."""
+    """A file opened for reading: its real format, text encoding, and sheets.
 
-    path: Path
-    format: str
-    encoding: str | None
-    sheets: list[Sheet]
+    Use as a context manager; ``sheets`` yields the sheets in order, and the rows of a
+    sheet must be read (or abandoned) before the next sheet is taken.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        format: str,
+        encoding: str | None,
+        sheets: Iterator[Sheet],
+        close: Callable[[], None] | None = None,
+    ) -> None:
+        self.path, self.format, self.encoding, self.sheets = path, format, encoding, sheets
+        self._close = close
+
+    def close(self) -> None:
+        """Release the open file (idempotent)."""
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
-def sniff(data: bytes) -> str:
-    """Tell a file's format from its first bytes.
+class Budget:
+    """Rows and cells read so far from one file, against the file's limits."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name, self.limits, self.rows, self.cells = name, limits, 0, 0
+
+    def guard(self, rows: Rows, issues: list[CellIssue]) -> Rows:
+        """Count, clean and check every row of ``rows`` (see :func:`clean_value`).
+
+        Raises
+        ------
+        LimitError
+            Past the file's row or cell limit (rows before are yielded).
+        """
+        limits = self.limits
+        for number, cells in rows:
+            self.rows += 1
+            self.cells += len(cells)
+            if self.rows > limits.rows:
+                raise limits.exceeded(self.name, "rows", f"读到第 {number:,} 行", "其后的行未读")
+            if self.cells > limits.cells:
+                found = f"读到第 {number:,} 行时已有 {self.cells:,} 个单元格"
+                raise limits.exceeded(self.name, "cells", found, "其后的行未读")
+            out = [clean_value(v) for v in cells]
+            for i, value in enumerate(out):
+                if isinstance(value, str) and len(value) > limits.cell_chars:
+                    message = (
+                        f"单元格有 {len(value):,} 个字符，超过上限 {limits.cell_chars:,}，"
+                        "按空值处理（可用 --limit cell_chars=… 放宽）"
+                    )
+                    issues.append(CellIssue(number, i, "cell_too_long", message))
+                    out[i] = None
+            yield number, out
+
+
+def sniff(data: bytes, path: Path | None = None) -> str:
+    """Tell a file's format from its first bytes (and, for a ZIP, its member names).
 
     Returns
     -------
@@ -91,13 +199,17 @@ def sniff(data: bytes) -> str:
     ('html', 'jsonl')
     """
     if data.startswith(b"PK\x03\x04"):
+        import io
+
         try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+            with zipfile.ZipFile(path if path is not None else io.BytesIO(data)) as z:
+                names = z.namelist()
+                mimetype = z.read("mimetype")[:100] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError):
             return "zip"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        if "mimetype" in names and b"opendocument.spreadsheet" in data[:200]:
+        if b"opendocument.spreadsheet" in mimetype:
             return "ods"
         return "docx" if "word/document.xml" in names else "zip"
     if data.startswith(_OLE2):
@@ -111,271 +223,115 @@ def sniff(data: bytes) -> str:
         return "html"
     if head.startswith(b"["):
         return "json"
-    if head.startswith(b"{"):
-        lines = [ln for ln in data.lstrip(codecs.BOM_UTF8).splitlines() if ln.strip()]
-        if len(lines) > 1 and all(ln.strip().startswith(b"{") for ln in lines[:3]):
-            try:
-                json.loads(lines[0])
-                return "jsonl"
-            except ValueError:
-                return "json"
-        return "json"
+    if head.startswith(b"{"):  # one object per line (JSON Lines), or one JSON value
+        import json
+
+        lines = [ln for ln in data.lstrip(codecs.BOM_UTF8).splitlines()[:4] if ln.strip()]
+        try:
+            json.loads(lines[0])
+        except ValueError:
+            return "json"
+        return "jsonl" if len(lines) > 1 else "json"
     return "text"
 
 
-def decode(data: bytes, name: str = "") -> tuple[str, str]:
-    """Decode text bytes: BOM, strict UTF-8, then strict GB18030.
+def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+    """Open ``path`` for reading, whatever its extension says.
+
+    Parameters
+    ----------
+    path : Path
+    limits : Limits, optional
+        Default :meth:`Limits.load` (environment variables, else the defaults).
 
     Returns
     -------
-    (str, str)
-        The text and the encoding used (``utf-8-sig``, ``utf-16``, ``utf-8``,
-        ``gb18030``).
-
-    Raises
-    ------
-    LoadError
-        When the bytes are UTF-8 up to a bad byte (never read as GB18030 mojibake), or
-        neither UTF-8 nor GB18030; the message names the byte, its line and
-        charset-normalizer's guess.
-
-    Examples
-    --------
-    >>> decode("企业名称".encode("gbk"))
-    ('企业名称', 'gb18030')
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise _bad_bytes(data, name, encoding, exc) from exc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    prefix = data[: utf8_error.start].decode("utf-8")
-    if any(ord(ch) > 0x2E7F for ch in prefix):  # CJK read fine as UTF-8 before the bad byte
-        raise _bad_bytes(data, name, "utf-8", utf8_error)
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise _bad_bytes(data, name, "utf-8 or gb18030", exc) from exc
-
-
-def _bad_bytes(data: bytes, name: str, encoding: str, exc: UnicodeDecodeError) -> LoadError:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:65536]).best()
-    guess = f"; it looks like {best.encoding}" if best is not None else ""
-    line = data[: exc.start].count(b"\n") + 1
-    return LoadError(
-        f"{name}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}, "
-        f"line {line}){guess}; save it as UTF-8 or GBK"
-    )
-
-
-def read_workbook(path: Path) -> Workbook:
-    """Read ``path`` into sheets, whatever its extension says.
+    Workbook
+        To be closed (``with read_workbook(path) as book: …``).
 
     Raises
     ------
     LoadError
         When the file is missing, empty, of a format no loader reads (the message names
         the real format), damaged, or its text cannot be decoded (see :func:`decode`).
+    LimitError
+        When an XLSX expands past the limits (before anything is read). Reading rows
+        may raise it too (rows, cells, merged ranges).
     """
+    limits = limits or Limits.load()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD)
     except OSError as exc:
         raise LoadError(f"{path}: cannot read ({exc.strerror})") from exc
-    if not data.strip():
+    if not head.strip():
         raise LoadError(f"{path.name}: the file is empty")
-    fmt = sniff(data)
-    if fmt == "xlsx":
-        return Workbook(path, fmt, None, _read_xlsx(path, data))
-    if fmt == "xls":
-        return Workbook(path, fmt, None, _read_xls(path, data))
+    fmt = sniff(head, path)
+    budget = Budget(path.name, limits)
+    if fmt in ("xlsx", "xls"):
+        from loaders.office.read_books import open_xls, open_xlsx
+
+        return (open_xlsx if fmt == "xlsx" else open_xls)(path, budget)
     if fmt not in ("html", "json", "jsonl", "text"):
         raise LoadError(
             f"{path.name}: the file is a {fmt.upper()} file, not a table zhaoshang reads; "
             "save it as XLSX or CSV"
         )
-    text, encoding = decode(data, path.name)
-    text = text.lstrip("\ufeff")
+    encoding, recorded = detect_encoding(path, head)
+    opened: list[IO[str]] = []
+
+    def text() -> IO[str]:
+        stream = path.open(encoding=encoding, newline="")
+        opened.append(stream)
+        return stream
+
+    def close() -> None:
+        for stream in opened:
+            stream.close()
+
     if fmt == "html":
-        return Workbook(path, fmt, encoding, _read_html(text, path.name))
+        from loaders.office.read_html import html_sheets
+
+        return Workbook(path, fmt, recorded, html_sheets(text(), budget), close)
     if fmt in ("json", "jsonl"):
-        return Workbook(path, fmt, encoding, [_read_json(text, fmt, path.name)])
-    delimiter = _delimiter(text)
+        from loaders.office.read_json import json_sheet
+
+        sheet = json_sheet(text, fmt, budget)
+        return Workbook(path, fmt, recorded, iter([sheet]), close)
+    first = next((ln for ln in text() if ln.strip()), "")
+    delimiter = _delimiter(first)
     fmt = "tsv" if delimiter == "\t" else "csv"
-    rows: list[list[Value]] = [
-        list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
-    return Workbook(path, fmt, encoding, [Sheet("", rows, list(range(1, len(rows) + 1)))])
+    sheet = Sheet("", iter(()))
+    sheet.rows = budget.guard(csv_rows(text(), delimiter, sheet.issues, limits), sheet.issues)
+    return Workbook(path, fmt, recorded, iter([sheet]), close)
 
 
-def _delimiter(text: str) -> str:
+def csv_rows(stream: IO[str], delimiter: str, issues: list[CellIssue], limits: Limits) -> Rows:
+    """Yield ``(record number, cells)`` of delimited text; a record the csv module cannot
+    parse (a field past 16 Mi characters: an unclosed quote) is an issue, and reading
+    goes on with the next line."""
+    csv.field_size_limit(max(limits.cell_chars + 1, 1 << 24))
+    reader = csv.reader(stream, delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number += 1
+            message = (
+                f"第 {reader.line_num} 行无法按 CSV 读取（{exc}；"
+                "可能是缺少配对的引号或单元格过长），该行跳过"
+            )
+            issues.append(CellIssue(number, None, "bad_record", message))
+            continue
+        number += 1
+        yield number, list(cells)
+
+
+def _delimiter(first: str) -> str:
     """The delimiter of a text table: the candidate most frequent in its first line."""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
     counts = {d: first.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _read_xlsx(path: Path, data: bytes) -> list[Sheet]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise LoadError(f"{path.name}: damaged XLSX file ({exc})") from exc
-    sheets = []
-    for ws in wb.worksheets:
-        rows: list[list[Value]] = [[_xlsx_value(c) for c in r] for r in ws.iter_rows()]
-        merged = [
-            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-            for r in ws.merged_cells.ranges
-        ]
-        sheets.append(Sheet(ws.title, rows, list(range(1, len(rows) + 1)), merged))
-    return sheets
-
-
-def _xlsx_value(cell: Any) -> Value:
-    """A cell's value; a number shown as a percentage becomes its text (0.51 → "51%")."""
-    value = cell.value
-    percent = str(cell.number_format).endswith("%")
-    if percent and isinstance(value, int | float) and not isinstance(value, bool):
-        text = f"{Decimal(repr(value)) * 100:f}"
-        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
-    return value  # type: ignore[no-any-return]
-
-
-def _read_xls(path: Path, data: bytes) -> list[Sheet]:
-    import python_calamine
-
-    try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in wb.sheet_names:
-            ws = wb.get_sheet_by_name(name)
-            rows: list[list[Value]] = [
-                [_calamine_value(c) for c in r] for r in ws.to_python(skip_empty_area=False)
-            ]
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (ws.merged_cell_ranges or [])]
-            sheets.append(Sheet(name, rows, list(range(1, len(rows) + 1)), merged))
-    except python_calamine.CalamineError as exc:
-        raise LoadError(f"{path.name}: damaged XLS file ({exc})") from exc
-    return sheets
-
-
-def _calamine_value(value: object) -> Value:
-    if value is None or isinstance(value, str | int | float | bool | dt.date):
-        return value
-    return str(value)  # a time of day or a duration
-
-
-class _Tables(HTMLParser):
-    """Collect ``<table>`` cells with their ``rowspan``/``colspan``."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[tuple[str, int, int]]]] = []
-        self.cell: list[str] | None = None
-        self.span = (1, 1)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th") and self.tables and self.tables[-1]:
-            a = dict(attrs)
-            self.cell = []
-            self.span = (_int(a.get("rowspan")), _int(a.get("colspan")))
-        elif tag == "br" and self.cell is not None:
-            self.cell.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None:
-            self.tables[-1][-1].append(("".join(self.cell).strip(), *self.span))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def _int(text: str | None) -> int:
-    try:
-        return max(1, min(int(text or 1), 1000))
-    except ValueError:
-        return 1
-
-
-def _read_html(text: str, name: str) -> list[Sheet]:
-    parser = _Tables()
-    parser.feed(text)
-    sheets = []
-    for t, table in enumerate(t for t in parser.tables if t):
-        grid: dict[tuple[int, int], str] = {}
-        merged: list[Range] = []
-        for r, row in enumerate(table):
-            c = 0
-            for value, rowspan, colspan in row:
-                while (r, c) in grid:
-                    c += 1
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        grid[r + dr, c + dc] = value if (dr, dc) == (0, 0) else ""
-                if rowspan > 1 or colspan > 1:
-                    merged.append((r, c, r + rowspan - 1, c + colspan - 1))
-                c += colspan
-        height = max(r for r, _ in grid) + 1
-        width = max(c for _, c in grid) + 1
-        rows: list[list[Value]] = [
-            [grid.get((r, c), "") for c in range(width)] for r in range(height)
-        ]
-        sheets.append(Sheet(f"table{t + 1}", rows, list(range(1, height + 1)), merged))
-    if not sheets:
-        raise LoadError(f"{name}: an HTML file without a table")
-    return sheets
-
-
-def _read_json(text: str, fmt: str, name: str) -> Sheet:
-    items: list[tuple[int, Any]] = []
-    if fmt == "jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    items.append((number, json.loads(line)))
-                except ValueError as exc:
-                    raise LoadError(f"{name}: line {number} is not JSON ({exc})") from exc
-    else:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise LoadError(f"{name}: not JSON ({exc})") from exc
-        if isinstance(data, dict):
-            lists = [v for v in data.values() if isinstance(v, list)]
-            data = lists[0] if len(lists) == 1 else None
-        if not isinstance(data, list):
-            raise LoadError(f"{name}: JSON must be an array of objects (or hold one)")
-        items = list(enumerate(data, start=1))
-    header: dict[str, None] = {}
-    for number, item in items:
-        if not isinstance(item, dict):
-            raise LoadError(f"{name}: item {number} is not an object")
-        header.update(dict.fromkeys(item))
-    columns = list(header)
-    rows: list[list[Value]] = [list(columns)]
-    for _, item in items:
-        rows.append([_json_value(item.get(c)) for c in columns])
-    return Sheet("", rows, [0, *(n for n, _ in items)])
-
-
-def _json_value(value: Any) -> Value:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return json.dumps(value, ensure_ascii=False)

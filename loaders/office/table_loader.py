@@ -8,10 +8,13 @@ of each sheet is ``--kind`` when given, else guessed from the sheet and file nam
 (the templates' instructions) are skipped.
 
 Every problem is an issue of the :class:`~loaders.report.LoadReport` (file, sheet,
-row, column, code, message); one bad row never stops the load. Provenance carries the
-file's modification time as :attr:`graph.schema.Source.revision`: re-loading an
-unchanged file changes nothing, and a row changed in a newer file updates its record
-and keeps both sources.
+row, column, code, message); one bad row never stops the load. Files are read row by
+row within the :class:`~loaders.office.limits.Limits` and written in batches, so memory does
+not grow with the file. Provenance identifies a row by file, row and the digest of its
+cells (:attr:`graph.schema.Source.digest`) and dates it by the file's modification
+time (:attr:`~graph.schema.Source.revision`): re-loading an unchanged file, touched
+or not, changes nothing, and a row changed in a newer file updates its record and
+keeps both sources.
 """
 
 from __future__ import annotations
@@ -24,50 +27,23 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from graph.errors import LoadError
-from graph.schema import NodeKind, Relation
+from graph.ids import short_hash
+from graph.merge import coalesce
+from graph.schema import Company, NodeKind, Relation
 from graph.store import Store
+from loaders.office.limits import LimitError, Limits
 from loaders.office.link_rows import cluster_row, relation_row
-from loaders.office.mapping import FREE, KINDS, Mapping, Table, find_table
+from loaders.office.mapping import BUILTIN, FREE, KINDS, REQUIRED, Mapping, Table, find_table
 from loaders.office.node_rows import Cells, RowBuilder
 from loaders.office.readers import read_workbook
 from loaders.office.rows import RowError
-from loaders.report import Issue, LoadReport
+from loaders.office.table_plan import EXTENSIONS as EXTENSIONS
+from loaders.office.table_plan import EXTENSIONS_JSON, Work, plan
+from loaders.office.table_plan import guess_kind as guess_kind
+from loaders.office.values import Value
+from loaders.public.batching import BATCH_SIZE
+from loaders.report import Issue, LoadReport, Severity
 from resolve.index import CompanyIndex
-
-#: Words in a sheet or file name → kind (checked in this order).
-KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("relation", ("关系", "股东", "任职", "供应", "投资", "会员", "relation")),
-    ("cluster", ("集群", "主导产业", "cluster")),
-    ("intermediary", ("中介", "商会", "协会", "机构名录", "intermediar")),
-    ("fund", ("基金", "投资机构", "fund")),
-    ("person", ("人员", "人物", "大使", "顾问", "people", "person")),
-    ("company", ("企业", "公司", "名录", "清单", "500强", "compan")),
-)
-#: Load order of kinds within a folder: nodes before the relations that name them.
-ORDER = ("company", "intermediary", "fund", "person", "relation", "cluster")
-#: File extensions :func:`load_dir` reads (content still decides the format).
-EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html"})
-EXTENSIONS_JSON = frozenset({".json", ".jsonl", ".ndjson"})
-INSTRUCTIONS = ("填写说明", "说明", "instructions")
-
-
-def guess_kind(names: list[str], columns: list[str], mapping: Mapping) -> str | None:
-    """The kind of a table: from its sheet or file name, else from its headers.
-
-    Examples
-    --------
-    >>> guess_kind(["本地企业名录.xlsx"], ["企业名称"], Mapping.load())
-    'company'
-    >>> guess_kind(["data.csv"], ["主体", "对象", "关系类型"], Mapping.load())
-    'relation'
-    """
-    for name in names:
-        for kind, words in KIND_WORDS:
-            if any(w in name.lower() for w in words) and mapping.score(kind, columns):
-                return kind
-    scores = {k: mapping.score(k, columns) for k in KINDS}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] else None
 
 
 def _revision(path: Path) -> str:
@@ -75,31 +51,57 @@ def _revision(path: Path) -> str:
     return mtime.isoformat(timespec="microseconds")
 
 
-def _cells(table: Table, kind: str, mapping: Mapping, values: list[object]) -> Cells:
+def _digest(values: list[Value]) -> str:
+    """A hash of a row's cells: with file and row it identifies the row's content."""
+    return short_hash(*("" if v is None else f"{type(v).__name__}:{v}" for v in values))
+
+
+def _fields(table: Table, kind: str, mapping: Mapping) -> list[str | None]:
+    fields = [mapping.field(kind, h) for h in table.columns]
+    return [None if f == "ignore" else f for f in fields]
+
+
+def _cells(fields: list[str | None], table: Table, values: list[Value]) -> Cells:
     cells: Cells = {}
-    for header, value in zip(table.columns, values, strict=False):
-        field = mapping.field(kind, header)
-        if field and field != "ignore" and (field not in cells or cells[field][0] in (None, "")):
-            cells[field] = (value, header)  # type: ignore[assignment]  # first filled column
+    for field, header, value in zip(fields, table.columns, values, strict=False):
+        if field and (field not in cells or cells[field][0] in (None, "")):
+            cells[field] = (value, header)  # first filled column
     return cells
+
+
+def _reader_issues(run: RowBuilder, table: Table, report: LoadReport) -> None:
+    """Move the reader's issues of the rows read so far into the report."""
+    while table.issues:
+        i = table.issues.pop(0)
+        column = (
+            table.columns[i.column]
+            if i.column is not None and i.column < len(table.columns)
+            else ""
+        )
+        severity: Severity = "warning" if i.code == "cell_too_long" else "error"
+        report.add(Issue(run.file, i.row, column, i.code, i.message, severity, run.sheet))
 
 
 def _load_sheet(
     run: RowBuilder, table: Table, kind: str, mapping: Mapping, report: LoadReport
 ) -> int:
-    header_row = table.rows[0][0] - 1 if table.rows else table.header_rows
     for header in table.columns:
         if header and not mapping.field(kind, header) and header not in FREE:
-            issue = Issue(run.file, header_row, header, "unknown_column", "column ignored")
+            issue = Issue(run.file, table.header_row, header, "unknown_column", "column ignored")
             report.add(Issue(**{**issue.__dict__, "severity": "warning", "sheet": run.sheet}))
-    fields = {mapping.field(kind, h) for h in table.columns}
-    from loaders.office.mapping import REQUIRED
-
+    fields = _fields(table, kind, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
     if missing:
-        message = f"no column for {', '.join(missing)} of a {kind} table; sheet skipped"
-        report.add(Issue(run.file, header_row, "", "missing_column", message, sheet=run.sheet))
-        return 0
+        wanted = "、".join(BUILTIN[kind][f][0] for f in missing)
+        seen = "、".join(h for h in table.columns if h) or "（无）"
+        message = (
+            f"{kind} 表缺少必需的列：{wanted}；看到的表头：{seen}；"
+            "该表未载入（可用 --mapping 指定表头）"
+        )
+        report.add(
+            Issue(run.file, table.header_row, "", "missing_column", message, sheet=run.sheet)
+        )
+        return -1
     handle: Callable[[Cells, int], None] = {
         "company": run.company,
         "relation": lambda c, r: relation_row(run, c, r),
@@ -110,12 +112,14 @@ def _load_sheet(
     }[kind]
     count = 0
     for number, values in table.rows:
+        _reader_issues(run, table, report)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         report.rows_read += 1
         count += 1
-        cells = _cells(table, kind, mapping, list(values))
-        mark = (len(run.nodes), len(run.relations), len(report.issues))
+        cells = _cells(fields, table, values)
+        run.digest = _digest(values)
+        mark = (len(run.nodes), len(run.relations))
         try:
             handle(cells, number)
         except (RowError, ValidationError) as exc:
@@ -128,38 +132,10 @@ def _load_sheet(
                 where = ".".join(str(p) for p in first["loc"])
                 exc = RowError(where, "invalid_value", f"{where}: {first['msg']}")
             report.add(Issue(run.file, number, exc.column, exc.code, exc.message, sheet=run.sheet))
+        if len(run.nodes) + len(run.relations) >= BATCH_SIZE:
+            _flush(run, report)
+    _reader_issues(run, table, report)
     return count
-
-
-def _sheets(
-    path: Path, kind: str | None, mapping: Mapping, report: LoadReport
-) -> list[tuple[str, Table]]:
-    """Read a file and return its (kind, table) pairs; describe it in ``report.read_as``."""
-    book = read_workbook(path)
-    found: list[tuple[str, Table]] = []
-    parts = []
-    for sheet in book.sheets:
-        if sheet.name.strip() in INSTRUCTIONS:
-            continue
-        table = find_table(sheet)
-        if table is None:
-            continue
-        sheet_kind = kind or guess_kind([sheet.name, path.name], table.columns, mapping)
-        if sheet_kind is None:
-            message = "no kind fits these headers; give --kind or a mapping file"
-            report.add(Issue(path.name, 1, "", "unknown_table", message, sheet=sheet.name))
-            continue
-        found.append((sheet_kind, table))
-        parts.append(
-            f"{sheet.name or 'table'}→{sheet_kind}"
-            + ("" if table.header_rows == 1 else f" ({table.header_rows}-row header)")
-        )
-    named = path.suffix.lower().lstrip(".")
-    fmt = book.format + (f" (named .{named})" if named and named != book.format else "")
-    report.read_as[path.name] = ", ".join(
-        [fmt, *([book.encoding] if book.encoding else []), *parts]
-    )
-    return found
 
 
 def load_table(
@@ -169,6 +145,7 @@ def load_table(
     kind: str | None = None,
     mapping: Mapping | None = None,
     dataset: str | None = None,
+    limits: Limits | None = None,
 ) -> LoadReport:
     """Load one table file (every sheet of a workbook) into ``store``.
 
@@ -187,17 +164,24 @@ def load_table(
     dataset : str, optional
         Provenance dataset and namespace of person/intermediary/fund ids; default the
         folder's name.
+    limits : Limits, optional
+        Size limits of the file (default :meth:`Limits.load`: environment, defaults).
 
     Returns
     -------
     LoadReport
+        ``failed_files`` names the file when no sheet of it could load (headers that
+        fit no kind, a required column missing, a limit met while reading rows).
 
     Raises
     ------
     LoadError
         When the file cannot be read at all (format, encoding), or ``kind`` is unknown.
+    LimitError
+        When the file is refused for its size before a row is read (zip bomb, span).
     """
-    return load_files([path], store, index, kind, mapping, dataset or path.resolve().parent.name)
+    name = dataset or path.resolve().parent.name
+    return load_files([path], store, index, kind, mapping, name, limits)
 
 
 def load_dir(
@@ -206,10 +190,12 @@ def load_dir(
     index: CompanyIndex,
     mapping: Mapping | None = None,
     dataset: str | None = None,
+    limits: Limits | None = None,
 ) -> LoadReport:
     """Load every table file of ``folder`` (not recursive), nodes before relations.
 
-    A file that cannot be read is one error issue (row 0) and the others still load.
+    A file that cannot be read, or past a limit, is one error issue (row 0) and the
+    others still load; ``report.failed_files`` names the files that loaded nothing.
 
     Raises
     ------
@@ -227,7 +213,8 @@ def load_dir(
     )
     if not files:
         raise LoadError(f"{folder}: no CSV, TSV, XLSX, XLS, HTML or JSON file")
-    return load_files(files, store, index, None, mapping, dataset or folder.resolve().name)
+    name = dataset or folder.resolve().name
+    return load_files(files, store, index, None, mapping, name, limits)
 
 
 def _ends_stored(rel: Relation, run: RowBuilder, report: LoadReport) -> bool:
@@ -240,6 +227,43 @@ def _ends_stored(rel: Relation, run: RowBuilder, report: LoadReport) -> bool:
     return not missing
 
 
+def _flush(run: RowBuilder, report: LoadReport) -> None:
+    """Write the queued nodes, then the queued relations whose endpoints exist; count them.
+
+    Records of one id are merged first (:func:`graph.merge.coalesce`): a firm on
+    10,000 rows reaches the store once per batch, not 10,000 times.
+    """
+    run.store.upsert_nodes(coalesce(run.nodes))
+    relations = [r for r in run.relations if _ends_stored(r, run, report)]
+    run.store.upsert_relations(coalesce(relations))
+    report.nodes_written += len(run.nodes)
+    report.relations_written += len(relations)
+    counts = Counter(report.written_by_kind)
+    counts.update(n.kind.value for n in run.nodes)
+    counts.update(r.kind.value for r in relations)
+    report.written_by_kind = dict(sorted(counts.items()))
+    run.stored.update(n.id for n in run.nodes if not isinstance(n, Company))
+    run.nodes.clear()
+    run.relations.clear()
+    run.queued.clear()
+
+
+def _load_work(
+    run: RowBuilder, work: Work, mapping: Mapping, report: LoadReport, limits: Limits
+) -> bool:
+    """Load one planned sheet (the file is opened again); False when nothing could load."""
+    run.file, run.sheet, run.revision = work.path.name, work.sheet, _revision(work.path)
+    with read_workbook(work.path, limits) as book:
+        for position, sheet in enumerate(book.sheets):
+            if position != work.position:
+                continue
+            table = find_table(sheet)
+            if table is None:
+                return False
+            return _load_sheet(run, table, work.kind, mapping, report) >= 0
+    return False
+
+
 def load_files(
     files: list[Path],
     store: Store,
@@ -247,30 +271,43 @@ def load_files(
     kind: str | None,
     mapping: Mapping | None,
     dataset: str,
+    limits: Limits | None = None,
 ) -> LoadReport:
-    """Load ``files`` as one batch (see :func:`load_dir`); a single file raises."""
+    """Load ``files`` as one batch (see :func:`load_dir`); a single file raises.
+
+    Every file's headers are read first, then the sheets are loaded in :data:`ORDER`
+    (nodes before the relations that name them), each read a second time, row by row,
+    and written in batches of :data:`~loaders.public.batching.BATCH_SIZE` records. A file
+    none of whose sheets could load is named in ``report.failed_files``.
+    """
     if kind is not None and kind not in KINDS:
         raise LoadError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     mapping = mapping or Mapping.load()
+    limits = limits or Limits.load()
     report = LoadReport(dataset=dataset)
-    work: list[tuple[int, Path, str, Table]] = []
+    work: list[Work] = []
+    loaded: dict[Path, bool] = {}
     for path in files:
         try:
-            for sheet_kind, table in _sheets(path, kind, mapping, report):
-                work.append((ORDER.index(sheet_kind), path, sheet_kind, table))
+            planned = plan(path, kind, mapping, report, limits)
         except LoadError as exc:
             if len(files) == 1:
                 raise
-            report.add(Issue(path.name, 0, "", "unreadable_file", str(exc)))
+            report.add(Issue(path.name, 0, "", _code(exc), str(exc)))
+            planned = []
+        work.extend(planned)
+        loaded[path] = False
     run = RowBuilder(dataset, store, index, report)
-    for _, path, sheet_kind, table in sorted(work, key=lambda w: (w[0], w[1].name, w[3].sheet)):
-        run.file, run.sheet, run.revision = path.name, table.sheet, _revision(path)
-        _load_sheet(run, table, sheet_kind, mapping, report)
-    store.upsert_nodes(run.nodes)
-    relations = [r for r in run.relations if _ends_stored(r, run, report)]
-    store.upsert_relations(relations)
-    report.nodes_written, report.relations_written = len(run.nodes), len(relations)
-    counts = Counter(n.kind.value for n in run.nodes)
-    counts.update(r.kind.value for r in relations)
-    report.written_by_kind = dict(sorted(counts.items()))
+    for item in sorted(work, key=lambda w: (w.order, w.path.name, w.position)):
+        try:
+            loaded[item.path] |= _load_work(run, item, mapping, report, limits)
+        except LoadError as exc:  # a limit met while reading rows: what was read stays
+            report.add(Issue(item.path.name, 0, "", _code(exc), str(exc), sheet=item.sheet))
+            loaded[item.path] = False
+    _flush(run, report)
+    report.failed_files = [p.name for p, ok in loaded.items() if not ok]
     return report
+
+
+def _code(exc: LoadError) -> str:
+    return "limit_exceeded" if isinstance(exc, LimitError) else "unreadable_file"

@@ -18,9 +18,17 @@ import cn2an
 #: A cell as a reader gives it: text, or what a workbook stored.
 Value = str | int | float | bool | dt.date | dt.datetime | None
 
-_TIME = r"(?:[ T]+\d{1,2}(?:[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?分?)?时?)?"
-_DATE_SEP = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
-_DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?" + _TIME + "$")
+#: A time of day after a date (dropped): 14:30, 14:30:05.123, 14时30分, 下午2点, with an
+#: optional UTC offset (Z, +08:00).
+_CLOCK = (
+    r"(?:上午|下午|中午|晚上|凌晨)?\s*(?:[01]?\d|2[0-4])"
+    r"(?:[:时点][0-5]?\d(?:[:分][0-5]?\d(?:\.\d+)?秒?)?分?)?"
+    r"[时点]?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?"
+)
+_DATE_SEP = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]+" + _CLOCK + ")?$")
+_DATE_CJK = re.compile(
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})(?:[日号]\s*(?:" + _CLOCK + r")?|\s+" + _CLOCK + ")?$"
+)
 _CJK_DIGITS = "〇零一二三四五六七八九十"
 _DATE_CJK_NUMERALS = re.compile(
     rf"^([{_CJK_DIGITS}]{{4}})年([{_CJK_DIGITS}]{{1,2}})月([{_CJK_DIGITS}]{{1,3}})[日号]?$"
@@ -65,12 +73,13 @@ def parse_date(value: Value) -> dt.date:
     """Parse a calendar date written as spreadsheets and Chinese documents do.
 
     Accepted, year first: ``2023-05-20``, ``2023/5/20``, ``2023.5.20``,
-    ``2023年5月20日`` (日 optional) and ``二〇二三年五月二十日``, each optionally
-    followed by a time (``14:30``, ``14:30:05``, ``14时30分``), which is dropped;
-    Excel serials (``45066``) as numbers or as text of 5–7 digits; dates and datetimes
-    a workbook stored. Full-width digits are folded. Year-first forms are read as
-    year-month-day and never swapped; day-first forms (``20/5/2023``) are refused as
-    ambiguous.
+    ``2023年5月20日`` (日 optional) and ``二〇二三年五月二十日``, the first four
+    optionally followed by a time of day, which is dropped: ISO (``2023-05-20T14:30:05Z``,
+    ``+08:00``, fractions of a second) and Chinese (``2023年05月20日14:30``,
+    ``14时30分``, ``下午2点``); Excel serials (``45066``) as numbers or as text of 5–7
+    digits; dates and datetimes a workbook stored. Full-width digits are folded.
+    Year-first forms are read as year-month-day and never swapped; day-first forms
+    (``20/5/2023``) are refused as ambiguous.
 
     Raises
     ------
@@ -79,8 +88,10 @@ def parse_date(value: Value) -> dt.date:
 
     Examples
     --------
-    >>> parse_date("2023/5/20"), parse_date("2023年5月20日 14:30")
-    (datetime.date(2023, 5, 20), datetime.date(2023, 5, 20))
+    >>> parse_date("2023/5/20"), parse_date("2015年04月08日10:05")
+    (datetime.date(2023, 5, 20), datetime.date(2015, 4, 8))
+    >>> parse_date("2015-04-08T10:05:00+08:00"), parse_date("2015/4/8 下午3点")
+    (datetime.date(2015, 4, 8), datetime.date(2015, 4, 8))
     >>> parse_date(45066), parse_date("45066")
     (datetime.date(2023, 5, 20), datetime.date(2023, 5, 20))
     """
