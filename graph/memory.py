@@ -56,6 +56,9 @@ class MemoryStore:
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._rel_ends: dict[str, tuple[str, str]] = {}
+        # Relations of the file whose end node it lacks (damaged or hand-edited): kept
+        # out of the graph, counted by dangling_relations, written back by save.
+        self._dangling: dict[str, dict[str, Any]] = {}
         if path is not None and path.exists():
             self._read(path)
 
@@ -81,7 +84,11 @@ class MemoryStore:
                         edges.append((r["src"], r["dst"], r["id"], {"d": r}))
                         self._rel_ends[r["id"]] = (r["src"], r["dst"])
             self.graph.add_nodes_from(nodes)
-            self.graph.add_edges_from(edges)
+            for src, dst, rid, attrs in edges:
+                if src not in self.graph or dst not in self.graph:
+                    self._dangling[rid] = attrs["d"]
+                    del self._rel_ends[rid]
+            self.graph.add_edges_from(e for e in edges if e[2] not in self._dangling)
         except (OSError, EOFError, orjson.JSONDecodeError, KeyError, IndexError) as exc:
             raise BackendError(f"{path}: cannot read graph file ({exc})") from exc
 
@@ -110,6 +117,8 @@ class MemoryStore:
                         gz.write(orjson.dumps({"n": self.graph.nodes[nid]["d"]}) + b"\n")
                     for rid in sorted(self._rel_ends):
                         gz.write(orjson.dumps({"r": self._edge(rid)}) + b"\n")
+                    for rid in sorted(set(self._dangling) - set(self._rel_ends)):
+                        gz.write(orjson.dumps({"r": self._dangling[rid]}) + b"\n")
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(tmp, self.path)
@@ -215,6 +224,13 @@ class MemoryStore:
     def count_nodes(self) -> dict[NodeKind, int]:
         counts = Counter(d["kind"] for _, d in self.graph.nodes(data="d"))
         return {NodeKind(k): v for k, v in sorted(counts.items())}
+
+    def dangling_relations(self) -> int:
+        """Relations of the file whose end node it lacks (0 in a sound file).
+
+        They are not part of the graph (no query sees them); a save keeps them.
+        """
+        return len(set(self._dangling) - set(self._rel_ends))
 
     def count_relations(self) -> dict[RelKind, int]:
         counts = Counter(self._edge(rid)["kind"] for rid in self._rel_ends)
