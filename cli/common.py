@@ -1,4 +1,9 @@
-"""Options shared by the commands, and error handling (exit 1 with one line)."""
+"""Options shared by the commands, opening the graph to read, and error handling.
+
+Exit codes of every command: 0 done, 1 a data or domain error (one line on stderr,
+in Chinese; the traceback only with ``--debug``), 2 a usage error (a value the command
+cannot take: an unknown ``--home``, a malformed ``--as-of``).
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,15 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.text import Text
 
-from graph.errors import NotFound, ZhaoshangError
+from graph.errors import LoadError, UsageError, ZhaoshangError
+from graph.files import describe_os_error
+from graph.schema import NodeKind, Region
 from graph.store import Store, open_backend
 from loaders.decisions import ResolutionLog, apply_judgements, log_path, read_log, write_log
 from loaders.index import CompanyIndex
+from loaders.report import LoadReport
 
 #: The graph file used when neither ``--graph`` nor ZHAOSHANG_GRAPH is given.
 DEFAULT_GRAPH_PATH = Path("zhaoshang.zsg")
@@ -35,9 +44,21 @@ GraphOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 HomeOpt = Annotated[
-    str,
-    typer.Option("--home", help="GB/T 2260 code prefix of the home region (37 = 山东)."),
+    str | None,
+    typer.Option(
+        "--home",
+        help="本地：GB/T 2260 代码（37、3705、370523）或名称（山东省、东营、广饶县）；"
+        "默认为集群文件的 home_region，否则 37（山东省）。",
+    ),
 ]
+ClustersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="集群文件（TOML）；默认为随包附带的山东省十强产业 queries/data/shandong.toml。"
+    ),
+]
+#: The home region when neither ``--home`` nor the cluster file names one (山东省).
+DEFAULT_HOME = "37"
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 
@@ -60,8 +81,62 @@ BackendOpt = Annotated[
 
 
 def open_graph(backend: Backend, graph: Path) -> Store:
-    """Open the store a query command reads (see :func:`graph.store.open_backend`)."""
+    """Open the store a command reads (see :func:`graph.store.open_backend`).
+
+    Every command that reads a graph opens it here, so a graph file that does not
+    exist is refused before the store would create an empty one.
+
+    Raises
+    ------
+    ZhaoshangError
+        When ``backend`` is embedded and ``graph`` is missing or a folder.
+    BackendError
+        When the file is not a zhaoshang graph, or no Neo4j server answers.
+    """
+    if backend is Backend.EMBEDDED:
+        if graph.is_dir():
+            raise ZhaoshangError(f"图谱文件 {graph} 是文件夹，不是图谱文件")
+        if not graph.exists():
+            raise ZhaoshangError(
+                f"图谱文件 {graph} 不存在：请先用 `zhaoshang load …` 载入数据，"
+                "或用 --graph 指定已有的图谱文件"
+            )
     return open_backend(backend.value, graph)
+
+
+def home_region(
+    store: Store, home: str | None, fallback: str | None = None, json: bool = False
+) -> str:
+    """Read ``--home`` (code or name) and say which region it is: ``本地：山东省（37）``.
+
+    Parameters
+    ----------
+    store : Store
+        Its Region nodes count as known regions besides GB/T 2260 (an office's own
+        development zone or, in the demo, a fictional city).
+    home : str or None
+        What the user gave; None takes ``fallback``, then :data:`DEFAULT_HOME`.
+    fallback : str, optional
+        The cluster file's ``home_region``.
+    json : bool
+        The line goes to stderr when stdout carries JSON.
+
+    Returns
+    -------
+    str
+        The GB/T 2260 code (the prefix queries match region codes against).
+
+    Raises
+    ------
+    UsageError
+        When the region is unknown or ambiguous, with close matches.
+    """
+    from loaders.divisions import resolve_region
+
+    extra = [(n.code, n.name) for n in store.nodes(NodeKind.REGION) if isinstance(n, Region)]
+    division = resolve_region(home or fallback or DEFAULT_HOME, extra)
+    (err if json else out).print(Text(f"本地：{division.label}"))
+    return division.code
 
 
 P = ParamSpec("P")
@@ -69,21 +144,64 @@ R = TypeVar("R")
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn :class:`ZhaoshangError` into a one-line message and exit code 1."""
+    """Turn every failure into one Chinese line on stderr and an exit code.
+
+    :class:`UsageError` exits 2, any other error 1: a :class:`ZhaoshangError` with
+    its message, a file error naming the file, anything else as an internal error.
+    With ``--debug`` the exception propagates (traceback).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except ZhaoshangError as exc:
-            if kwargs.get("debug"):
+        except Exception as exc:
+            # typer's own exits and usage errors (they carry an exit code) pass through.
+            if kwargs.get("debug") or isinstance(exc, typer.Abort) or hasattr(exc, "exit_code"):
                 raise
-            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-            if isinstance(exc, NotFound) and exc.candidates:
-                err.print("did you mean: " + "; ".join(exc.candidates), highlight=False)
-            raise typer.Exit(1) from None
+            code = 2 if isinstance(exc, UsageError) else 1
+            err.print(Text(f"错误：{_message(exc)}", style="red"), highlight=False)
+            candidates = getattr(exc, "candidates", None)
+            if isinstance(exc, ZhaoshangError) and candidates:
+                err.print(Text("可选：" + "；".join(candidates)), highlight=False)
+            raise typer.Exit(code) from None
 
     return wrapper
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ZhaoshangError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return f"内部错误 {type(exc).__name__}：{exc}（加 --debug 查看详情，请报告这个问题）"
+
+
+def dangling_relations(store: Store) -> int:
+    """Relations whose endpoint is not a stored node (0 in a sound graph).
+
+    Stores that can hold such relations (the embedded file, hand-edited or damaged)
+    count them with a ``dangling_relations()`` method; a Neo4j relationship always
+    has both ends.
+    """
+    count = getattr(store, "dangling_relations", None)
+    return int(count()) if callable(count) else 0
+
+
+def nothing_loaded(reports: list[LoadReport]) -> None:
+    """Refuse a load that wrote nothing and reported errors (the data was unusable).
+
+    Raises
+    ------
+    LoadError
+        Naming the first error; the command exits 1 and the graph is not saved.
+    """
+    written = sum(r.nodes_written + r.relations_written for r in reports)
+    errors = [i for r in reports for i in r.issues if i.severity == "error"]
+    if written == 0 and errors:
+        raise LoadError(
+            f"没有载入任何记录，图谱未改动（{len(errors)} 个错误，第一个：{errors[0]}）"
+        )
 
 
 def print_json(result: BaseModel | list[Any]) -> None:

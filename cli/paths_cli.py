@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,18 +12,18 @@ from cli.common import (
     DEFAULT_GRAPH_PATH,
     Backend,
     BackendOpt,
+    ClustersOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
     handle_errors,
+    home_region,
     open_graph,
     out,
     print_json,
 )
 from queries.types import ConnectorList
-
-CLUSTERS = Path("examples/clusters/shandong.toml")
 
 
 def show_connectors(console: Console, result: ConnectorList) -> None:
@@ -59,8 +58,8 @@ def show_connectors(console: Console, result: ConnectorList) -> None:
 
 def connectors(
     cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
-    clusters: Annotated[Path, typer.Option(help="Cluster file (TOML).")] = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 20,
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")] = 4,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
@@ -73,8 +72,9 @@ def connectors(
     from queries.connectors import connectors as rank_connectors
 
     store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
-    result = rank_connectors(store, definition, home, n=n, max_hops=max_hops)
+    cfile = read_clusters(clusters)
+    code = home_region(store, home, cfile.home_region, json)
+    result = rank_connectors(store, cfile.get(cluster), code, n=n, max_hops=max_hops)
     if json:
         print_json(result)
     else:

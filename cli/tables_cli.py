@@ -15,6 +15,7 @@ from cli.common import (
     GraphOpt,
     err,
     handle_errors,
+    nothing_loaded,
     out,
     resolution_index,
     save_resolution,
@@ -97,9 +98,10 @@ def load_table_cmd(
     store = open_store(graph)
     index, log = resolution_index(store, graph)
     result = load_table(file, store, index, kind, Mapping.load(mapping), dataset)
+    _finish(result, report)
+    nothing_loaded([result])
     store.save()
     save_resolution(graph, index, log)
-    _finish(result, report)
 
 
 def load_dir_cmd(
@@ -117,9 +119,10 @@ def load_dir_cmd(
     store = open_store(graph)
     index, log = resolution_index(store, graph)
     result = load_dir(folder, store, index, Mapping.load(mapping), dataset)
+    _finish(result, report)
+    nothing_loaded([result])
     store.save()
     save_resolution(graph, index, log)
-    _finish(result, report)
 
 
 def register(app: typer.Typer, load_app: typer.Typer) -> None:

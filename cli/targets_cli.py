@@ -14,29 +14,29 @@ from cli.common import (
     DEFAULT_GRAPH_PATH,
     Backend,
     BackendOpt,
+    ClustersOpt,
     DebugOpt,
     GraphOpt,
     HomeOpt,
     JsonOpt,
     err,
     handle_errors,
+    home_region,
     open_graph,
     out,
     print_json,
 )
 from cli.render import show_targets
-from graph.errors import SchemaError
-from graph.store import Store, open_store
+from graph.errors import UsageError
+from graph.store import Store
 from queries.types import ChainGaps
 
-ClustersOpt = Annotated[Path, typer.Option(help="Cluster file (TOML).")]
 ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
 ]
 PrivateOpt = Annotated[bool, typer.Option(help="Keep people's names in the export.")]
-CLUSTERS = Path("examples/clusters/shandong.toml")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -45,7 +45,7 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise SchemaError(f"--as-of {text!r} is not a YYYY-MM-DD date") from exc
+        raise UsageError(f"--as-of {text}：不是 YYYY-MM-DD 格式的日期") from exc
 
 
 def data_sources(store: Store, graph: Path) -> list[str]:
@@ -80,8 +80,8 @@ def show_gaps(console: Console, gaps: ChainGaps) -> None:
 
 def targets(
     cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")] = 50,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -97,10 +97,12 @@ def targets(
     from queries.export import write_workbook
     from queries.targets import ScoringProfile, target_list
 
-    store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
+    when = _date(as_of)
+    cfile = read_clusters(clusters)
     p = ScoringProfile.load(profile)
-    result = target_list(store, definition, home, n=n, profile=p, as_of=_date(as_of))
+    store = open_graph(backend, graph)
+    code = home_region(store, home, cfile.home_region, json)
+    result = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=when)
     if json:
         print_json(result)
     else:
@@ -113,8 +115,8 @@ def targets(
 
 def gaps(
     cluster: Annotated[str, typer.Option(help="Cluster name in the cluster file.")],
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -128,10 +130,13 @@ def gaps(
     from queries.gaps import chain_gaps
     from queries.targets import ScoringProfile
 
-    store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
+    when = _date(as_of)
+    cfile = read_clusters(clusters)
     p = ScoringProfile.load(profile)
-    result = chain_gaps(store, definition, home, profile=p, per_gap=per_gap, as_of=_date(as_of))
+    store = open_graph(backend, graph)
+    code = home_region(store, home, cfile.home_region, json)
+    definition = cfile.get(cluster)
+    result = chain_gaps(store, definition, code, profile=p, per_gap=per_gap, as_of=when)
     if json:
         print_json(result)
     else:
@@ -143,8 +148,8 @@ def export(
     cluster: Annotated[
         str, typer.Option(help="Cluster name, or 'all' for one sheet per cluster.")
     ] = "all",
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: Annotated[int, typer.Option("-n", min=0, help="Rows per cluster (0 = all).")] = 100,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -159,11 +164,13 @@ def export(
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, build_universe, target_list
 
-    store = open_store(graph)
+    when = _date(as_of)
     cfile = read_clusters(clusters)
     chosen = cfile.cluster if cluster == "all" else [cfile.get(cluster)]
     p = ScoringProfile.load(profile)
-    ctx = SearchContext.build(store, home, as_of=_date(as_of))
+    store = open_graph(Backend.EMBEDDED, graph)
+    home = home_region(store, home, cfile.home_region)
+    ctx = SearchContext.build(store, home, as_of=when)
     lists, gap_lists = [], []
     for c in chosen:
         err.print(f"scoring {c.name}", highlight=False)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph.errors import LoadError
+from graph.errors import LoadError, UsageError
 from graph.schema import NodeKind, Relation
 from graph.store import Store
 from loaders.index import CompanyIndex
@@ -216,7 +216,7 @@ def load_dir(
         When ``folder`` is not a folder or holds no table file.
     """
     if not folder.is_dir():
-        raise LoadError(f"{folder}: not a folder")
+        raise LoadError(f"文件夹 {folder} 不存在或不是文件夹")
     files = sorted(
         p
         for p in folder.iterdir()
@@ -225,7 +225,7 @@ def load_dir(
         and p.suffix.lower() in EXTENSIONS | EXTENSIONS_JSON
     )
     if not files:
-        raise LoadError(f"{folder}: no CSV, TSV, XLSX, XLS, HTML or JSON file")
+        raise LoadError(f"文件夹 {folder} 中没有 CSV、TSV、XLSX、XLS、HTML 或 JSON 表格文件")
     return load_files(files, store, index, None, mapping, dataset or folder.resolve().name)
 
 
@@ -249,7 +249,7 @@ def load_files(
 ) -> LoadReport:
     """Load ``files`` as one batch (see :func:`load_dir`); a single file raises."""
     if kind is not None and kind not in KINDS:
-        raise LoadError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise UsageError(f"--kind {kind}：没有这种表格类型", list(KINDS))
     mapping = mapping or Mapping.load()
     report = LoadReport(dataset=dataset)
     work: list[tuple[int, Path, str, Table]] = []
