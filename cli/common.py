@@ -94,14 +94,24 @@ def open_graph(backend: Backend, graph: Path) -> Store:
         When the file is not a zhaoshang graph, or no Neo4j server answers.
     """
     if backend is Backend.EMBEDDED:
-        if graph.is_dir():
-            raise ZhaoshangError(f"图谱文件 {graph} 是文件夹，不是图谱文件")
-        if not graph.exists():
-            raise ZhaoshangError(
-                f"图谱文件 {graph} 不存在：请先用 `zhaoshang load …` 载入数据，"
-                "或用 --graph 指定已有的图谱文件"
-            )
+        require_graph(graph)
     return open_backend(backend.value, graph)
+
+
+def require_graph(graph: Path) -> None:
+    """Refuse a graph file that does not exist or is a folder (see :func:`open_graph`).
+
+    Raises
+    ------
+    ZhaoshangError
+    """
+    if graph.is_dir():
+        raise ZhaoshangError(f"图谱文件 {graph} 是文件夹，不是图谱文件")
+    if not graph.exists():
+        raise ZhaoshangError(
+            f"图谱文件 {graph} 不存在：请先用 `zhaoshang load …` 载入数据，"
+            "或用 --graph 指定已有的图谱文件"
+        )
 
 
 def home_region(

@@ -19,6 +19,7 @@ from cli.common import (
     handle_errors,
     open_graph,
     out,
+    require_graph,
 )
 from graph.errors import NotFound
 from loaders.decisions import (
@@ -60,7 +61,8 @@ def resolve_cmd(
     applied with --apply are kept in it and take effect on the next load: load into a
     fresh graph to undo a merge marked 否.
     """
-    store = open_graph(backend, graph) if backend is Backend.EMBEDDED or review else None
+    if backend is Backend.EMBEDDED:
+        require_graph(graph)
     path = log_path(graph)
     if not path.exists():
         raise NotFound(f"{path}：没有实体对齐记录；请先向 {graph} 载入数据")
@@ -85,7 +87,8 @@ def resolve_cmd(
         out.print(f"  conflict {c['kind']}: {c['detail']}")
     if len(log.conflicts) > _SHOWN_CONFLICTS:
         out.print(f"  … {len(log.conflicts) - _SHOWN_CONFLICTS} more conflicts in {path}")
-    if review is not None and store is not None:
+    if review is not None:
+        store = open_graph(backend, graph)
         pairs = review_pairs(log, CompanyIndex.from_store(store), limit=limit)
         write_review(review, pairs)
         err.print(f"{len(pairs)} pairs to judge written to {review}", highlight=False)

@@ -40,7 +40,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise BackendError(f"{path}: cannot write ({exc})") from exc
+        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -48,7 +48,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"{path}: cannot write ({exc})") from exc
+        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -86,8 +86,12 @@ def describe_os_error(exc: OSError) -> str:
         ``"<file>：<reason>"``; the reason is the system's own text for errno values
         without a Chinese wording.
     """
-    reason = _OS_REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
+    reason = _reason(exc)
     return f"{exc.filename}：{reason}" if exc.filename else f"文件读写失败：{reason}"
+
+
+def _reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
 
 
 def read_user_text(path: Path, what: str, encoding: str = "utf-8") -> str:

@@ -311,9 +311,13 @@ def test_unexpected_errors_are_one_line_unless_debug(
     assert isinstance(debug.exception, RuntimeError)
 
 
-def test_unwritable_output_names_the_file(tmp_path: Path) -> None:
+def test_unwritable_output_names_the_file(graph: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("", "utf-8")
     result = run("template", str(blocker / "sub"))
     assert result.exit_code == 1
     assert result.stderr == f"错误：{blocker / 'sub'}：路径中有一段不是文件夹\n"
+    xlsx = blocker / "sub" / "t.xlsx"
+    targets = run("targets", "--cluster", "高端装备", "--xlsx", str(xlsx), "-g", str(graph))
+    assert targets.exit_code == 1
+    assert targets.stderr == f"错误：无法写入 {xlsx}（路径中有一段不是文件夹）\n"
