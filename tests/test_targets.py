@@ -307,7 +307,7 @@ def test_cluster_file_errors_name_file_and_field(tmp_path) -> None:  # type: ign
 
     bad = tmp_path / "c.toml"
     bad.write_text('[[cluster]]\nname = "A"\ncore_industry = ["1"]\n', "utf-8")
-    with pytest.raises(SchemaError, match=r"集群文件 .*c\.toml 格式不符：cluster\.0\.core_industry"):
+    with pytest.raises(SchemaError, match=r"c\.toml 格式不符：cluster\.0\.core_industry"):
         read_clusters(bad)
     good = tmp_path / "g.toml"
     good.write_text('home_region = "37"\n[[cluster]]\nname = "A"\n', "utf-8")
