@@ -140,7 +140,7 @@ def introduce(store: Store, name: str) -> object:
 
 def targets(store: Store) -> object:
     """``zhaoshang targets --cluster 高端装备 --home 37 -n 50`` without the printing."""
-    cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get("高端装备")
+    cluster = read_clusters(ROOT / "queries" / "data" / "shandong.toml").get("高端装备")
     return target_list(store, cluster, "37", n=50, as_of=AS_OF)
 
 

@@ -20,9 +20,12 @@ from cli.common import (
     JsonOpt,
     MaxHopsOpt,
     PrivateOpt,
+    dangling_relations,
     err,
     handle_errors,
+    home_region,
     loading,
+    nothing_loaded,
     open_graph,
     out,
     print_json,
@@ -35,7 +38,7 @@ from cli.sync import register as register_sync
 from cli.tables_cli import LimitOpt
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
-from graph.errors import ZhaoshangError
+from graph.errors import LoadError, UsageError
 from loaders.report import LoadReport
 
 app = typer.Typer(
@@ -86,8 +89,14 @@ def load_public_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
-    from loaders.public.load import load_public
+    from loaders.public.load import DATASETS, load_public
 
+    names = [name for name, _ in DATASETS]
+    unknown = [name for name in only or [] if name not in names]
+    if unknown:
+        raise UsageError(f"--only {'、'.join(unknown)}：没有这个数据集", names)
+    if not folder.is_dir():
+        raise LoadError(f"公开数据目录 {folder} 不存在或不是文件夹")
     started = time.perf_counter()
     with (
         loading(graph) as (store, index),
@@ -106,6 +115,7 @@ def load_public_cmd(
             on_start=lambda n: progress.update(task, description=n),
             index=index,
         )
+        nothing_loaded(reports)
         progress.update(task, description="saving")
     _print_reports(reports)
     err.print(f"saved {graph} in {time.perf_counter() - started:.1f} s", highlight=False)
@@ -126,6 +136,7 @@ def load_folder_cmd(
     limits = Limits.load(limit or [])
     with loading(graph) as (store, index):
         report = load_folder(folder, store, index, limits=limits)
+        nothing_loaded([report])
     _print_reports([report])
 
 
@@ -137,27 +148,29 @@ def info(
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Show node and relation counts by kind."""
-    if backend is Backend.EMBEDDED and not graph.exists():
-        raise ZhaoshangError(
-            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
-        )
+    """Show node and relation counts by kind; exit 1 when relations lack an end node."""
     store = open_graph(backend, graph)
     nodes = {k.value: v for k, v in store.count_nodes().items()}
     rels = {k.value: v for k, v in store.count_relations().items()}
+    dangling = dangling_relations(store)
     if json:
-        print_json([{"nodes": nodes, "relations": rels}])
-        return
-    out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
-    out.print("nodes:     " + ", ".join(f"{k} {v:,}" for k, v in nodes.items()))
-    out.print("relations: " + ", ".join(f"{k} {v:,}" for k, v in rels.items()))
+        print_json([{"nodes": nodes, "relations": rels, "dangling_relations": dangling}])
+    else:
+        out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
+        out.print("节点：" + "，".join(f"{k} {v:,}" for k, v in nodes.items()))
+        out.print("关系：" + "，".join(f"{k} {v:,}" for k, v in rels.items()))
+    if dangling:
+        raise LoadError(
+            f"数据问题：{dangling:,} 条关系指向图谱中不存在的节点（文件损坏或被手工改动），"
+            "查询会略过它们；请重新载入数据"
+        )
 
 
 @app.command()
 @handle_errors
 def introduce(
     target: Annotated[str, typer.Argument(help="Firm name, short name, stock code or id.")],
-    home: HomeOpt = "37",
+    home: HomeOpt = None,
     k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
     max_hops: MaxHopsOpt = 4,
     ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
@@ -173,10 +186,12 @@ def introduce(
     from queries.ties import TieModel
     from queries.view import find_company
 
+    tie_model = TieModel.load(ties)
     store = open_graph(backend, graph)
+    code = home_region(store, home, json=json)
     target_id = find_company(store, target)
-    ctx = SearchContext.build(store, home, TieModel.load(ties), include_private=include_private)
-    found = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
+    ctx = SearchContext.build(store, code, tie_model, include_private=include_private)
+    found = referral_paths(store, target_id, code, k=k, max_hops=max_hops, context=ctx)
     result = redact(found, include_private)  # the one privacy rule of every output
     if json:
         print_json(result)

@@ -1,4 +1,9 @@
-"""Options shared by the commands, and error handling (exit 1 with one line)."""
+"""Options shared by the commands, opening the graph to read, and error handling.
+
+Exit codes of every command: 0 done, 1 a data or domain error (one line on stderr,
+in Chinese; the traceback only with ``--debug``), 2 a usage error (a value the command
+cannot take: an unknown ``--home``, a malformed ``--as-of``).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,14 @@ import typer
 from pydantic import BaseModel
 
 from cli.console import DataConsole, json_text, styled
-from graph.errors import NotFound, SchemaError, ZhaoshangError
-from graph.schema import NodeKind
+from graph.errors import LoadError, UsageError, ZhaoshangError
+from graph.files import describe_os_error
+from graph.schema import NodeKind, Region
 from graph.sqlite_store import SqliteStore
 from graph.store import Store, open_backend, open_store
 
 if TYPE_CHECKING:
+    from loaders.report import LoadReport
     from resolve.decisions import ResolutionLog
     from resolve.index import CompanyIndex
 
@@ -41,8 +48,12 @@ GraphOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 HomeOpt = Annotated[
-    str,
-    typer.Option("--home", help="GB/T 2260 code prefix of the home region (37 = 山东)."),
+    str | None,
+    typer.Option(
+        "--home",
+        help="本地：GB/T 2260 代码（37、3705、370523）或名称（山东省、东营、广饶县）；"
+        "默认为集群文件的 home_region，否则 37（山东省）。",
+    ),
 ]
 PrivateOpt = Annotated[
     bool,
@@ -52,13 +63,18 @@ PrivateOpt = Annotated[
         "otherwise) and private ties (KNOWS: 老乡/校友…) walked.",
     ),
 ]
+#: The home region when neither ``--home`` nor the cluster file names one (山东省).
+DEFAULT_HOME = "37"
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 # -- options of the cluster commands (targets, gaps, export, connectors) -------------
-#: The cluster file used when ``--clusters`` is not given.
-CLUSTERS = Path("examples/clusters/shandong.toml")
 ClusterOpt = Annotated[str, typer.Option(help="Cluster name in the cluster file.")]
-ClustersOpt = Annotated[Path, typer.Option(help="Cluster file (TOML).")]
+ClustersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="集群文件（TOML）；默认为随包附带的山东省十强产业 queries/data/shandong.toml。"
+    ),
+]
 RowsOpt = Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")]
 MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")]
 ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
@@ -91,7 +107,7 @@ def as_of_date(text: str | None) -> dt.date | None:
 
     Raises
     ------
-    SchemaError
+    UsageError
         When ``text`` is not a ``YYYY-MM-DD`` date.
     """
     if text is None:
@@ -99,22 +115,76 @@ def as_of_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise SchemaError(f"--as-of {text!r} is not a YYYY-MM-DD date") from exc
+        raise UsageError(f"--as-of {text}：不是 YYYY-MM-DD 格式的日期") from exc
 
 
 def open_graph(backend: Backend, graph: Path) -> Store:
-    """Open the store a query command reads (see :func:`graph.store.open_backend`).
+    """Open the store a command reads (see :func:`graph.store.open_backend`).
+
+    Every command that reads a graph opens it here, so a graph file that does not
+    exist is refused before the store would create an empty one.
 
     Raises
     ------
-    NotFound
-        When the embedded database file does not exist (a query never creates one).
+    ZhaoshangError
+        When ``backend`` is embedded and ``graph`` is missing or a folder.
+    BackendError
+        When the file is not a zhaoshang graph, or no Neo4j server answers.
     """
-    if backend is Backend.EMBEDDED and not graph.exists():
-        raise NotFound(
-            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
-        )
+    if backend is Backend.EMBEDDED:
+        require_graph(graph)
     return open_backend(backend.value, graph)
+
+
+def require_graph(graph: Path) -> None:
+    """Refuse a graph file that does not exist or is a folder (see :func:`open_graph`).
+
+    Raises
+    ------
+    ZhaoshangError
+    """
+    if graph.is_dir():
+        raise ZhaoshangError(f"图谱数据库 {graph} 是文件夹，不是图谱数据库文件")
+    if not graph.exists():
+        raise ZhaoshangError(
+            f"图谱数据库 {graph} 不存在：请先用 `zhaoshang load …` 载入数据，"
+            "或用 --graph 指定已有的图谱数据库"
+        )
+
+
+def home_region(
+    store: Store, home: str | None, fallback: str | None = None, json: bool = False
+) -> str:
+    """Read ``--home`` (code or name) and say which region it is: ``本地：山东省（37）``.
+
+    Parameters
+    ----------
+    store : Store
+        Its Region nodes count as known regions besides GB/T 2260 (an office's own
+        development zone or, in the demo, a fictional city).
+    home : str or None
+        What the user gave; None takes ``fallback``, then :data:`DEFAULT_HOME`.
+    fallback : str, optional
+        The cluster file's ``home_region``.
+    json : bool
+        The line goes to stderr when stdout carries JSON.
+
+    Returns
+    -------
+    str
+        The GB/T 2260 code (the prefix queries match region codes against).
+
+    Raises
+    ------
+    UsageError
+        When the region is unknown or ambiguous, with close matches.
+    """
+    from resolve.divisions import resolve_region
+
+    extra = [(n.code, n.name) for n in store.nodes(NodeKind.REGION) if isinstance(n, Region)]
+    division = resolve_region(home or fallback or DEFAULT_HOME, extra)
+    (err if json else out).print(f"本地：{division.label}")
+    return division.code
 
 
 P = ParamSpec("P")
@@ -122,21 +192,64 @@ R = TypeVar("R")
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn :class:`ZhaoshangError` into a one-line message and exit code 1."""
+    """Turn every failure into one Chinese line on stderr and an exit code.
+
+    :class:`UsageError` exits 2, any other error 1: a :class:`ZhaoshangError` with
+    its message, a file error naming the file, anything else as an internal error.
+    With ``--debug`` the exception propagates (traceback).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except ZhaoshangError as exc:
-            if kwargs.get("debug"):
+        except Exception as exc:
+            # typer's own exits and usage errors (they carry an exit code) pass through.
+            if kwargs.get("debug") or isinstance(exc, typer.Abort) or hasattr(exc, "exit_code"):
                 raise
-            err.print(styled(("error:", "red"), " ", str(exc)))
-            if isinstance(exc, NotFound) and exc.candidates:
-                err.print("did you mean: " + "; ".join(exc.candidates))
-            raise typer.Exit(1) from None
+            code = 2 if isinstance(exc, UsageError) else 1
+            err.print(styled(("错误：", "red"), (_message(exc), "red")))
+            candidates = getattr(exc, "candidates", None)
+            if isinstance(exc, ZhaoshangError) and candidates:
+                err.print("可选：" + "；".join(candidates))
+            raise typer.Exit(code) from None
 
     return wrapper
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ZhaoshangError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return f"内部错误 {type(exc).__name__}：{exc}（加 --debug 查看详情，请报告这个问题）"
+
+
+def dangling_relations(store: Store) -> int:
+    """Relations whose endpoint is not a stored node (0 in a sound graph).
+
+    Stores that can hold such relations (the embedded file, hand-edited or damaged)
+    count them with a ``dangling_relations()`` method; a Neo4j relationship always
+    has both ends.
+    """
+    count = getattr(store, "dangling_relations", None)
+    return int(count()) if callable(count) else 0
+
+
+def nothing_loaded(reports: list[LoadReport]) -> None:
+    """Refuse a load that wrote nothing and reported errors (the data was unusable).
+
+    Raises
+    ------
+    LoadError
+        Naming the first error; the command exits 1 and the graph is not saved.
+    """
+    written = sum(r.nodes_written + r.relations_written for r in reports)
+    errors = [i for r in reports for i in r.issues if i.severity == "error"]
+    if written == 0 and errors:
+        raise LoadError(
+            f"没有载入任何记录，图谱未改动（{len(errors)} 个错误，第一个：{errors[0]}）"
+        )
 
 
 def print_json(result: BaseModel | list[Any]) -> None:
@@ -182,7 +295,9 @@ def loading(graph: Path) -> Iterator[tuple[SqliteStore, CompanyIndex]]:
     Takes the database's write lock first (waiting for another officer's load and
     saying so on stderr), then reads the company index and resolution log, so the
     load resolves against everything committed before it. On success the resolution
-    log is rewritten and the transaction committed; on any error nothing is written.
+    log is rewritten and the transaction committed; on any error nothing is written
+    (a database the failed load created stays empty, at revision 0: removing it could
+    remove another officer's first load that waits on the lock).
     """
     store = open_store(graph)
     try:

@@ -43,7 +43,7 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     """
     data = data or REPO / "examples" / "demo"
     if not (data / "clusters.toml").is_file():
-        raise LoadError(f"{data}: no clusters.toml (is this the demo folder?)")
+        raise LoadError(f"{data} 中没有 clusters.toml（这是示例数据文件夹吗？）")
     out_dir.mkdir(parents=True, exist_ok=True)
     graph_path = out_dir / "demo.db"
     remove_store_files(graph_path)

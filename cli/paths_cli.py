@@ -7,7 +7,6 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import (
-    CLUSTERS,
     DEFAULT_GRAPH_PATH,
     Backend,
     BackendOpt,
@@ -21,6 +20,7 @@ from cli.common import (
     PrivateOpt,
     RowsOpt,
     handle_errors,
+    home_region,
     open_graph,
     out,
     print_json,
@@ -61,8 +61,8 @@ def show_connectors(console: Console, result: ConnectorList) -> None:
 
 def connectors(
     cluster: ClusterOpt,
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: RowsOpt = 20,
     max_hops: MaxHopsOpt = 4,
     include_private: PrivateOpt = False,
@@ -77,9 +77,10 @@ def connectors(
     from queries.paths import SearchContext
 
     store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
-    ctx = SearchContext.build(store, home, include_private=include_private)
-    found = rank_connectors(store, definition, home, n=n, max_hops=max_hops, context=ctx)
+    cfile = read_clusters(clusters)
+    code = home_region(store, home, cfile.home_region, json)
+    ctx = SearchContext.build(store, code, include_private=include_private)
+    found = rank_connectors(store, cfile.get(cluster), code, n=n, max_hops=max_hops, context=ctx)
     result = redact(found, include_private)
     if json:
         print_json(result)

@@ -19,6 +19,7 @@ from cli.common import (
     handle_errors,
     open_graph,
     out,
+    require_graph,
 )
 from graph.errors import NotFound
 
@@ -61,9 +62,11 @@ def resolve_cmd(
     )
     from resolve.index import CompanyIndex
 
+    if backend is Backend.EMBEDDED:
+        require_graph(graph)
     path = log_path(graph)
     if not path.exists():
-        raise NotFound(f"{path}: no resolution log; load data into {graph} first")
+        raise NotFound(f"{path}：没有实体对齐记录；请先向 {graph} 载入数据")
     log = read_log(path)
     if apply is not None:
         judged, errors = read_review(apply)

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli.common import DEFAULT_GRAPH_PATH, DebugOpt, GraphOpt, err, handle_errors
+from cli.common import (
+    DEFAULT_GRAPH_PATH,
+    Backend,
+    DebugOpt,
+    GraphOpt,
+    err,
+    handle_errors,
+    open_graph,
+)
 from graph.errors import ZhaoshangError
 from graph.store import Store, UpsertCounts, open_backend
 
@@ -31,8 +39,8 @@ def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, Upsert
         TimeElapsedColumn(),
         console=err,
     ) as progress:
-        nodes = progress.add_task(f"{what} nodes", total=n_nodes)
-        rels = progress.add_task(f"{what} relations", total=n_rels)
+        nodes = progress.add_task(f"{what} 节点", total=n_nodes)
+        rels = progress.add_task(f"{what} 关系", total=n_rels)
         from graph.neo4j_bulk import copy_graph
 
         return copy_graph(
@@ -46,9 +54,9 @@ def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, Upsert
 def _report(counts: tuple[UpsertCounts, UpsertCounts], started: float) -> None:
     nodes, rels = counts
     err.print(
-        f"nodes: {nodes.created:,} created, {nodes.updated:,} updated; "
-        f"relations: {rels.created:,} created, {rels.updated:,} updated "
-        f"({time.perf_counter() - started:.1f} s)",
+        f"节点：新建 {nodes.created:,}，更新 {nodes.updated:,}；"
+        f"关系：新建 {rels.created:,}，更新 {rels.updated:,}"
+        f"（{time.perf_counter() - started:.1f} 秒）",
         highlight=False,
     )
 
@@ -64,11 +72,7 @@ def push(
     the embedded store merges. The server comes from NEO4J_URI, NEO4J_USER,
     NEO4J_PASSWORD and NEO4J_DATABASE.
     """
-    if not graph.exists():
-        raise ZhaoshangError(
-            f"图谱数据库 {graph} 不存在：先用 zhaoshang load 导入数据，或用 --graph 指定文件"
-        )
-    source = open_backend("embedded", graph)
+    source = open_graph(Backend.EMBEDDED, graph)
     target = open_backend(to.value)
     started = time.perf_counter()
     _report(_copy(source, target, f"push → {target}"), started)
@@ -85,12 +89,14 @@ def pull(
     it as it was.
     """
     source = open_backend(from_.value)
+    if not source.count_nodes():
+        raise ZhaoshangError(f"{source} 中没有任何节点，未拉取；{graph} 保持原样")
     target = open_backend("embedded", graph)
     started = time.perf_counter()
     counts = _copy(source, target, f"pull ← {source}")
     target.save()
     _report(counts, started)
-    err.print(f"saved {graph}", highlight=False)
+    err.print(f"已保存 {graph}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

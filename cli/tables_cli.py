@@ -16,8 +16,10 @@ from cli.common import (
     err,
     handle_errors,
     loading,
+    nothing_loaded,
     out,
 )
+from graph.errors import UsageError
 from loaders.report import LoadReport
 
 MappingOpt = Annotated[
@@ -108,13 +110,16 @@ def load_table_cmd(
 ) -> None:
     """Load one table (every sheet of a workbook) of firms, people, relations …"""
     from loaders.office.limits import Limits
-    from loaders.office.mapping import Mapping
+    from loaders.office.mapping import KINDS, Mapping
     from loaders.office.table_loader import load_table
 
-    limits = Limits.load(limit or [])
+    if kind is not None and kind not in KINDS:  # before the database is opened
+        raise UsageError(f"--kind {kind}：没有这种表格类型", list(KINDS))
+    limits, columns = Limits.load(limit or []), Mapping.load(mapping)
     with loading(graph) as (store, index):
-        result = load_table(file, store, index, kind, Mapping.load(mapping), dataset, limits)
-    _finish(result, report)
+        result = load_table(file, store, index, kind, columns, dataset, limits)
+        nothing_loaded([result])
+    _finish(result, report)  # after the commit: a file that failed does not undo the others
 
 
 def load_dir_cmd(
@@ -131,10 +136,11 @@ def load_dir_cmd(
     from loaders.office.mapping import Mapping
     from loaders.office.table_loader import load_dir
 
-    limits = Limits.load(limit or [])
+    limits, columns = Limits.load(limit or []), Mapping.load(mapping)
     with loading(graph) as (store, index):
-        result = load_dir(folder, store, index, Mapping.load(mapping), dataset, limits)
-    _finish(result, report)
+        result = load_dir(folder, store, index, columns, dataset, limits)
+        nothing_loaded([result])
+    _finish(result, report)  # after the commit: a file that failed does not undo the others
 
 
 def register(app: typer.Typer, load_app: typer.Typer) -> None:

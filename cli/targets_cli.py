@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import (
-    CLUSTERS,
     DEFAULT_GRAPH_PATH,
     AsOfOpt,
     Backend,
@@ -28,13 +27,14 @@ from cli.common import (
     as_of_date,
     err,
     handle_errors,
+    home_region,
     open_graph,
     out,
     print_json,
 )
 from cli.render import show_targets
 from graph.privacy import redact
-from graph.store import Store, open_store
+from graph.store import Store
 from queries.types import ChainGaps
 
 
@@ -70,8 +70,8 @@ def show_gaps(console: Console, gaps: ChainGaps) -> None:
 
 def targets(
     cluster: ClusterOpt,
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: RowsOpt = 50,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -88,12 +88,13 @@ def targets(
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, target_list
 
-    store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
-    p = ScoringProfile.load(profile)
     day = as_of_date(as_of)
-    ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
-    result = target_list(store, definition, home, n=n, profile=p, as_of=day, context=ctx)
+    cfile = read_clusters(clusters)
+    p = ScoringProfile.load(profile)
+    store = open_graph(backend, graph)
+    code = home_region(store, home, cfile.home_region, json)
+    ctx = SearchContext.build(store, code, as_of=day, include_private=include_private)
+    result = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=day, context=ctx)
     if json:
         print_json(redact(result, include_private))
     else:
@@ -106,8 +107,8 @@ def targets(
 
 def gaps(
     cluster: ClusterOpt,
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -123,12 +124,14 @@ def gaps(
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile
 
-    store = open_graph(backend, graph)
-    definition = read_clusters(clusters).get(cluster)
-    p = ScoringProfile.load(profile)
     day = as_of_date(as_of)
-    ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
-    found = chain_gaps(store, definition, home, profile=p, context=ctx, per_gap=per_gap, as_of=day)
+    cfile = read_clusters(clusters)
+    p = ScoringProfile.load(profile)
+    store = open_graph(backend, graph)
+    code = home_region(store, home, cfile.home_region, json)
+    definition = cfile.get(cluster)
+    ctx = SearchContext.build(store, code, as_of=day, include_private=include_private)
+    found = chain_gaps(store, definition, code, profile=p, context=ctx, per_gap=per_gap, as_of=day)
     result = redact(found, include_private)
     if json:
         print_json(result)
@@ -141,8 +144,8 @@ def export(
     cluster: Annotated[
         str, typer.Option(help="Cluster name, or 'all' for one sheet per cluster.")
     ] = "all",
-    clusters: ClustersOpt = CLUSTERS,
-    home: HomeOpt = "37",
+    clusters: ClustersOpt = None,
+    home: HomeOpt = None,
     n: Annotated[int, typer.Option("-n", min=0, help="Rows per cluster (0 = all).")] = 100,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
@@ -157,11 +160,13 @@ def export(
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, build_universe, target_list
 
-    store = open_store(graph)
+    day = as_of_date(as_of)
     cfile = read_clusters(clusters)
     chosen = cfile.cluster if cluster == "all" else [cfile.get(cluster)]
     p = ScoringProfile.load(profile)
-    ctx = SearchContext.build(store, home, as_of=as_of_date(as_of), include_private=include_private)
+    store = open_graph(Backend.EMBEDDED, graph)
+    home = home_region(store, home, cfile.home_region)
+    ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
     lists, gap_lists = [], []
     for c in chosen:
         err.print(f"scoring {c.name}", highlight=False)

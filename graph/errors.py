@@ -1,7 +1,7 @@
 """Exception hierarchy of zhaoshang.
 
 Every error the library raises on purpose is a :class:`ZhaoshangError`; the CLI turns
-them into one-line messages with exit code 1.
+them into one-line messages with exit code 1 (2 for a :class:`UsageError`).
 """
 
 from __future__ import annotations
@@ -41,3 +41,19 @@ class NoPath(ZhaoshangError):
 
 class BackendError(ZhaoshangError):
     """The store file or database could not be read or written."""
+
+
+class UsageError(ZhaoshangError):
+    """A command-line value is not acceptable (the CLI exits with code 2, not 1).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong with the value, naming the option.
+    candidates : list of str, optional
+        Close acceptable values, best first, for the user to choose from.
+    """
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or [])

@@ -1,16 +1,18 @@
-"""Atomic file writes: a temporary file in the target folder, fsync, then replace.
+"""File helpers: atomic writes, and reading the text files a user names.
 
-A crash or a full disk leaves the previous file intact, never a half-written one.
+An atomic write goes to a temporary file in the target folder, fsync, then replace: a
+crash or a full disk leaves the previous file intact, never a half-written one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.errors import BackendError
+from graph.errors import BackendError, LoadError
 
 
 def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
@@ -38,7 +40,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise BackendError(f"{path}: cannot write ({exc})") from exc
+        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -46,7 +48,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"{path}: cannot write ({exc})") from exc
+        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -56,3 +58,68 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
 def write_bytes_atomically(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`write_atomically`)."""
     return write_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+_OS_REASONS = {
+    errno.ENOENT: "不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EISDIR: "是文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "位于只读文件系统",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Say in Chinese what went wrong with a file, naming it: ``"x.toml：不存在"``.
+
+    Parameters
+    ----------
+    exc : OSError
+        As raised by ``open``, ``Path.read_text``, ``os.replace`` …
+
+    Returns
+    -------
+    str
+        ``"<file>：<reason>"``; the reason is the system's own text for errno values
+        without a Chinese wording.
+    """
+    reason = _reason(exc)
+    return f"{exc.filename}：{reason}" if exc.filename else f"文件读写失败：{reason}"
+
+
+def _reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
+
+
+def read_user_text(path: Path, what: str, encoding: str = "utf-8") -> str:
+    """Read a text file the user named (a cluster, profile, tie or mapping file).
+
+    Parameters
+    ----------
+    path : Path
+    what : str
+        What the file is, in Chinese, for the message (``"集群文件"``).
+    encoding : str
+        ``utf-8`` by default; ``utf-8-sig`` also drops a byte-order mark.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    LoadError
+        When the file is missing, a folder, unreadable or not text in ``encoding``;
+        the message names ``what`` and the path.
+    """
+    try:
+        return path.read_text(encoding)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise LoadError(f"{what} {describe_os_error(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{what} {path}：不是 UTF-8 文本（第 {exc.start + 1} 个字节）") from exc

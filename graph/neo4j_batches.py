@@ -44,12 +44,20 @@ def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 
 @contextmanager
 def backend_errors(what: str) -> Iterator[None]:
-    """Turn driver and server errors into :class:`BackendError`."""
+    """Turn driver and server errors into :class:`BackendError`.
+
+    A constraint violation becomes a :class:`SchemaError` caused by the
+    ``ConstraintError``, also when the driver reports it as the cause of a later
+    ``ResultFailedError`` of the same transaction (seen under concurrent writers).
+    """
     try:
         yield
-    except ConstraintError as exc:
-        raise SchemaError(f"{what}: {exc.message or exc}") from exc
     except (Neo4jError, DriverError) as exc:
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, ConstraintError):
+            cause = cause.__cause__
+        if isinstance(cause, ConstraintError):
+            raise SchemaError(f"{what}: {cause.message or cause}") from cause
         raise BackendError(f"{what}: {exc}") from exc
 
 

@@ -17,6 +17,8 @@ _DRIVERS_PID = os.getpid()
 _DRIVERS_LOCK = threading.Lock()
 #: (uri, database) pairs whose constraints and indexes exist (see Neo4jStore.ensure_schema).
 SCHEMA_DONE: set[tuple[str, str]] = set()
+#: Held while a thread of this process creates the schema (see graph.neo4j_schema).
+SCHEMA_LOCK = threading.Lock()
 
 
 def get_driver(uri: str, user: str | None = None, password: str | None = None) -> Driver:

@@ -49,7 +49,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
 import orjson
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Session
 
 from graph import cypher
 from graph.errors import SchemaError
@@ -64,7 +64,6 @@ from graph.neo4j_batches import (
 from graph.neo4j_driver import (
     DEFAULT_DATABASE,
     DEFAULT_URI,
-    SCHEMA_DONE,
     get_driver,
 )
 from graph.neo4j_reads import SnapshotReads
@@ -146,48 +145,30 @@ class Neo4jStore(SnapshotReads):
             tx.run(cypher.BUMP_REVISION).consume()
             return result
 
-        with (
-            backend_errors(f"Neo4j write failed ({self.uri})"),
-            self._driver.session(
-                database=self.database,
-                bookmark_manager=self._driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
+        with backend_errors(f"Neo4j write failed ({self.uri})"), self.session() as session:
             return session.execute_write(counted)
 
     def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed read transaction."""
-        with (
-            backend_errors(f"Neo4j read failed ({self.uri})"),
-            self._driver.session(
-                database=self.database,
-                bookmark_manager=self._driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
+        with backend_errors(f"Neo4j read failed ({self.uri})"), self.session() as session:
             return session.execute_read(work)
 
+    def session(self) -> Session:
+        """A session on the store's database, causally after this process's writes."""
+        return self._driver.session(
+            database=self.database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
     def ensure_schema(self) -> None:
-        """Create the constraints and indexes once per process and database."""
-        key = (self.uri, self.database)
-        if key in SCHEMA_DONE:
-            return
+        """Create the constraints and indexes once per process and database.
 
-        def existing(tx: ManagedTransaction) -> set[str]:
-            names = {r["name"] for r in tx.run(cypher.SHOW_CONSTRAINTS)}
-            return names | {r["name"] for r in tx.run(cypher.SHOW_INDEXES)}
+        Safe when several writers meet a database without them (see
+        :mod:`graph.neo4j_schema`).
+        """
+        from graph.neo4j_schema import ensure_schema
 
-        have = self.read(existing)
-        wanted = cypher.schema_statements()
-        if not set(wanted) <= have:
-            with (
-                backend_errors(f"cannot create the Neo4j schema ({self.uri})"),
-                self._driver.session(database=self.database) as session,
-            ):
-                for name, statement in wanted.items():
-                    if name not in have:
-                        session.run(statement).consume()
-                session.run(cypher.AWAIT_INDEXES).consume()
-        SCHEMA_DONE.add(key)
+        ensure_schema(self)
 
     # -- writes ------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertCounts:

@@ -1,6 +1,7 @@
 """Cluster files: a city's 产业集群 / 主导产业 defined over industries and products.
 
-Format (TOML; see ``examples/clusters/shandong.toml``)::
+Format (TOML; see ``examples/demo/clusters.toml``; the default file, used when the
+user names none, is ``queries/data/shandong.toml``, shipped with the package)::
 
     home_region = "37"
 
@@ -15,11 +16,13 @@ Format (TOML; see ``examples/clusters/shandong.toml``)::
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.errors import NotFound, SchemaError
+from graph.files import read_user_text
 from graph.ids import node_id
 from graph.schema import NodeKind, RelKind
 from graph.store import Store
@@ -57,29 +60,38 @@ class ClusterFile(BaseModel):
         for c in self.cluster:
             if c.name == name:
                 return c
-        raise NotFound(f"no cluster {name!r}", [c.name for c in self.cluster])
+        raise NotFound(f"集群文件中没有名为“{name}”的集群", [c.name for c in self.cluster])
 
 
-def read_clusters(path: Path) -> ClusterFile:
-    """Read and validate a cluster file.
+def default_clusters() -> Path:
+    """The cluster file shipped with the package: 山东省 十强产业 (``home_region`` 37)."""
+    return Path(str(resources.files("queries") / "data" / "shandong.toml"))
+
+
+def read_clusters(path: Path | None = None) -> ClusterFile:
+    """Read and validate a cluster file (None: :func:`default_clusters`).
 
     Raises
     ------
+    LoadError
+        When the file is missing, a folder, unreadable or not UTF-8 (names it).
     SchemaError
         When the file is not valid TOML or does not follow the format; the message
         names the file and the field.
     """
+    path = path or default_clusters()
+    text = read_user_text(path, "集群文件")
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(text)
         clusters = ClusterFile.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemaError(f"{path}: {exc}") from exc
+        raise SchemaError(f"集群文件 {path} 不是有效的 TOML：{exc}") from exc
     except ValidationError as exc:
         errs = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise SchemaError(f"{path}: {errs}") from exc
+        raise SchemaError(f"集群文件 {path} 格式不符：{errs}") from exc
     names = [c.name for c in clusters.cluster]
     if len(set(names)) != len(names):
-        raise SchemaError(f"{path}: cluster names must be unique")
+        raise SchemaError(f"集群文件 {path}：集群名称必须互不相同")
     return clusters
 
 

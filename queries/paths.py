@@ -231,7 +231,7 @@ def referral_paths(
     target_name = node_name(store, target)
     ctx = context or SearchContext.build(store, home)
     if target in ctx.ours:
-        raise NoPath(f"{target_name} is already on our side (home region {home})")
+        raise NoPath(f"{target_name} 已是本地（{home}）一方的企业，无需引荐")
     arrays = ctx.arrays
     at = arrays.index.get(target)
     found = [] if at is None else k_shortest(arrays, at, k, max_hops, Deadline(budget_s))

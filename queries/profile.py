@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import SchemaError
+from graph.files import read_user_text
 
 #: Factor names in display order.
 FACTORS = (
@@ -79,9 +80,9 @@ class ScoringProfile:
             all weights are 0, or a value that must lie in [0, 1] does not.
         """
         default = Path(__file__).parent / "scoring.toml"
-        where = path or "default"
+        where = path or "（默认）"
         try:
-            raw: dict[str, Any] = tomllib.loads((path or default).read_text("utf-8"))
+            raw: dict[str, Any] = tomllib.loads(read_user_text(path or default, "评分配置文件"))
             weights = {k: float(raw["weights"].get(k, 0.0)) for k in FACTORS}
             chain = raw.get("chain_fit", {})
             signals = raw.get("signals", {})
@@ -102,17 +103,17 @@ class ScoringProfile:
                 tag_values={str(k): float(v) for k, v in raw.get("strategic_tags", {}).items()},
             )
         except (KeyError, ValueError, TypeError, AttributeError, tomllib.TOMLDecodeError) as exc:
-            raise SchemaError(f"scoring profile {where}: {exc!r}") from exc
+            raise SchemaError(f"评分配置 {where} 格式不符：{exc!r}") from exc
         if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
-            raise SchemaError(f"scoring profile {where}: weights must be >= 0, not all 0")
+            raise SchemaError(f"评分配置 {where}：权重须 ≥ 0 且不能全为 0")
         unit = [profile.core, profile.related, profile.adjacent, profile.gap_bonus]
         unit += [*profile.points.values(), *profile.tags.values()]
         if any(not 0.0 <= v <= 1.0 for v in unit):
-            raise SchemaError(f"scoring profile {where}: chain, signal and tag values in [0, 1]")
+            raise SchemaError(f"评分配置 {where}：产业链、动向和标签的取值须在 [0, 1] 之间")
         if profile.min_makers < 1 or profile.saturation < 1 or profile.window_days < 0:
-            raise SchemaError(f"scoring profile {where}: min_makers, saturation >= 1")
+            raise SchemaError(f"评分配置 {where}：min_makers 和 saturation 须 ≥ 1，window_days ≥ 0")
         if not 0 < profile.revenue_floor < profile.revenue_cap:
-            raise SchemaError(f"scoring profile {where}: need 0 < revenue floor < cap")
+            raise SchemaError(f"评分配置 {where}：须满足 0 < 营收下限 < 营收上限")
         return profile
 
     @property

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import SchemaError
+from graph.files import read_user_text
 from graph.schema import CLASSIFICATION_KINDS, TIE_KINDS, NodeKind, RelKind
 from graph.store import Store
 
@@ -72,10 +73,7 @@ class TieModel:
         SchemaError
             When a value is missing, unknown or outside (0, 1].
         """
-        if path is None:
-            text = (Path(__file__).parent / DEFAULT_TIES).read_text("utf-8")
-        else:
-            text = path.read_text("utf-8")
+        text = read_user_text(path or Path(__file__).parent / DEFAULT_TIES, "强度文件")
         try:
             raw = tomllib.loads(text)
             model = cls(
@@ -91,7 +89,7 @@ class TieModel:
                 pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
             )
         except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
-            raise SchemaError(f"tie file {path or DEFAULT_TIES}: {exc}") from exc
+            raise SchemaError(f"强度文件 {path or DEFAULT_TIES} 格式不符：{exc}") from exc
         values = [
             *model.kind.values(),
             *model.role.values(),
@@ -101,11 +99,11 @@ class TieModel:
             *model.pass_through.values(),
         ]
         if not all(0.0 < v <= 1.0 for v in values):
-            raise SchemaError(f"tie file {path or DEFAULT_TIES}: strengths must be in (0, 1]")
+            raise SchemaError(f"强度文件 {path or DEFAULT_TIES}：强度须在 (0, 1] 之间")
         missing = TIE_KINDS - set(model.kind)
         if missing:
             names = ", ".join(sorted(k.value for k in missing))
-            raise SchemaError(f"tie file {path or DEFAULT_TIES}: no strength for {names}")
+            raise SchemaError(f"强度文件 {path or DEFAULT_TIES}：缺少 {names} 的强度")
         return model
 
     def base(self, rel: Mapping[str, Any]) -> float:

@@ -7,7 +7,9 @@ from rapidfuzz import fuzz, process
 from graph.errors import NotFound
 from graph.schema import NodeKind
 from graph.store import Store
+from resolve.ids import spelling_key
 from resolve.index import CompanyIndex
+from resolve.names import parse_name
 from resolve.normalise import clean_text, stock_code
 
 
@@ -21,7 +23,7 @@ def node_name(store: Store, node_id: str) -> str:
     """
     node = store.get_node(node_id)
     if node is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(f"图谱中没有 id 为 {node_id} 的节点")
     return node.name
 
 
@@ -42,6 +44,13 @@ def _by_key(store: Store, text: str) -> str | None:
 def find_company(store: Store, query: str, index: CompanyIndex | None = None) -> str:
     """Resolve a node id, stock code, full name or short name to one company id.
 
+    A user's lookup, unlike a load's linking, takes the one firm a name can mean: the
+    resolver's answer (:meth:`CompanyIndex.resolve_name`) first; else the firms whose
+    name key matches without a conflicting region or legal form (三一重工股份有限公司
+    finds the listed 三一重工 whose legal name is not on file), together with the firms
+    whose name, legal name or alias is spelled as the query (a firm known only by
+    name, such as 华为 from the news). Exactly one such firm is the answer.
+
     Parameters
     ----------
     query : str
@@ -58,8 +67,9 @@ def find_company(store: Store, query: str, index: CompanyIndex | None = None) ->
     Raises
     ------
     NotFound
-        When nothing or more than one firm matches; ``candidates`` holds up to five
-        closest names (rapidfuzz WRatio over names and aliases).
+        When nothing or more than one firm matches; ``candidates`` holds the firms
+        (name and id) it could mean, or up to five closest names (rapidfuzz WRatio
+        over names and aliases).
     """
     text = clean_text(query)
     node = store.get_node(text)
@@ -76,15 +86,30 @@ def find_company(store: Store, query: str, index: CompanyIndex | None = None) ->
     found = index.resolve_name(text)
     if found:
         return found
-    several = sorted(index.candidates(text))
-    if several:
-        names = [f"{node_name(store, c)} ({c})" for c in several[:5]]
-        raise NotFound(f"{query!r} names {len(several)} firms", names)
+    parts = parse_name(text)
+    fitting = {
+        firm
+        for table in (index.by_full, index.by_alias)
+        for firm, other in table.get(parts.key, {}).items()
+        if parts.key and parts.conflicts(other) is None
+    }
+    spelled = spelling_key(text)
     choices: dict[str, str] = {}
     for data in store.raw_nodes():
-        if data["kind"] == NodeKind.COMPANY.value:
-            for name in (data["name"], *data.get("aliases", [])):
+        if data["kind"] != NodeKind.COMPANY.value:
+            continue
+        names = (data["name"], data.get("full_name") or "", *data.get("aliases", []))
+        if any(spelling_key(n) == spelled for n in names if n):
+            fitting.add(data["id"])
+        for name in names:
+            if name:
                 choices.setdefault(name, data["name"])
+    if len(fitting) == 1:
+        return fitting.pop()
+    if fitting:
+        firms = sorted(fitting)
+        shown = [f"{node_name(store, c)}（{c}）" for c in firms[:5]]
+        raise NotFound(f"“{query}”对应 {len(firms)} 家企业，请用股票代码、全称或 id 指定", shown)
     best = process.extract(text, list(choices), scorer=fuzz.WRatio, limit=5)
     suggestions = list(dict.fromkeys(choices[name] for name, _, _ in best))
-    raise NotFound(f"no firm named {query!r}", suggestions)
+    raise NotFound(f"图谱中没有名为“{query}”的企业", suggestions)

@@ -100,8 +100,8 @@ def test_introduce_by_stock_code_prints_sentences(graph: Path) -> None:
 def test_unknown_firm_is_one_line_with_candidates(graph: Path) -> None:
     result = runner.invoke(app, ["introduce", "远方电", "--graph", str(graph)])
     assert result.exit_code == 1
-    assert "no firm named '远方电'" in result.stderr
-    assert "did you mean: 远方电池股份有限公司" in result.stderr
+    assert "错误：图谱中没有名为“远方电”的企业" in result.stderr
+    assert "可选：远方电池股份有限公司" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -124,10 +124,11 @@ def test_info_and_missing_graph(graph: Path, tmp_path: Path) -> None:
         {
             "nodes": {"Company": 2, "Industry": 1, "Person": 1},
             "relations": {"IN_INDUSTRY": 1, "OFFICER_OF": 2},
+            "dangling_relations": 0,
         }
     ]
     missing = runner.invoke(app, ["info", "--graph", str(tmp_path / "none.db")])
-    assert missing.exit_code == 1 and "不存在" in missing.stderr
+    assert missing.exit_code == 1 and "none.db 不存在" in missing.stderr
 
 
 def test_version() -> None:

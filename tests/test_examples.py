@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ROOT = EXAMPLES.parent
 DEMO = EXAMPLES / "demo"
-SHANDONG = EXAMPLES / "clusters" / "shandong.toml"
+SHANDONG = ROOT / "queries" / "data" / "shandong.toml"
 CLUSTER_FILES = [DEMO / "clusters.toml", SHANDONG]
 
 

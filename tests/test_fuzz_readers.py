@@ -77,7 +77,7 @@ def test_readers_never_crash(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"企业名录.{fmt}"
         _write(path, fmt, header, rows)
-        store = open_store(Path(tmp) / "g.zsg")
+        store = open_store(Path(tmp) / "g.db")
         try:
             report = load_table(path, store, CompanyIndex(), kind=kind)
         except LoadError as exc:  # refused as a whole: one line naming the file

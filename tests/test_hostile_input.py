@@ -32,7 +32,7 @@ runner = CliRunner()
 
 
 def load(path: Path, store: Store | None = None, **kw: Any) -> tuple[Store, LoadReport]:
-    store = store if store is not None else open_store(path.parent / "g.zsg")
+    store = store if store is not None else open_store(path.parent / "g.db")
     return store, load_table(path, store, CompanyIndex.from_store(store), **kw)
 
 
@@ -95,7 +95,7 @@ def test_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     with pytest.raises(LimitError, match=r"目标企业\.xlsx.*sheet1\.xml.*--limit zip_ratio="):
         load(path)
     assert time.perf_counter() - started < 5
-    result = runner.invoke(app, ["load", "table", str(path), "--graph", str(tmp_path / "c.zsg")])
+    result = runner.invoke(app, ["load", "table", str(path), "--graph", str(tmp_path / "c.db")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "ZHAOSHANG_MAX_ZIP_RATIO" in result.stderr
 
@@ -130,7 +130,7 @@ def test_row_and_cell_limits_stop_reading_and_the_cli_exits_1(tmp_path: Path) ->
     assert [(i.code, i.row) for i in report.issues] == [("limit_exceeded", 0)]
     assert "行数超过上限 5" in report.issues[0].message
     assert report.failed_files == ["企业名录.csv"]
-    graph = tmp_path / "cli.zsg"
+    graph = tmp_path / "cli.db"
     args = ["load", "table", str(path), "--graph", str(graph)]
     result = runner.invoke(app, args, env={"ZHAOSHANG_MAX_ROWS": "3"})
     flat = re.sub(r"[\s│]", "", result.stderr)  # the report table folds long messages
@@ -174,7 +174,7 @@ def test_a_1mb_cell_in_a_folder_table(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     folder.mkdir()
     (folder / "products.csv").write_text(f"name,note\n锂电池,{'x' * 1_000_000}\n正极材料,\n")
-    store = open_store(tmp_path / "g.zsg")
+    store = open_store(tmp_path / "g.db")
     report = load_folder(folder, store, CompanyIndex())
     assert names(store, NodeKind.PRODUCT) == ["正极材料", "锂电池"]
     assert [(i.row, i.field, i.code) for i in report.issues] == [(2, "note", "cell_too_long")]
@@ -195,7 +195,7 @@ def test_missing_marks_are_missing_values(tmp_path: Path) -> None:
     assert len(names(store, NodeKind.COMPANY)) == 4 and report.issues == []
     csv = tmp_path / "企业.csv"
     csv.write_text("企业名称,所属行业\n甲科技有限公司,NaN\n乙科技有限公司,None\n", "utf-8")
-    store, report = load(csv, open_store(tmp_path / "h.zsg"))
+    store, report = load(csv, open_store(tmp_path / "h.db"))
     assert names(store, NodeKind.INDUSTRY) == [] and report.issues == []
 
 
@@ -233,11 +233,11 @@ def test_a_declared_charset_is_honoured(tmp_path: Path) -> None:
     assert report.read_as["名錄.xls"].startswith("html (named .xls), big5hkscs (declared)")
     xml = tmp_path / "xml.html"  # an XML declaration names the charset too
     xml.write_bytes(('<?xml version="1.0" encoding="big5"?>' + html).encode("big5"))
-    store, _ = load(xml, open_store(tmp_path / "x.zsg"))
+    store, _ = load(xml, open_store(tmp_path / "x.db"))
     assert names(store, NodeKind.INDUSTRY) == ["半導體"]
     liar = tmp_path / "liar.html"  # declares UTF-8, holds GBK: the bytes win
     liar.write_bytes(html.replace("big5", "utf-8").replace("企業名稱", "企业名称").encode("gbk"))
-    _, report = load(liar, open_store(tmp_path / "l.zsg"))
+    _, report = load(liar, open_store(tmp_path / "l.db"))
     assert ", gb18030, " in report.read_as["liar.html"]
 
 
@@ -249,7 +249,7 @@ def test_one_line_json_lines_and_single_objects(tmp_path: Path) -> None:
     assert names(store, NodeKind.COMPANY) == ["甲科技有限公司"] and report.issues == []
     lines = tmp_path / "多行.jsonl"
     lines.write_text('{"企业名称": "乙科技有限公司"}\nnot json\n[1]\n{"企业名称": "丙有限公司"}\n')
-    store, report = load(lines, open_store(tmp_path / "m.zsg"))
+    store, report = load(lines, open_store(tmp_path / "m.db"))
     assert names(store, NodeKind.COMPANY) == ["丙有限公司", "乙科技有限公司"]
     assert [(i.row, i.code) for i in report.issues] == [(2, "bad_json"), (3, "bad_json")]
 
@@ -270,7 +270,7 @@ def test_touching_a_file_and_reloading_changes_nothing(tmp_path: Path) -> None:
     # Touching a file and reloading added a provenance source to every record.
     path = tmp_path / "本地企业名录.csv"
     path.write_text("企业名称,所属行业,注册资本（万元）\n甲科技有限公司,软件,500\n", "utf-8")
-    graph = tmp_path / "g.zsg"
+    graph = tmp_path / "g.db"
     args = ["load", "table", str(path), "--graph", str(graph)]
     assert runner.invoke(app, args).exit_code == 0
     first = graph.read_bytes()
@@ -299,7 +299,7 @@ def test_a_header_that_fits_no_kind_fails_loudly(tmp_path: Path) -> None:
     bad = folder / "data.csv"
     bad.write_text("名字,地点\n甲,乙\n", "utf-8")
     (folder / "企业名录.csv").write_text("企业名称\n甲科技有限公司\n", "utf-8")
-    graph = tmp_path / "g.zsg"
+    graph = tmp_path / "g.db"
     result = runner.invoke(app, ["load", "table", str(bad), "--graph", str(graph)])
     assert result.exit_code == 1
     flat = re.sub(r"[\s│]", "", result.stderr)  # the report table folds long messages
@@ -308,10 +308,10 @@ def test_a_header_that_fits_no_kind_fails_loudly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["load", "dir", str(folder), "--graph", str(graph)])
     assert result.exit_code == 1 and "data.csv" in result.stderr
     assert names(open_store(graph), NodeKind.COMPANY) == ["甲科技有限公司"]  # the others load
-    store = open_store(tmp_path / "k.zsg")
+    store = open_store(tmp_path / "k.db")
     report = load_dir(folder, store, CompanyIndex())
     assert report.failed_files == ["data.csv"]
-    _, report = load(bad, open_store(tmp_path / "p.zsg"), kind="person")
+    _, report = load(bad, open_store(tmp_path / "p.db"), kind="person")
     assert [i.code for i in report.issues] == ["unknown_column", "unknown_column", "missing_column"]
     assert "person 表缺少必需的列：姓名" in report.issues[-1].message
 

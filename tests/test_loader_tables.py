@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import loaders.office.table_loader
 from cli.app import app
-from graph.errors import LoadError
+from graph.errors import LoadError, UsageError
 from graph.schema import Company, NodeKind, Person, RelKind, Source, merge_records
 from graph.sqlite_store import SqliteStore
 from loaders.office.mapping import Mapping
@@ -254,7 +254,7 @@ def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
     firm = store.get_node("Company:300999")
     assert isinstance(firm, Company) and firm.stock_codes == ["300999.SZ"]
     assert [(i.row, i.code) for i in report.issues] == [(2, "missing_name")]
-    with pytest.raises(LoadError, match="unknown kind 'firm'"):
+    with pytest.raises(UsageError, match="--kind firm：没有这种表格类型"):
         load_table(path, store, CompanyIndex(), "firm")
 
 
@@ -337,7 +337,7 @@ def test_cli_new_user(office: Path, tmp_path: Path) -> None:
     templates = runner.invoke(app, ["template", str(tmp_path / "t")])
     assert templates.exit_code == 0 and "企业名录.xlsx" in templates.stdout
     missing = runner.invoke(app, ["load", "dir", str(tmp_path / "none"), "-g", str(graph)])
-    assert missing.exit_code == 1 and "not a folder" in missing.stderr
+    assert missing.exit_code == 1 and "不存在或不是文件夹" in missing.stderr
 
 
 def test_doctests() -> None:

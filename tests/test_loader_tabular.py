@@ -405,9 +405,9 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_missing_or_empty_folder(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match="not a folder"):
+    with pytest.raises(LoadError, match="不存在或不是文件夹"):
         load_folder(tmp_path / "nope", SqliteStore(), CompanyIndex())
-    with pytest.raises(LoadError, match="none of"):
+    with pytest.raises(LoadError, match="中没有 regions"):
         load_folder(tmp_path, SqliteStore(), CompanyIndex())
 
 

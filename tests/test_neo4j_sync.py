@@ -83,7 +83,7 @@ def test_same_answers_on_both_backends(
         theirs = referral_paths(db, target, "37", k=5, context=remote)
         assert mine.paths, name
         assert theirs == mine
-    cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get("高端装备")
+    cluster = read_clusters(ROOT / "queries" / "data" / "shandong.toml").get("高端装备")
     mine_tl = target_list(public_store, cluster, "37", n=30, context=local, as_of=AS_OF)
     theirs_tl = target_list(db, cluster, "37", n=30, context=remote, as_of=AS_OF)
     assert mine_tl.rows and theirs_tl == mine_tl
@@ -112,7 +112,7 @@ def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     pushed = runner.invoke(app, ["push", "--to", "neo4j", "--graph", str(src.path)])
     assert pushed.exit_code == 0, pushed.output
     again = runner.invoke(app, ["push", "--to", "neo4j", "--graph", str(src.path)])
-    assert "nodes: 0 created, 0 updated; relations: 0 created, 0 updated" in again.output
+    assert "节点：新建 0，更新 0；关系：新建 0，更新 0" in again.output
     infos = [
         runner.invoke(app, ["info", "--backend", backend, "--graph", str(src.path), "--json"])
         for backend in ("embedded", "neo4j")

@@ -111,7 +111,7 @@ def test_a_and_b_shares_of_one_firm_are_one_company(public_data: Path, loaded: S
 def test_target_list_firms_really_are_in_the_cluster(
     public_data: Path, loaded: SqliteStore, ctx: SearchContext
 ) -> None:
-    cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get("高端装备")
+    cluster = read_clusters(ROOT / "queries" / "data" / "shandong.toml").get("高端装备")
     tl = target_list(loaded, cluster, "37", n=30, context=ctx)
     assert len(tl.rows) == 30
     assert [r.score for r in tl.rows] == sorted((r.score for r in tl.rows), reverse=True)

@@ -431,7 +431,7 @@ def test_review_file_errors_name_the_file(tmp_path: Path) -> None:
     for path in (bad, tmp_path):
         with pytest.raises(BackendError, match=str(path.name)):
             read_review(path)
-    with pytest.raises(BackendError, match="cannot write"):
+    with pytest.raises(BackendError, match="无法写入"):
         write_review(bad / "sub" / "r.xlsx", [])
 
 

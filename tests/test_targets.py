@@ -307,7 +307,7 @@ def test_cluster_file_errors_name_file_and_field(tmp_path) -> None:  # type: ign
 
     bad = tmp_path / "c.toml"
     bad.write_text('[[cluster]]\nname = "A"\ncore_industry = ["1"]\n', "utf-8")
-    with pytest.raises(SchemaError, match=r"c\.toml: cluster\.0\.core_industry"):
+    with pytest.raises(SchemaError, match=r"c\.toml 格式不符：cluster\.0\.core_industry"):
         read_clusters(bad)
     good = tmp_path / "g.toml"
     good.write_text('home_region = "37"\n[[cluster]]\nname = "A"\n', "utf-8")
@@ -322,10 +322,10 @@ def test_bad_profile_is_a_schema_error(tmp_path) -> None:  # type: ignore[no-unt
 
     bad = tmp_path / "p.toml"
     bad.write_text("[weights]\nchain_fit = -1\n[chain_fit]\ncore = 1\nrelated = 0.5\n[scale]\n")
-    with pytest.raises(SchemaError, match="weights must be >= 0"):
+    with pytest.raises(SchemaError, match="权重须 ≥ 0 且不能全为 0"):
         ScoringProfile.load(bad)
     bad.write_text("[weights]\nchain_fit = 1\n[chain_fit]\ncore = 2\nrelated = 0.5\n[scale]\n")
-    with pytest.raises(SchemaError, match=r"in \[0, 1\]"):
+    with pytest.raises(SchemaError, match=r"取值须在 \[0, 1\] 之间"):
         ScoringProfile.load(bad)
 
 

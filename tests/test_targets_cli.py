@@ -68,4 +68,4 @@ def test_export_all_clusters_one_sheet_each(tmp_path: Path) -> None:
     assert index == [["新能源/电池", "新能源_电池"], ["化工", "化工"]]
     assert any(r[0].value == "数据来源" and "test" in r[1].value for r in wb["说明"].iter_rows())
     bad = runner.invoke(app, [*args[:2], "nope", *args[3:], "--out", str(out)])
-    assert bad.exit_code == 1 and "no cluster 'nope'" in bad.stderr
+    assert bad.exit_code == 1 and "集群文件中没有名为“nope”的集群" in bad.stderr

@@ -1,7 +1,7 @@
 """Target lists and chain gaps on the real data, checked from the source files.
 
 Home Shandong ("37"), clusters 高端装备 and 新能源新材料 of
-``examples/clusters/shandong.toml``. Every check reads chain-kg's JSON lines, the
+``queries/data/shandong.toml``. Every check reads chain-kg's JSON lines, the
 a-share csv or ickg25's id files here, by another route than the loaders.
 """
 
@@ -99,7 +99,7 @@ class Result:
 def results(public_store: SqliteStore) -> dict[str, Result]:
     store = public_store  # loaded once per session (conftest), read-only here
     ctx = SearchContext.build(store, "37", as_of=AS_OF)
-    clusters = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml")
+    clusters = read_clusters(ROOT / "queries" / "data" / "shandong.toml")
     out = {}
     for name in CLUSTERS:
         cluster = clusters.get(name)
@@ -139,7 +139,7 @@ def _closure(src: Source, codes: list[str]) -> set[str]:
 def test_every_listed_firm_is_in_the_cluster(
     name: str, source: Source, results: dict[str, Result]
 ) -> None:
-    cluster = read_clusters(ROOT / "examples" / "clusters" / "shandong.toml").get(name)
+    cluster = read_clusters(ROOT / "queries" / "data" / "shandong.toml").get(name)
     industries = _closure(source, cluster.core_industries + cluster.related_industries)
     chain: set[str] = set()
     for p in cluster.products:

@@ -347,9 +347,9 @@ def load_folder(
     'mini: 3 rows read, 2 nodes and 1 relations written, 0 rows skipped'
     """
     if not folder.is_dir():
-        raise LoadError(f"{folder}: not a folder")
+        raise LoadError(f"文件夹 {folder} 不存在或不是文件夹")
     if not any((folder / name).is_file() for name in TABLES):
-        raise LoadError(f"{folder}: none of {', '.join(TABLES)}")
+        raise LoadError(f"文件夹 {folder} 中没有 {'、'.join(TABLES)} 中的任何一个")
     name = dataset or folder.resolve().name
     report = LoadReport(dataset=name)
     limits = limits or Limits.load()

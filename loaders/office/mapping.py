@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import LoadError
+from graph.files import read_user_text
 from loaders.office.readers import CellIssue, Sheet
 from loaders.office.values import AMOUNT_UNITS, Value
 from resolve.names import to_simplified
@@ -158,9 +159,9 @@ class Mapping:
         if path is None:
             return cls(tables)
         try:
-            data = tomllib.loads(path.read_text("utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise LoadError(f"{path}: not a readable TOML mapping file ({exc})") from exc
+            data = tomllib.loads(read_user_text(path, "列映射文件", "utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise LoadError(f"列映射文件 {path} 不是有效的 TOML：{exc}") from exc
         for kind, table in data.items():
             if kind not in BUILTIN or not isinstance(table, dict):
                 raise LoadError(f"{path}: [{kind}] is not one of {', '.join(KINDS)}")

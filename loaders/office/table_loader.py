@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph.errors import LoadError
+from graph.errors import LoadError, UsageError
 from graph.ids import short_hash
 from graph.merge import coalesce
 from graph.schema import Company, NodeKind, Relation
@@ -203,7 +203,7 @@ def load_dir(
         When ``folder`` is not a folder or holds no table file.
     """
     if not folder.is_dir():
-        raise LoadError(f"{folder}: not a folder")
+        raise LoadError(f"文件夹 {folder} 不存在或不是文件夹")
     files = sorted(
         p
         for p in folder.iterdir()
@@ -212,7 +212,7 @@ def load_dir(
         and p.suffix.lower() in EXTENSIONS | EXTENSIONS_JSON
     )
     if not files:
-        raise LoadError(f"{folder}: no CSV, TSV, XLSX, XLS, HTML or JSON file")
+        raise LoadError(f"文件夹 {folder} 中没有 CSV、TSV、XLSX、XLS、HTML 或 JSON 表格文件")
     name = dataset or folder.resolve().name
     return load_files(files, store, index, None, mapping, name, limits)
 
@@ -281,7 +281,7 @@ def load_files(
     none of whose sheets could load is named in ``report.failed_files``.
     """
     if kind is not None and kind not in KINDS:
-        raise LoadError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise UsageError(f"--kind {kind}：没有这种表格类型", list(KINDS))
     mapping = mapping or Mapping.load()
     limits = limits or Limits.load()
     report = LoadReport(dataset=dataset)
