@@ -168,7 +168,11 @@ class Company(_Node):
     rankings : dict of str to int
         List name → rank, e.g. ``{"Forbes Global 2000 2025": 38}``.
     revenue_usd : float, optional
-        Revenue in US dollars (Forbes 2025: latest fiscal year).
+        Revenue in US dollars (Forbes 2025: latest fiscal year; else 《财富》中国500强
+        2025), used for scoring; the printed figure comes from ``figures``.
+    figures : list of str
+        Numbers as their source wrote them, with unit, column and row (encoded
+        :class:`loaders.figures.Figure`): what a printed revenue or rank traces to.
     address : str, optional
         Registered address (注册地址) as written.
     registered_capital_yuan : Decimal, optional
@@ -189,6 +193,7 @@ class Company(_Node):
     controller_type: str | None = None
     rankings: dict[str, int] = Field(default_factory=dict)
     revenue_usd: float | None = None
+    figures: list[str] = Field(default_factory=list)
     address: str | None = None
     registered_capital_yuan: Decimal | None = Field(default=None, ge=0)
     founded_on: dt.date | None = None
@@ -362,7 +367,7 @@ def _union(old: Iterable[_T], new: Iterable[_T]) -> list[_T]:
     return list(seen.values())
 
 
-_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles")
+_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles", "figures")
 _LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
 
 
