@@ -39,6 +39,7 @@ from graph.store import Store
 from loaders.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from loaders.folder_layout import INTERMEDIARY_TYPES
 from loaders.index import CompanyIndex
+from loaders.lookup import NameTable
 from loaders.normalise import clean_text, name_key, stock_code
 from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
@@ -88,6 +89,13 @@ class RowBuilder:
     names: dict[str, set[Ref]] = field(default_factory=dict)
     file: str = ""
     sheet: str = ""
+    _stored_names: NameTable | None = None
+
+    def stored_names(self) -> NameTable:
+        """Firms stored before this load, by every name and code (built on first use)."""
+        if self._stored_names is None:
+            self._stored_names = NameTable.from_store(self.store)
+        return self._stored_names
 
     def __post_init__(self) -> None:
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
