@@ -179,6 +179,12 @@ class Company(_Node):
         Registered capital (注册资本) in 元, exact (stored as its decimal text).
     founded_on : date, optional
         Date of establishment (成立日期).
+    short_name : str, optional
+        The current short name (证券简称 of the newest listing that gives one).
+    current_name : str, optional
+        The name the firm goes by today, when a load could tell (a 2025 listing's legal
+        name, or its 2025 short name when the legal name on file is a former one); it
+        is then the display ``name`` (see :func:`merge_records`).
     """
 
     kind: Literal[NodeKind.COMPANY] = NodeKind.COMPANY
@@ -197,6 +203,8 @@ class Company(_Node):
     address: str | None = None
     registered_capital_yuan: Decimal | None = Field(default=None, ge=0)
     founded_on: dt.date | None = None
+    short_name: str | None = None
+    current_name: str | None = None
 
 
 class Person(_Node):
@@ -393,9 +401,11 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     are kept. Comparing revisions keeps the merge order-independent. A
     node's ``name`` is chosen the same whatever the order: a full legal name (ending in
     公司/集团/…) over a short one, then the longer, then the smaller text; the other
-    name becomes an alias. Without revisions merging never loses a value; with them a
-    replaced value stays traceable through the older source. Re-loading a file is
-    idempotent.
+    name becomes an alias — unless the record holds a ``current_name`` (the name the
+    firm goes by today): that is the name, every other one an alias; a new
+    ``current_name`` replaces the stored one. Without revisions merging never loses
+    a value; with them a replaced value stays traceable through the older source.
+    Re-loading a file is idempotent.
 
     Returns
     -------
@@ -417,7 +427,11 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged[key] = min(old["since"], value)
         elif key == "until" and old.get("until"):
             merged[key] = max(old["until"], value)
-        elif merged.get(key) is None or (newer and key not in ("id", "kind", "src", "dst")):
+        elif (
+            key == "current_name"  # written by the current-names pass only: the newest
+            or merged.get(key) is None
+            or (newer and key not in ("id", "kind", "src", "dst"))
+        ):
             merged[key] = value
     new_name, old_name = new.get("name"), old.get("name")
     if new_name is not None and old_name not in (None, new_name):
@@ -426,6 +440,10 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         merged["aliases"] = _union(merged.get("aliases", []), [old_name, new_name])
     elif new_name is not None:
         merged["name"] = new_name
+    current = merged.get("current_name")
+    if current and merged.get("name") != current:
+        merged["aliases"] = _union(merged.get("aliases", []), [merged["name"]])
+        merged["name"] = current
     if "aliases" in merged:
         merged["aliases"] = [a for a in merged["aliases"] if a != merged.get("name")]
     return merged

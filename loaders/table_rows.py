@@ -41,9 +41,11 @@ from loaders.folder_layout import INTERMEDIARY_TYPES
 from loaders.index import CompanyIndex
 from loaders.lookup import NameTable
 from loaders.normalise import clean_text, name_key, stock_code
+from loaders.places import region_name
 from loaders.relation_rows import make_relation
 from loaders.report import Issue, LoadReport
 from loaders.sheets import RowError
+from loaders.table_listing import listing_props, placed_region
 from loaders.values import PrecisionLost, Value, code_text, parse_amount, parse_date
 
 #: Cells of one row: field → (value, header it came from).
@@ -153,7 +155,8 @@ class RowBuilder:
             return None
         rid = node_id(NodeKind.REGION, code)
         if not self.known(rid):
-            self.add(Region(id=rid, name=code, code=code, sources=[self.source(row)]))
+            name = region_name(code) or code
+            self.add(Region(id=rid, name=name, code=code, sources=[self.source(row)]))
         return rid
 
     def code(self, cells: Cells, name: str, row: int) -> str:
@@ -191,7 +194,8 @@ class RowBuilder:
         src = self.source(row)
         cid = self.index.company_id(full, uscc, code, self.dataset, src)
         key = self.claim(cells, None, NodeKind.COMPANY)
-        region = self.region(cells, row)
+        region = self.region(cells, row) or placed_region(self, cells, full, row)
+        listing = listing_props(self, cells, row)
         props: dict[str, Any] = {
             "address": text_of(cells.get("address", (None, ""))[0]) or None,
             "province": text_of(cells.get("province", (None, ""))[0]) or None,
@@ -205,10 +209,12 @@ class RowBuilder:
             id=cid,
             name=full,
             full_name=full,
-            aliases=[short] if short else [],
+            aliases=([short] if short else []) + listing["aliases"],
+            short_name=short or None,
+            listed_on=listing.get("listed_on"),
             uscc=uscc,
             lei=lei,
-            stock_codes=[code] if code else [],
+            stock_codes=([code] if code else []) + listing["stock_codes"],
             region_code=region.split(":", 1)[1] if region else None,
             tags=split_items(cells.get("tags", (None, ""))[0]),
             sources=[src],

@@ -6,6 +6,9 @@ dataset, 2023 edition, in ``../shared/data/codes/admin-divisions-2023``):
 - ``loaders/data/regions.csv`` — provinces and prefecture-level cities: ``code`` (GB/T
   2260, 2 or 4 digits), ``name`` (official), ``short`` (without 省/市/自治区…), used to
   recognise region qualifiers in firm names (山东, 青岛市, （深圳）);
+- ``loaders/data/counties.csv`` — county-level divisions (区, 县, 县级市, 旗 …):
+  ``code`` (6 digits), ``name``, ``city`` (the 4-digit city code), used to place a firm
+  at county level from its registered address (:mod:`loaders.places`);
 - ``loaders/data/t2s_guard.csv`` — official place names that OpenCC's t2s conversion
   changes (乾县 → 干县, 於潜镇 → 于潜镇): matching keys keep them as written.
 
@@ -51,6 +54,18 @@ def regions_table(admin: Path) -> str:
     return out.getvalue()
 
 
+def counties_table(admin: Path) -> str:
+    """Return ``counties.csv`` text: county-level divisions in code order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "city"])
+    with (admin / "areas.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["name"] not in _SKIP:
+                writer.writerow([row["code"], row["name"], row["cityCode"]])
+    return out.getvalue()
+
+
 def guard_table(admin: Path) -> str:
     """Return ``t2s_guard.csv`` text: names t2s would change, with the wrong result."""
     convert = opencc.OpenCC("t2s").convert
@@ -70,9 +85,10 @@ def guard_table(admin: Path) -> str:
 
 
 def main(data_root: Path) -> None:
-    """Write both tables from ``data_root/codes/admin-divisions-2023``."""
+    """Write the three tables from ``data_root/codes/admin-divisions-2023``."""
     admin = data_root / "codes" / "admin-divisions-2023"
     (OUT / "regions.csv").write_text(regions_table(admin), encoding="utf-8")
+    (OUT / "counties.csv").write_text(counties_table(admin), encoding="utf-8")
     (OUT / "t2s_guard.csv").write_text(guard_table(admin), encoding="utf-8")
 
 
