@@ -10,8 +10,9 @@ from queries.types import ReferralResult, TargetList
 
 def show_referrals(console: Console, result: ReferralResult) -> None:
     """Print referral paths grouped by introducer, each hop as a Chinese sentence."""
+    gone = "（已退市）" if result.target_delisted else ""
     console.print(
-        f"[bold]谁能引荐我们认识 {result.target_name}[/bold]"
+        f"[bold]谁能引荐我们认识 {result.target_name}{gone}[/bold]"
         f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）"
     )
     if not result.paths:
@@ -57,6 +58,10 @@ def show_targets(console: Console, tl: TargetList) -> None:
             + (f" ({r.path_strength:.3f})" if r.path_strength else ""),
         )
     console.print(table)
+    if tl.delisted:
+        shown = "、".join(tl.delisted[:5]) + ("等" if len(tl.delisted) > 5 else "")
+        text = f"另有 {len(tl.delisted)} 家已退市企业不作为上市企业排名：{shown}"
+        console.print(text, markup=False)
     if not tl.expand_here:
         return
     local = list(tl.expand_weights)

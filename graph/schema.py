@@ -296,6 +296,10 @@ class Relation(BaseModel):
         from news 0.5–0.6 (see each loader's docstring).
     since, until : date, optional
         When the tie started / ended (or the date of the reporting event).
+    as_of : date, optional
+        When the source last saw the tie: its row's date, else the dataset's as-of
+        date (executives-2018: 2018; a-share-2025: 2025-11-28). An undated current tie
+        ages from it (``queries/ties.toml``) and its sentence says so ("2018 年时任").
     roles : list of str
         OFFICER_OF roles as split from the source text (董事长, 董事, 独立董事, …).
     share_pct : float in [0, 100], optional
@@ -318,6 +322,7 @@ class Relation(BaseModel):
     confidence: float = Field(default=1.0, gt=0.0, le=1.0)
     since: dt.date | None = None
     until: dt.date | None = None
+    as_of: dt.date | None = None
     roles: list[str] = Field(default_factory=list)
     share_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     weight: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -392,9 +397,9 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Merge two stored dicts of the same node or relation id.
 
     Lists (aliases, tags, stock codes, sources, roles) are unioned in order, maps
-    (rankings) updated; ``confidence`` keeps the highest, ``since`` the earliest and
-    ``until`` the latest value; other scalars keep the first non-null value stored
-    (the first source wins; re-sending anything already merged changes nothing) —
+    (rankings) updated; ``confidence`` keeps the highest, ``since`` the earliest,
+    ``until`` and ``as_of`` the latest value; other scalars keep the first non-null
+    value stored (the first source wins; re-sending anything already merged changes nothing) —
     except when the two records carry source revisions (:attr:`Source.revision`) and
     ``new``'s newest is newer than ``old``'s newest: then ``new``'s non-null scalars
     win, so a changed row of a re-loaded file updates its record while both sources
@@ -425,8 +430,8 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged[key] = max(old[key], value)
         elif key == "since" and old.get("since"):
             merged[key] = min(old["since"], value)
-        elif key == "until" and old.get("until"):
-            merged[key] = max(old["until"], value)
+        elif key in ("until", "as_of") and old.get(key):
+            merged[key] = max(old[key], value)
         elif (
             key == "current_name"  # written by the current-names pass only: the newest
             or merged.get(key) is None

@@ -41,6 +41,7 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
+from loaders.as_of import AS_OF
 from loaders.batching import read_csv_rows, write_nodes, write_relations
 from loaders.confidence import REGISTRY
 from loaders.controllers import controller_names, is_organisation, organisation_tags
@@ -133,13 +134,14 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     ``controller_type`` = ``act_ent_type``.
     LOCATED_IN firm → Region (``node_id(REGION, code)``, named 山东省 / 深圳市);
     IN_INDUSTRY firm → Industry (system ``a-share-2025``, keyed by class name);
-    CONTROLS controller → firm (label ``act_ent_type``). A controller that is an
-    organisation (:func:`loaders.controllers.is_organisation`) is a Company found by
-    name or ``company_id_for_name``, tagged 实际控制人 (and 政府机构 / 高校 / 集体组织);
-    a person is the executives-2018 officer of the same firm with exactly that name
-    when there is one, else ``node_id(PERSON, "controller", code6, name)``: namesakes
-    controlling different firms stay apart. Region, Industry and controller nodes are
-    sourced to the first row naming them, each relation to its row. All relations
+    CONTROLS controller → firm (label ``act_ent_type``, ``as_of`` 2025-11-28). A
+    controller that is an organisation (:func:`loaders.controllers.is_organisation`)
+    is a Company found by name or ``company_id_for_name``, tagged 实际控制人 (and
+    政府机构 / 高校 / 集体组织); a person is the executives-2018 officer of the same
+    firm with exactly that name when there is one, else ``node_id(PERSON,
+    "controller", code6, name)``: namesakes controlling different firms stay apart.
+    Region, Industry and controller nodes are sourced to the first row naming them,
+    each relation to its row. All relations
     ``REGISTRY``. About 1 s for the 5,395 rows.
     """
     report = LoadReport(dataset=DATASET)
@@ -276,7 +278,15 @@ def _controllers(
             node = Person(id=ctl, name=name, tags=["实际控制人"], sources=[src])
         nodes.setdefault(ctl, node)
         rels.append(
-            new_relation(RelKind.CONTROLS, ctl, cid, [src], confidence=REGISTRY, label=kind or None)
+            new_relation(
+                RelKind.CONTROLS,
+                ctl,
+                cid,
+                [src],
+                confidence=REGISTRY,
+                label=kind or None,
+                as_of=AS_OF[DATASET],
+            )
         )
     return nodes, rels
 

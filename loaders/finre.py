@@ -23,6 +23,7 @@ from pathlib import Path
 from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
+from loaders.as_of import AS_OF
 from loaders.confidence import NEWS_OLD
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
@@ -203,4 +204,5 @@ def _add_row(
 def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
     kind, src, dst = key
     label = min(ev.labels, key=_PRECEDENCE.__getitem__)
-    return new_relation(kind, src, dst, ev.sources, confidence=NEWS_OLD, label=label)
+    as_of = AS_OF[DATASET]  # undated sentences of 2008–2017
+    return new_relation(kind, src, dst, ev.sources, confidence=NEWS_OLD, label=label, as_of=as_of)

@@ -66,6 +66,7 @@ _PRECEDENCE = {rel: i for i, rel in enumerate(TIES)}
 class _Evidence:
     sources: list[Source] = field(default_factory=list)
     since: dt.date | None = None
+    latest: dt.date | None = None
     labels: set[str] = field(default_factory=set)
     checked: bool = False
 
@@ -106,7 +107,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     -----
     Relations: :data:`TIES` (head → tail; PARTNERS_WITH endpoints in id order, so both
     orders are one relation), ``label`` the ICKG relation (合资 over 合作 when a pair
-    has both), ``since`` the earliest triple date, ``confidence`` ``EXPERT_CHECKED``
+    has both), ``since`` the earliest triple date, ``as_of`` the latest (the last day the
+    news saw the tie: a parent link ages from it), ``confidence`` ``EXPERT_CHECKED``
     (0.75) when an expert marked a triple of the relation correct, else ``NEWS_LLM``
     (0.6). Nodes: tie endpoints link through ``index.resolve_name``; the others become
     Company nodes named as written, sourced to their ``entity2id.txt`` line. The store
@@ -194,6 +196,7 @@ class _Triples:
         ev = self.evidence.setdefault((kind, src_id, dst_id), _Evidence())
         ev.sources.append(src)
         ev.since = day if ev.since is None else min(ev.since, day)
+        ev.latest = day if ev.latest is None else max(ev.latest, day)
         ev.labels.add(rel)
         ev.checked = ev.checked or verdict == {"correct"}
         if len(verdict) > 1:
@@ -215,6 +218,7 @@ def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
         ev.sources,
         confidence=EXPERT_CHECKED if ev.checked else NEWS_LLM,
         since=ev.since,
+        as_of=ev.latest,
         label=min(ev.labels, key=_PRECEDENCE.__getitem__),
     )
 

@@ -186,6 +186,7 @@ def referral_paths(
         max_hops=max_hops,
         paths=paths,
         introducers=summarise(paths),
+        target_delisted="已退市" in getattr(store.get_node(target), "tags", []),
     )
 
 
@@ -230,6 +231,7 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
                 label=rel.label,
                 since=rel.since,
                 until=rel.until,
+                as_of=rel.as_of,
                 confidence=rel.confidence,
                 strength=round(strength, 6),
                 hub_factor=round(hub, 6),

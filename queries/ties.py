@@ -128,14 +128,14 @@ class TieModel:
     def strength(self, rel: Mapping[str, Any], as_of: dt.date) -> float:
         """Return base × confidence × age decay of one stored relation dict.
 
-        The age is counted from the relation's ``until`` date to ``as_of``, in years of
-        365.25 days; for event kinds (``event_kinds``: deals, orders, news) from
-        ``since`` when ``until`` is absent. Current ties (no ``until``) do not decay.
+        The age is counted from the relation's last known date to ``as_of``, in years
+        of 365.25 days: its ``until``; for event kinds (``event_kinds``: deals, orders,
+        news) its ``since``; else the date the source saw it (the relation's
+        ``as_of``: a 2018 board seat ages from 2018, a 2025 controller from 2025). A tie
+        with none of these dates does not decay (and a path through it is not dated).
         """
         value = self.base(rel) * float(rel.get("confidence", 1.0))
-        last = rel.get("until")
-        if not last and RelKind(rel["kind"]) in self.event_kinds:
-            last = rel.get("since")
+        last = last_date(rel, self.event_kinds)
         if last:
             years = (as_of - dt.date.fromisoformat(last)).days / 365.25
             if years > 0:
@@ -266,6 +266,16 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
+
+
+def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:
+    """The ISO date a relation was last known to hold: ``until``, an event's ``since``,
+    else ``as_of``; None for an undated relation."""
+    if rel.get("until"):
+        return str(rel["until"])
+    if RelKind(rel["kind"]) in frozenset(event_kinds) and rel.get("since"):
+        return str(rel["since"])
+    return str(rel["as_of"]) if rel.get("as_of") else None
 
 
 def hop_cost(strength: float) -> float:

@@ -94,8 +94,8 @@ def test_director_interlock_is_an_explained_two_hop_path(
     assert two_hop, f"no path {sd} –{name}– {other}"
     first, second = two_hop[0].hops
     assert first.relation == second.relation == RelKind.OFFICER_OF.value
-    assert first.sentence.startswith(f"{name} 任 ")
-    assert second.sentence.startswith(f"{name} 同时任 ")
+    assert first.sentence.startswith(f"{name} 2018 年时任 ")  # as of executives-2018
+    assert second.sentence.startswith(f"{name} 2018 年时同时任 ")
     assert "executives-2018/" in first.sentence and "executives-2018/" in second.sentence
     assert set(first.roles) == set(jobs[interlocks[0][0]][sd].split("/"))
 
