@@ -25,6 +25,7 @@ from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.as_of import AS_OF
 from loaders.confidence import NEWS_OLD
+from loaders.directions import orient
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
 from loaders.normalise import clean_text
@@ -115,6 +116,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         - ``empty_name`` (error): a blank head or tail;
         - ``self_loop`` (error): head and tail are one firm;
         - ``stale_index`` (warning): the index named a firm missing from the store;
+        - ``direction_conflict`` (warning): a relation registry facts contradict,
+          reversed or dropped (:func:`loaders.directions.orient`);
         - ``missing_file`` (warning): a split is absent.
 
     Notes
@@ -159,6 +162,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         report.add(Issue(SPLITS[0], 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(evidence.items())]
+    rels = orient(rels, store, linker.spelled, index, report)
     rels += linker.branch_relations()
     write(store, index, report, linker.new_companies(), rels)
     return report

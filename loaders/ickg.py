@@ -35,6 +35,7 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
+from loaders.directions import orient
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
@@ -96,6 +97,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         - ``self_loop`` (error): head and tail are one firm;
         - ``malformed_row``, ``unknown_id`` (error), in any file;
         - ``stale_index`` (warning): the index named a firm missing from the store;
+        - ``direction_conflict`` (warning): a relation registry facts contradict,
+          reversed or dropped (:func:`loaders.directions.orient`);
         - ``missing_file`` (warning): a split or the annotations file is absent.
 
     Raises
@@ -141,6 +144,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         report.add(Issue("entity2id.txt", 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(triples.evidence.items())]
+    rels = orient(rels, store, triples.linker.spelled, index, report)
     rels += triples.linker.branch_relations()
     write(store, index, report, triples.linker.new_companies(), rels)
     return report

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.memory import MemoryStore
 from graph.schema import Company, Source
 from loaders.index import CompanyIndex, company_id_for_code
 from loaders.normalise import stock_code
+from loaders.report import LoadReport
 
 
 def listed_firms(public_data: Path) -> tuple[MemoryStore, CompanyIndex]:
@@ -97,3 +100,27 @@ def shandong_codes(public_data: Path) -> set[str]:
             if code not in decided and str(rec["fullname"]).startswith(places):
                 decided[code] = True
     return {code for code, yes in decided.items() if yes}
+
+
+_CONFLICT = re.compile(r"^([A-Z_]+) (.+) → (.+) (reversed|dropped): ")
+
+
+def oriented(
+    ties: set[tuple[str, str, str]], report: LoadReport, key: Callable[[str], str]
+) -> set[tuple[str, str, str]]:
+    """``(kind, src key, dst key)`` triples after the ``direction_conflict`` changes.
+
+    Each reported relation (``KIND a → b reversed|dropped: …``, names as the news
+    spells them) is replaced by its reverse or removed; a reverse that was stated too
+    merges with it. ``key`` maps a spelling to the test's endpoint key.
+    """
+    out = set(ties)
+    for issue in report.issues:
+        found = _CONFLICT.match(issue.message) if issue.code == "direction_conflict" else None
+        if found is None:
+            continue
+        kind, a, b, action = found.groups()
+        out.discard((kind, key(a), key(b)))
+        if action == "reversed":
+            out.add((kind, key(b), key(a)))
+    return out
