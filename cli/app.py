@@ -83,7 +83,7 @@ def load_public_cmd(
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
+    """Load the public datasets (chain-kg, szse-2025, executives-2018, a-share-2025, …)."""
     from loaders.public import load_public
 
     store = open_store(graph)
