@@ -158,6 +158,9 @@ def introduce(
     include_private: Annotated[
         bool, typer.Option(help="Also walk private ties (KNOWS: 老乡/校友…).")
     ] = False,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Also list paths below the strength floor.")
+    ] = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
@@ -171,7 +174,10 @@ def introduce(
     store = open_graph(backend, graph)
     target_id = find_company(store, target)
     ctx = SearchContext.build(store, home, TieModel.load(ties), include_private=include_private)
-    result = referral_paths(store, target_id, home, k=k, max_hops=max_hops, context=ctx)
+    floor = 0.0 if all_paths else None
+    result = referral_paths(
+        store, target_id, home, k=k, max_hops=max_hops, context=ctx, floor=floor
+    )
     if json:
         print_json(result)
     else:

@@ -15,17 +15,26 @@ def show_referrals(console: Console, result: ReferralResult) -> None:
         f"[bold]谁能引荐我们认识 {result.target_name}{gone}[/bold]"
         f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）"
     )
+    weak = (
+        f"另有 {result.weak_paths} 条弱路径（强度低于 {result.strength_floor:g}），见 --all"
+        if result.weak_paths
+        else ""
+    )
     if not result.paths:
-        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。")
+        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。{weak}", markup=False)
         return
     for s in result.introducers:
-        console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {s.best_strength:.3f}")
+        best = f"{s.best_strength:.3f}（{s.best_word}）"
+        console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {best}", markup=False)
     for i, p in enumerate(result.paths, start=1):
         console.print(
-            f"\n[bold]{i}. 经 {p.introducer_name}[/bold]  强度 {p.strength:.3f}  {len(p.hops)} 跳"
+            f"\n[bold]{i}. 经 {p.introducer_name}[/bold]  "
+            f"强度 {p.strength:.3f}（{p.strength_word}）  {len(p.hops)} 跳"
         )
         for hop in p.hops:
             console.print(f"   - {hop.sentence}")
+    if weak:
+        console.print(f"\n  {weak}", markup=False)
 
 
 _SHORT = {

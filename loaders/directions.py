@@ -52,6 +52,21 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 BURST_MIN, BURST_SHARE = 4, 0.75
 
 
+#: A news extraction's bare 合作 (a co-mention, often generic) and how it is labelled.
+NEWS_COOPERATION = "新闻提及合作"
+
+
+def news_label(label: str) -> str:
+    """The stored label of a news relation: a bare 合作 says it is a news co-mention.
+
+    Examples
+    --------
+    >>> news_label("合作"), news_label("合资")
+    ('新闻提及合作', '合资')
+    """
+    return NEWS_COOPERATION if label == "合作" else label
+
+
 def is_investor(name: str) -> bool:
     """A financial investor by its name (资本, 资管, 基金, 投资局 …).
 

@@ -25,7 +25,7 @@ from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.as_of import AS_OF
 from loaders.confidence import NEWS_OLD
-from loaders.directions import orient
+from loaders.directions import news_label, orient
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
 from loaders.normalise import clean_text
@@ -207,6 +207,6 @@ def _add_row(
 
 def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
     kind, src, dst = key
-    label = min(ev.labels, key=_PRECEDENCE.__getitem__)
+    label = news_label(min(ev.labels, key=_PRECEDENCE.__getitem__))
     as_of = AS_OF[DATASET]  # undated sentences of 2008–2017
     return new_relation(kind, src, dst, ev.sources, confidence=NEWS_OLD, label=label, as_of=as_of)

@@ -35,7 +35,7 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
-from loaders.directions import orient
+from loaders.directions import news_label, orient
 from loaders.index import CompanyIndex, company_id_for_name
 from loaders.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
@@ -223,7 +223,7 @@ def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
         confidence=EXPERT_CHECKED if ev.checked else NEWS_LLM,
         since=ev.since,
         as_of=ev.latest,
-        label=min(ev.labels, key=_PRECEDENCE.__getitem__),
+        label=news_label(min(ev.labels, key=_PRECEDENCE.__getitem__)),
     )
 
 

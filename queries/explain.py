@@ -116,6 +116,8 @@ def relation_sentence(
         text = f"{a} 是 {b} 的有限合伙人"
     elif kind is RelKind.SUPPLIES:
         text = f"{a} 向 {b} 供应{rel.product or '产品'}"
+    elif kind is RelKind.PARTNERS_WITH and rel.label == "新闻提及合作":
+        text = f"新闻提及 {a} 与 {b} 合作"  # a co-mention, not a known agreement
     elif kind is RelKind.PARTNERS_WITH:
         text = f"{a} 与 {b} {rel.label or '合作'}"
     elif kind is RelKind.ACQUIRED:

@@ -162,7 +162,8 @@ def _score(
             cost, walk = reach[cid]
             strength = math.exp(-cost)
             via = ctx.graph.names[walk[0]]
-            evidence = f"最佳路径强度 {strength:.3f}（{len(walk) - 1} 跳，经 {via}）"
+            word = ctx.model.word(strength)
+            evidence = f"最佳路径强度 {strength:.3f}（{word}；{len(walk) - 1} 跳，经 {via}）"
             values["reachability"] = (strength, evidence)
         else:
             values["reachability"] = (0.0, NO_DATA)

@@ -62,6 +62,22 @@ class TieModel:
     hub_exponent: float
     event_kinds: frozenset[RelKind] = frozenset()
     pass_through: dict[str, float] = field(default_factory=dict)
+    strength_floor: float = 0.0
+    words: tuple[tuple[float, str], ...] = ()
+
+    def word(self, strength: float) -> str:
+        """强 / 中 / 弱 for a path strength (thresholds ``[strength_words]``, highest first).
+
+        Examples
+        --------
+        >>> m = TieModel.load()
+        >>> m.word(0.35), m.word(0.1), m.word(0.004)
+        ('强', '中', '弱')
+        """
+        for bound, word in self.words:
+            if strength >= bound:
+                return word
+        return "弱"
 
     @classmethod
     def load(cls, path: Path | None = None) -> TieModel:
@@ -89,6 +105,13 @@ class TieModel:
                 hub_exponent=float(raw["hub_exponent"]),
                 event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
                 pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
+                strength_floor=float(raw.get("strength_floor", 0.0)),
+                words=tuple(
+                    sorted(
+                        ((float(v), str(k)) for k, v in raw.get("strength_words", {}).items()),
+                        reverse=True,
+                    )
+                ),
             )
         except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise SchemaError(f"tie file {path or DEFAULT_TIES}: {exc}") from exc

@@ -57,6 +57,7 @@ class ReferralPath(_Result):
     hops: list[Hop]
     strength: float
     cost: float
+    strength_word: str = ""
 
 
 class IntroducerSummary(_Result):
@@ -66,6 +67,7 @@ class IntroducerSummary(_Result):
     introducer_name: str
     paths: int
     best_strength: float
+    best_word: str = ""
 
 
 class ReferralResult(_Result):
@@ -79,6 +81,8 @@ class ReferralResult(_Result):
     paths: list[ReferralPath]
     introducers: list[IntroducerSummary]
     target_delisted: bool = False
+    weak_paths: int = 0
+    strength_floor: float = 0.0
 
 
 class Factor(_Result):
