@@ -113,7 +113,7 @@ def header() -> None:
 
 def public(args: argparse.Namespace) -> None:
     data = args.data.resolve()
-    clusters = str(ROOT / "examples" / "clusters" / "shandong.toml")
+    clusters = str(ROOT / "queries" / "data" / "shandong.toml")  # both trees read this one
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         old_dir = baseline_tree(args.baseline, (tmp / "baseline").resolve())

@@ -88,7 +88,7 @@ def load_public_cmd(
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Load chain-kg, executives-2018, a-share-2025, ickg25, finre and rankings."""
+    """Load the public datasets (chain-kg, szse-2025, executives-2018, a-share-2025, …)."""
     from loaders.public.load import DATASETS, load_public
 
     names = [name for name, _ in DATASETS]
@@ -175,6 +175,9 @@ def introduce(
     max_hops: MaxHopsOpt = 4,
     ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
     include_private: PrivateOpt = False,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Also list paths below the strength floor.")
+    ] = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
@@ -191,7 +194,8 @@ def introduce(
     code = home_region(store, home, json=json)
     target_id = find_company(store, target)
     ctx = SearchContext.build(store, code, tie_model, include_private=include_private)
-    found = referral_paths(store, target_id, code, k=k, max_hops=max_hops, context=ctx)
+    floor = 0.0 if all_paths else None
+    found = referral_paths(store, target_id, code, k=k, max_hops=max_hops, context=ctx, floor=floor)
     result = redact(found, include_private)  # the one privacy rule of every output
     if json:
         print_json(result)

@@ -15,26 +15,35 @@ from queries.types import ReferralResult, TargetList
 
 def show_referrals(console: Console, result: ReferralResult) -> None:
     """Print referral paths grouped by introducer, each hop as a Chinese sentence."""
+    gone = "（已退市）" if result.target_delisted else ""
     console.print(
         styled(
-            (f"谁能引荐我们认识 {result.target_name}", "bold"),
+            (f"谁能引荐我们认识 {result.target_name}{gone}", "bold"),
             f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）",
         )
     )
+    weak = (
+        f"另有 {result.weak_paths} 条弱路径（强度低于 {result.strength_floor:g}），见 --all"
+        if result.weak_paths
+        else ""
+    )
     if not result.paths:
-        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。")
+        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。{weak}")
         return
     for s in result.introducers:
-        console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {s.best_strength:.3f}")
+        best = f"{s.best_strength:.3f}（{s.best_word}）"
+        console.print(f"  请 {s.introducer_name}：{s.paths} 条路径，最强 {best}")
     for i, p in enumerate(result.paths, start=1):
         console.print(
             styled(
                 ("\n" + f"{i}. 经 {p.introducer_name}", "bold"),
-                f"  强度 {p.strength:.3f}  {len(p.hops)} 跳",
+                f"  强度 {p.strength:.3f}（{p.strength_word}）  {len(p.hops)} 跳",
             )
         )
         for hop in p.hops:
             console.print(f"   - {hop.sentence}")
+    if weak:
+        console.print(f"\n  {weak}")
 
 
 _SHORT = {
@@ -67,6 +76,10 @@ def show_targets(console: Console, tl: TargetList) -> None:
             + (f" ({r.path_strength:.3f})" if r.path_strength else ""),
         )
     console.print(table)
+    if tl.delisted:
+        shown = "、".join(tl.delisted[:5]) + ("等" if len(tl.delisted) > 5 else "")
+        text = f"另有 {len(tl.delisted)} 家已退市企业不作为上市企业排名：{shown}"
+        console.print(text)
     if not tl.expand_here:
         return
     local = list(tl.expand_weights)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 _T = TypeVar("_T")
 _M = TypeVar("_M")
 
-_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles")
+_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles", "figures")
 _LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
 _ENDS = ("id", "kind", "src", "dst")
 
@@ -141,10 +141,10 @@ class _Fold:
                 f[key] = max(f[key], value)
             elif key == "since" and f.get("since"):
                 f[key] = min(f[key], value)
-            elif key == "until" and f.get("until"):
+            elif key in ("until", "as_of") and f.get(key):
                 f[key] = max(f[key], value)
-            elif f.get(key) is None or (newer and key not in _ENDS):
-                f[key] = value
+            elif key == "current_name" or f.get(key) is None or (newer and key not in _ENDS):
+                f[key] = value  # current_name: written by the current-names pass only
         new_name, old_name = new.get("name"), f.get("name")
         if new_name is not None and old_name not in (None, new_name):
             f["name"] = min(old_name, new_name, key=_name_rank)
@@ -153,6 +153,11 @@ class _Fold:
             aliases.add(new_name)
         elif new_name is not None:
             f["name"] = new_name
+        current = f.get("current_name")
+        if current and f.get("name") != current:
+            if f.get("name") is not None:
+                self._list("aliases").add(f["name"])
+            f["name"] = current
         if "aliases" in self.lists and f.get("name") is not None:
             self.lists["aliases"].discard(f["name"])
 
@@ -199,7 +204,7 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     Lists (aliases, tags, stock codes, sources, roles) are unioned in order (sources by
     identity, see :func:`source_key`; of two sources of one identity the earlier
     revision is kept), maps (rankings) updated; ``confidence`` keeps the highest,
-    ``since`` the earliest and ``until`` the latest value; other scalars keep the first
+    ``since`` the earliest, ``until`` and ``as_of`` the latest value; other scalars keep the first
     non-null value stored (the first source wins; re-sending anything already merged
     changes nothing) — except when ``new``'s newest source revision is newer than
     ``old``'s (revisions of one identity counted at the earlier of the two): then
@@ -207,7 +212,9 @@ def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     record while both sources are kept. Comparing revisions keeps the merge
     order-independent. A node's ``name`` is chosen the same whatever the order: a full
     legal name (ending in 公司/集团/…) over a short one, then the longer, then the smaller
-    text; the other name becomes an alias. Re-loading a file, touched or not, is
+    text; the other name becomes an alias — unless the record holds a ``current_name``
+    (the name the firm goes by today): that is the name, every other one an alias; a
+    new ``current_name`` replaces the stored one. Re-loading a file, touched or not, is
     idempotent.
 
     Returns

@@ -24,6 +24,14 @@ from graph.merge import coalesce as coalesce
 from graph.merge import fold_records as fold_records
 from graph.merge import merge_records as merge_records
 
+#: Tag of a firm that no 2025 exchange list holds (set by :mod:`loaders.public.current`).
+DELISTED = "已退市"
+
+
+def is_delisted(company: dict[str, Any]) -> bool:
+    """True when a stored Company dict is tagged :data:`DELISTED`."""
+    return DELISTED in company.get("tags", [])
+
 
 class NodeKind(enum.StrEnum):
     """Node kinds (PascalCase), used as Neo4j labels."""
@@ -177,13 +185,23 @@ class Company(_Node):
     rankings : dict of str to int
         List name → rank, e.g. ``{"Forbes Global 2000 2025": 38}``.
     revenue_usd : float, optional
-        Revenue in US dollars (Forbes 2025: latest fiscal year).
+        Revenue in US dollars (Forbes 2025: latest fiscal year; else 《财富》中国500强
+        2025), used for scoring; the printed figure comes from ``figures``.
+    figures : list of str
+        Numbers as their source wrote them, with unit, column and row (encoded
+        :class:`graph.figures.Figure`): what a printed revenue or rank traces to.
     address : str, optional
         Registered address (注册地址) as written.
     registered_capital_yuan : Decimal, optional
         Registered capital (注册资本) in 元, exact (stored as its decimal text).
     founded_on : date, optional
         Date of establishment (成立日期).
+    short_name : str, optional
+        The current short name (证券简称 of the newest listing that gives one).
+    current_name : str, optional
+        The name the firm goes by today, when a load could tell (a 2025 listing's legal
+        name, or its 2025 short name when the legal name on file is a former one); it
+        is then the display ``name`` (see :func:`merge_records`).
     """
 
     kind: Literal[NodeKind.COMPANY] = NodeKind.COMPANY
@@ -198,9 +216,12 @@ class Company(_Node):
     controller_type: str | None = None
     rankings: dict[str, int] = Field(default_factory=dict)
     revenue_usd: float | None = None
+    figures: list[str] = Field(default_factory=list)
     address: str | None = None
     registered_capital_yuan: Decimal | None = Field(default=None, ge=0)
     founded_on: dt.date | None = None
+    short_name: str | None = None
+    current_name: str | None = None
 
 
 class Person(_Node):
@@ -292,6 +313,10 @@ class Relation(BaseModel):
         from news 0.5–0.6 (see each loader's docstring).
     since, until : date, optional
         When the tie started / ended (or the date of the reporting event).
+    as_of : date, optional
+        When the source last saw the tie: its row's date, else the dataset's as-of
+        date (executives-2018: 2018; a-share-2025: 2025-11-28). An undated current tie
+        ages from it (``queries/ties.toml``) and its sentence says so ("2018 年时任").
     roles : list of str
         OFFICER_OF roles as split from the source text (董事长, 董事, 独立董事, …).
     share_pct : float in [0, 100], optional
@@ -314,6 +339,7 @@ class Relation(BaseModel):
     confidence: float = Field(default=1.0, gt=0.0, le=1.0)
     since: dt.date | None = None
     until: dt.date | None = None
+    as_of: dt.date | None = None
     roles: list[str] = Field(default_factory=list)
     share_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     weight: float | None = Field(default=None, ge=0.0, le=1.0)

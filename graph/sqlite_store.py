@@ -55,6 +55,8 @@ VERSION = 1
 #: SQLite's header: the first 16 bytes of every database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Seconds a writer waits for another writer's transaction (env ZHAOSHANG_LOCK_TIMEOUT).
+#: Milliseconds a read waits on a busy database (WAL recovery, the switch to WAL).
+READ_BUSY_MS = 10_000
 DEFAULT_LOCK_TIMEOUT = 600.0
 
 _SCHEMA = """
@@ -79,15 +81,17 @@ _NAMED_KINDS = frozenset({NodeKind.COMPANY.value, NodeKind.FUND.value, NodeKind.
 
 
 def name_keys(record: dict[str, Any]) -> set[str]:
-    """The lookup keys of a node record: name, full name, aliases, codes, USCC, LEI.
+    """The lookup keys of a node record: names (display, full, short, current, aliases),
+    stock codes with and without the exchange, USCC, LEI.
 
     Only firms, funds and intermediaries are indexed (people are private; industries,
     products and regions are found by code through their ids).
     """
     if record.get("kind") not in _NAMED_KINDS:
         return set()
-    keys = {record["name"], *record.get("aliases", []), *record.get("stock_codes", [])}
-    for field in ("full_name", "uscc", "lei"):
+    codes = record.get("stock_codes", [])
+    keys = {record["name"], *record.get("aliases", []), *codes, *(c.split(".")[0] for c in codes)}
+    for field in ("full_name", "short_name", "current_name", "uscc", "lei"):
         if record.get(field):
             keys.add(record[field])
     return {k for k in keys if k}
@@ -171,9 +175,15 @@ class SqliteStore(SqliteReads):
         target = ":memory:" if self.path is None else str(self.path)
         try:
             self.conn = sqlite3.connect(target, isolation_level=None, timeout=0.0)
-            self.conn.execute("PRAGMA busy_timeout = 0")
             if self.path is not None:
+                # Switching a fresh file to WAL takes a brief exclusive lock; several
+                # officers' processes opening it at once wait for it (no message: it
+                # lasts milliseconds). Write transactions then wait in begin().
+                self.conn.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
                 self.conn.execute("PRAGMA journal_mode = WAL")
+            # Reads wait out the rare moments a WAL database is busy (recovery after the
+            # last connection closed); write transactions poll in begin() instead.
+            self.conn.execute(f"PRAGMA busy_timeout = {READ_BUSY_MS}")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of pages
             self._init_schema()
@@ -244,6 +254,7 @@ class SqliteStore(SqliteReads):
         delay = 0.01
         while True:
             try:
+                self.conn.execute("PRAGMA busy_timeout = 0")  # poll, to say that we wait
                 self.conn.execute("BEGIN IMMEDIATE")
                 if told:
                     print("已轮到本次写入，继续。", file=sys.stderr, flush=True)
@@ -251,6 +262,8 @@ class SqliteStore(SqliteReads):
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise BackendError(f"{self.path}：无法写入（{exc}）") from exc
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {READ_BUSY_MS}")
             waited = time.monotonic() - started
             if waited > self.lock_timeout:
                 raise BackendError(

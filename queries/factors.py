@@ -12,8 +12,10 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from graph.figures import figures_of, money_text
 from graph.schema import RelKind
 from queries.profile import ScoringProfile
 from queries.types import Factor
@@ -136,19 +138,30 @@ def chain_fit(
 
 
 def scale(company: Mapping[str, Any], p: ScoringProfile) -> tuple[float, str]:
-    """Best list rank score ``1 − (r − 1) / size``, or the revenue's log score."""
+    """Best list rank score ``1 − (r − 1) / size``, or the revenue's log score.
+
+    The evidence prints each rank and revenue from the firm's stored figures
+    (:class:`graph.figures.Figure`: source value, unit and row beside the converted
+    amount, 1 亿 = 10^8); a rank stored without a figure is printed with its list only.
+    """
     best, parts = 0.0, []
+    stored = company.get("figures", [])
+    cited = {f.label: f for f in figures_of(stored, "rank")}
     for name, rank in sorted(company.get("rankings", {}).items()):
         size = p.list_sizes.get(name)
         if size:
             best = max(best, max(0.0, 1.0 - (rank - 1) / size))
-            parts.append(f"{name} 第 {rank} 名")
+            fig = cited.get(name)
+            parts.append(fig.text() if fig and fig.value == str(rank) else f"{name} 第 {rank} 名")
     revenue = company.get("revenue_usd")
     if revenue:
         span = math.log10(p.revenue_cap / p.revenue_floor)
         score = min(1.0, max(0.0, math.log10(max(revenue, 1.0) / p.revenue_floor) / span))
         best = max(best, score)
-        parts.append(f"营收 {revenue / 1e9:.1f} 亿美元")
+    shown = figures_of(stored, "revenue")
+    parts += [f.text() for f in shown]
+    if revenue and not shown:
+        parts.append(f"营收 {money_text(Decimal(repr(revenue)), '美元')}")
     return best, "；".join(parts) or NO_DATA
 
 

@@ -180,6 +180,7 @@ def referral_paths(
     max_hops: int = 4,
     context: SearchContext | None = None,
     budget_s: float = 20.0,
+    floor: float | None = None,
 ) -> ReferralResult:
     """Find the k strongest referral paths from our side to ``target``.
 
@@ -199,6 +200,9 @@ def referral_paths(
         A prebuilt tie graph for ``home`` (reuse it across many targets).
     budget_s : float, seconds
         Wall-clock guard on pathological graphs; paths found so far are returned.
+    floor : float in [0, 1], optional
+        Paths weaker than this are counted in ``weak_paths``, not listed (default the
+        tie model's ``strength_floor``; 0 lists every path found).
 
     Returns
     -------
@@ -237,6 +241,9 @@ def referral_paths(
     found = [] if at is None else k_shortest(arrays, at, k, max_hops, Deadline(budget_s))
     ids = arrays.ids
     paths = [_explain(store, ctx, cost, [ids[i] for i in nodes]) for cost, nodes in found]
+    floor = ctx.model.strength_floor if floor is None else floor
+    weak = [p for p in paths if p.strength < floor]
+    paths = [p for p in paths if p.strength >= floor]
     return ReferralResult(
         target=target,
         target_name=target_name,
@@ -245,6 +252,9 @@ def referral_paths(
         max_hops=max_hops,
         paths=paths,
         introducers=summarise(paths),
+        target_delisted="已退市" in getattr(store.get_node(target), "tags", []),
+        weak_paths=len(weak),
+        strength_floor=floor,
     )
 
 
@@ -259,6 +269,7 @@ def summarise(paths: list[ReferralPath]) -> list[IntroducerSummary]:
             introducer_name=ps[0].introducer_name,
             paths=len(ps),
             best_strength=max(p.strength for p in ps),
+            best_word=max(ps, key=lambda p: p.strength).strength_word,
         )
         for i, ps in groups.items()
     ]
@@ -292,6 +303,7 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
                 label=rel.label,
                 since=rel.since,
                 until=rel.until,
+                as_of=rel.as_of,
                 confidence=rel.confidence,
                 strength=round(strength, 6),
                 hub_factor=round(hub, 6),
@@ -309,6 +321,7 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
         hops=hops,
         strength=round(math.exp(-cost), 6),
         cost=round(cost, 9),
+        strength_word=ctx.model.word(math.exp(-cost)),
     )
 
 

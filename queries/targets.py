@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graph.schema import NodeKind, RelKind
+from graph.schema import NodeKind, RelKind, is_delisted
 from graph.store import Store, nodes_by_id, relations_touching, scan_nodes, scan_relations
 from queries import factors as fx
 from queries.chain import ChainIndex, Segment, chain_segments, per_revision
@@ -175,7 +175,8 @@ def _score(
             cost, walk = reach[cid]
             strength = math.exp(-cost)
             via = ctx.names[walk[0]]
-            evidence = f"最佳路径强度 {strength:.3f}（{len(walk) - 1} 跳，经 {via}）"
+            word = ctx.model.word(strength)
+            evidence = f"最佳路径强度 {strength:.3f}（{word}；{len(walk) - 1} 跳，经 {via}）"
             values["reachability"] = (strength, evidence)
         else:
             values["reachability"] = (0.0, NO_DATA)
@@ -221,7 +222,9 @@ def target_list(
         ``rows`` and ``expand_here`` in total order: score desc, then company id asc;
         ``rank`` from 1 in each. Each row has every factor with value, normalised
         weight, contribution and evidence; target rows also the best introducer with
-        its explained path (None when unreachable).
+        its explained path (None when unreachable). Firms tagged 已退市 (no 2025
+        list holds them, :mod:`loaders.public.current`) are left out of both lists and
+        named in ``delisted``.
     """
     profile = profile or ScoringProfile.load()
     ctx = context or SearchContext.build(store, home)
@@ -232,8 +235,11 @@ def target_list(
     expand_weights = profile.normalised(tuple(f for f in FACTORS if f != "reachability"))
     away: list[tuple[float, str, list[Factor]]] = []
     local: list[tuple[float, str, list[Factor]]] = []
+    delisted: list[str] = []
     for cid, cand in u.candidates.items():
-        if u.is_local(cid, home):
+        if is_delisted(u.nodes[cid]):  # no 2025 list holds it: not ranked as listed
+            delisted.append(cid)
+        elif u.is_local(cid, home):
             factors = _score(cid, cand, u, ctx, None, expand_weights, profile, as_of)
             local.append((round(sum(f.contribution for f in factors), 4), cid, factors))
         else:
@@ -249,6 +255,7 @@ def target_list(
         local_candidates=len(local),
         expand_weights=expand_weights,
         expand_here=_rows(store, ctx, u, local, n, None),
+        delisted=[u.names.get(c, c) for c in sorted(delisted)],
     )
 
 

@@ -63,6 +63,22 @@ class TieModel:
     hub_exponent: float
     event_kinds: frozenset[RelKind] = frozenset()
     pass_through: dict[str, float] = field(default_factory=dict)
+    strength_floor: float = 0.0
+    words: tuple[tuple[float, str], ...] = ()
+
+    def word(self, strength: float) -> str:
+        """强 / 中 / 弱 for a path strength (thresholds ``[strength_words]``, highest first).
+
+        Examples
+        --------
+        >>> m = TieModel.load()
+        >>> m.word(0.35), m.word(0.1), m.word(0.004)
+        ('强', '中', '弱')
+        """
+        for bound, word in self.words:
+            if strength >= bound:
+                return word
+        return "弱"
 
     @classmethod
     def load(cls, path: Path | None = None) -> TieModel:
@@ -87,6 +103,13 @@ class TieModel:
                 hub_exponent=float(raw["hub_exponent"]),
                 event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
                 pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
+                strength_floor=float(raw.get("strength_floor", 0.0)),
+                words=tuple(
+                    sorted(
+                        ((float(v), str(k)) for k, v in raw.get("strength_words", {}).items()),
+                        reverse=True,
+                    )
+                ),
             )
         except (KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise SchemaError(f"强度文件 {path or DEFAULT_TIES} 格式不符：{exc}") from exc
@@ -126,14 +149,14 @@ class TieModel:
     def strength(self, rel: Mapping[str, Any], as_of: dt.date) -> float:
         """Return base × confidence × age decay of one stored relation dict.
 
-        The age is counted from the relation's ``until`` date to ``as_of``, in years of
-        365.25 days; for event kinds (``event_kinds``: deals, orders, news) from
-        ``since`` when ``until`` is absent. Current ties (no ``until``) do not decay.
+        The age is counted from the relation's last known date to ``as_of``, in years
+        of 365.25 days: its ``until``; for event kinds (``event_kinds``: deals, orders,
+        news) its ``since``; else the date the source saw it (the relation's
+        ``as_of``: a 2018 board seat ages from 2018, a 2025 controller from 2025). A tie
+        with none of these dates does not decay (and a path through it is not dated).
         """
         value = self.base(rel) * float(rel.get("confidence", 1.0))
-        last = rel.get("until")
-        if not last and RelKind(rel["kind"]) in self.event_kinds:
-            last = rel.get("since")
+        last = last_date(rel, self.event_kinds)
         if last:
             years = (as_of - dt.date.fromisoformat(last)).days / 365.25
             if years > 0:
@@ -264,6 +287,16 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
+
+
+def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:
+    """The ISO date a relation was last known to hold: ``until``, an event's ``since``,
+    else ``as_of``; None for an undated relation."""
+    if rel.get("until"):
+        return str(rel["until"])
+    if RelKind(rel["kind"]) in frozenset(event_kinds) and rel.get("since"):
+        return str(rel["since"])
+    return str(rel["as_of"]) if rel.get("as_of") else None
 
 
 def hop_cost(strength: float) -> float:

@@ -35,6 +35,7 @@ class Hop(_Result):
     hub_factor: float
     sources: list[str]
     sentence: str
+    as_of: dt.date | None = None
 
 
 class ReferralPath(_Result):
@@ -56,6 +57,7 @@ class ReferralPath(_Result):
     hops: list[Hop]
     strength: float
     cost: float
+    strength_word: str = ""
 
 
 class IntroducerSummary(_Result):
@@ -65,6 +67,7 @@ class IntroducerSummary(_Result):
     introducer_name: str
     paths: int
     best_strength: float
+    best_word: str = ""
 
 
 class ReferralResult(_Result):
@@ -77,6 +80,9 @@ class ReferralResult(_Result):
     max_hops: int
     paths: list[ReferralPath]
     introducers: list[IntroducerSummary]
+    target_delisted: bool = False
+    weak_paths: int = 0
+    strength_floor: float = 0.0
 
 
 class Factor(_Result):
@@ -114,7 +120,8 @@ class TargetList(_Result):
     """A cluster's ranked target list (score desc, id asc) and its profile.
 
     ``rows`` are non-local firms; ``expand_here`` (增资扩产) the cluster's firms already
-    in the home region, scored without reachability (``expand_weights``), same order.
+    in the home region, scored without reachability (``expand_weights``), same order;
+    ``delisted`` names the candidates no 2025 list holds (已退市), ranked in neither.
     """
 
     cluster: str
@@ -126,6 +133,7 @@ class TargetList(_Result):
     local_candidates: int = 0
     expand_weights: dict[str, float] = Field(default_factory=dict)
     expand_here: list[TargetRow] = Field(default_factory=list)
+    delisted: list[str] = Field(default_factory=list)
 
 
 class Maker(_Result):

@@ -127,15 +127,16 @@ class CompanyIndex:
             self._ids_of[cid].setdefault("lei", company.lei)
         if not (company.stock_codes or company.uscc or company.lei):
             return  # a name-only node is found by its id (company_id_for_name), not here
-        full_key = None
         if company.full_name:
             parts = parse_name(company.full_name)
-            full_key = parts.key
             if parts.core:
                 self._add_full(cid, company.full_name, parts)
         for alias in (company.name, *company.aliases):
+            # A short name with its legal name's key (康冠科技, 深圳市康冠科技股份有限公司)
+            # is indexed too: a mention without a legal form matches short names only,
+            # and the index built from the store must equal the one built during loads.
             parts = parse_name(alias)
-            if not parts.core or parts.key == full_key:
+            if not parts.core:
                 continue
             if parts.form is not None:  # a legal name given as display name or alias
                 self._add_full(cid, alias, parts)
@@ -264,9 +265,10 @@ class CompanyIndex:
             levels.append(("alias", self.by_alias))
         for rule, table in levels:
             held = table.get(parts.key, {})
-            if rule == "full_name" and parts.form is None:
+            if parts.form is None:
                 # A firm whose 简称 is X股份 keeps the bare X for its group (鞍钢 is
-                # 鞍钢集团, 鞍钢股份 the listed 鞍钢股份有限公司): X alone does not name it.
+                # 鞍钢集团, 鞍钢股份 the listed 鞍钢股份有限公司): X alone does not name it,
+                # not even when X was once its short name too (G鞍钢 in 2006).
                 shares = self.by_alias.get(parts.core + "股份", {})
                 held = {f: p for f, p in held.items() if f not in shares}
             fits = self._fits(parts, held, set(), same_region=rule == "alias")

@@ -10,7 +10,8 @@ dataset, 2023 edition, in ``../shared/data/codes/admin-divisions-2023``):
   ``code`` (2, 4 or 6 digits), ``name`` (official; the placeholders 市辖区 / 县 /
   省直辖县级行政区划 prefixed with their province: 北京市市辖区), ``short`` (a county
   without 县/区/市/旗: 广饶县 → 广饶; none for autonomous counties and 2-character
-  names), used by :mod:`resolve.divisions` to read ``--home`` (广饶县, 东营, 370523);
+  names), used by :mod:`resolve.divisions` to read ``--home`` (广饶县, 东营, 370523) and by
+  :mod:`resolve.places` to place a firm at county level from its registered address;
 - ``resolve/data/t2s_guard.csv`` — official place names that OpenCC's t2s conversion
   changes (乾县 → 干县, 於潜镇 → 于潜镇): matching keys keep them as written.
 

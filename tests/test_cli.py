@@ -93,7 +93,7 @@ def test_introduce_json_equals_library_result(graph: Path) -> None:
 def test_introduce_by_stock_code_prints_sentences(graph: Path) -> None:
     result = runner.invoke(app, ["introduce", "300999", "--graph", str(graph), "--include-private"])
     assert result.exit_code == 0, result.output
-    assert "李四 同时任 远方电池股份有限公司 的董事" in result.stdout
+    assert "李四 亦任 远方电池股份有限公司 的董事" in result.stdout  # undated seats
     assert "请 本地机械股份有限公司：1 条路径，最强 0.630" in result.stdout
 
 

@@ -191,7 +191,7 @@ def test_several_candidates_are_listed(graph: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "错误：“甲乙”对应 2 家企业，请用股票代码、全称或 id 指定",
-        "可选：甲乙科技有限公司（Company:A1）；甲乙控股有限公司（Company:A2）",
+        "可选：甲乙科技有限公司（000001.SZ）；甲乙控股有限公司（600001.SH）",
     ]
 
 
@@ -285,7 +285,7 @@ def test_loads_that_store_nothing_fail_and_leave_the_graph_empty(tmp_path: Path)
     empty.mkdir()
     nothing = run("load", "public", str(empty), "-g", str(out))
     assert (
-        nothing.exit_code == 1 and "错误：没有载入任何记录，图谱未改动（6 个错误" in nothing.stderr
+        nothing.exit_code == 1 and "错误：没有载入任何记录，图谱未改动（9 个错误" in nothing.stderr
     )
     odd = tmp_path / "odd.csv"
     odd.write_text("foo,bar\n1,2\n", "utf-8")

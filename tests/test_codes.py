@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import loaders.office.codes
 import loaders.office.values
-from loaders.office.codes import USCC_ALPHABET, is_valid_uscc, normalise_uscc, uscc_check_char
+import resolve.codes
 from loaders.office.values import parse_bool, parse_date, parse_number, split_list
+from resolve.codes import USCC_ALPHABET, is_valid_uscc, normalise_uscc, uscc_check_char
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
 
@@ -99,7 +99,7 @@ def test_completed_bodies_are_valid(body: str) -> None:
 
 
 def test_doctests() -> None:
-    for module in (loaders.office.codes, loaders.office.values):
+    for module in (resolve.codes, loaders.office.values):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
 

@@ -62,14 +62,15 @@ def test_fixture_counts(fixture_load: tuple[SqliteStore, CompanyIndex, LoadRepor
     # non-blank lines: company 8, industry 9, tree 7, company_industry 5, product 7,
     # product_product 6, company_product 8 (industry_up.json is not read)
     assert report.rows_read == 50
+    # 4 firms of company.json + 999999 无此, named only by company_industry.json line 3
     assert store.count_nodes() == {
-        NodeKind.COMPANY: 4,
+        NodeKind.COMPANY: 5,
         NodeKind.INDUSTRY: 8,
         NodeKind.PRODUCT: 7,
     }
     assert store.count_relations() == {
-        RelKind.IN_INDUSTRY: 2,
-        RelKind.MAKES: 4,
+        RelKind.IN_INDUSTRY: 3,  # lines 1 (= 5), 2 and 3; line 4's class is unknown
+        RelKind.MAKES: 5,  # lines 1, 2, 5+6, 7 (999999 玉米), 8
         RelKind.SUBCLASS_OF: 6,  # 5 industry tree links + 变性淀粉 → 淀粉
         RelKind.UPSTREAM_OF: 2,
     }
@@ -90,7 +91,7 @@ def test_fixture_issues(fixture_load: tuple[SqliteStore, CompanyIndex, LoadRepor
             ("industry.json", 9, "not_in_tree", "warning"),
             ("industry_industry.json", 5, "unknown_industry", "error"),
             ("industry_industry.json", 6, "self_loop", "error"),
-            ("company_industry.json", 3, "unknown_company", "error"),
+            ("company_industry.json", 3, "company_from_link", "warning"),
             ("company_industry.json", 4, "unknown_industry", "error"),
             ("product.json", 6, "empty_name", "error"),
             ("product_product.json", 4, "self_loop", "error"),
@@ -99,11 +100,10 @@ def test_fixture_issues(fixture_load: tuple[SqliteStore, CompanyIndex, LoadRepor
             ("company_product.json", 2, "weight_clipped", "warning"),
             ("company_product.json", 3, "negative_weight", "error"),
             ("company_product.json", 4, "bad_weight", "error"),
-            ("company_product.json", 7, "unknown_company", "error"),
             ("company_product.json", 8, "unlisted_product", "warning"),
         ]
     )
-    assert report.rows_skipped == 13
+    assert report.rows_skipped == 11
 
 
 def test_fixture_companies(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport]) -> None:
@@ -192,6 +192,7 @@ def test_fixture_makes(fixture_load: tuple[SqliteStore, CompanyIndex, LoadReport
         ("Company:600001", P + "玉米"): (0.6, [1]),
         ("Company:600001", P + "玉米淀粉"): (1.0, [2]),
         ("Company:000002", P + "PVC材料"): (0.5, [5, 6]),
+        ("Company:999999", P + "玉米"): (0.1, [7]),
         ("Company:300004", P + "螺丝钉"): (0.2, [8]),
     }
     assert {r.confidence for r in store.relations(RelKind.MAKES)} == {0.7}
@@ -287,7 +288,10 @@ def test_real_rows_and_nodes(real: Any, source: dict[str, list[dict[str, Any]]])
     print(f"chain-kg load: {seconds:.1f} s, {report.summary()}")
     assert report.rows_read == sum(len(rows) for rows in source.values())
     counts = store.count_nodes()
-    assert counts[NodeKind.COMPANY] == len({str(r["code"])[:6] for r in source["company"]})
+    linked = {r["company_code"][:6] for r in source["company_industry"]}
+    linked |= {str(r["company_code"])[:6] for r in source["company_product"]}
+    firms = {str(r["code"])[:6] for r in source["company"]} | linked
+    assert counts[NodeKind.COMPANY] == len(firms)
     assert counts[NodeKind.INDUSTRY] == len({r["code"] for r in source["industry"]})
     sources = [s for d in (*store.raw_nodes(), *store.raw_relations()) for s in d["sources"]]
     assert {s["dataset"] for s in sources} == {"chain-kg"}
@@ -296,15 +300,16 @@ def test_real_rows_and_nodes(real: Any, source: dict[str, list[dict[str, Any]]])
 
 def test_real_industry_links(real: Any, source: dict[str, list[dict[str, Any]]]) -> None:
     store, _, _, _ = real
-    firms = {str(r["code"])[:6] for r in source["company"]}
     classes = {r["code"] for r in source["industry"]}
+    # every row with a known class, the 103 firms missing from company.json included
     expected = {
         (r["company_code"][:6], r["industry_code"])
         for r in source["company_industry"]
-        if r["company_code"][:6] in firms and r["industry_code"] in classes
+        if r["industry_code"] in classes
     }
     assert store.count_relations()[RelKind.IN_INDUSTRY] == len(expected)
     _rel(store, RelKind.IN_INDUSTRY, "Company:600373", IND + "720902")  # 中文传媒, 大众出版
+    _rel(store, RelKind.IN_INDUSTRY, "Company:600031", IND + "640601")  # 三一重工, 工程机械整机
     levels = {n.code: n.level for n in store.nodes(NodeKind.INDUSTRY) if isinstance(n, Industry)}
     assert levels["110000"] == 1 and levels["110100"] == 2 and levels["110101"] == 3
     assert sum(1 for level in levels.values() if level == 1) == 31

@@ -142,6 +142,9 @@ def test_report_names_every_problem(office: Path) -> None:
         (x, s, 6, "统一社会信用代码", "invalid_uscc", "warning"),
         (x, s, 7, "工商信息_成立日期", "bad_date", "warning"),
         (x, s, 9, "企业名称", "missing_name", "error"),
+        # no 行政区划代码, address, city or province column, and 岚港 (fictional) is
+        # no GB/T 2260 place: the firms cannot be placed (issue 13, fault 7)
+        (x, s, 0, "", "no_region_column", "warning"),
         ("关系表.csv", "", 3, "对象", "new_company", "warning"),
         ("关系表.csv", "", 4, "主体", "unknown_reference", "error"),
         ("关系表.csv", "", 5, "主体", "bad_endpoint", "error"),  # 朋友 = KNOWS: people only
@@ -235,7 +238,8 @@ def test_uscc_is_checked_after_nfkc_and_upper_case(tmp_path: Path) -> None:
         "utf-8",
     )
     store = SqliteStore()
-    assert load_table(path, store, CompanyIndex()).issues == []
+    issues = load_table(path, store, CompanyIndex()).issues
+    assert [(i.row, i.code) for i in issues] == [(0, "no_region_column")]  # no place column
     firm = store.get_node(LINENG)
     assert isinstance(firm, Company) and firm.uscc == "91379900MA3DG0001Q"
 
@@ -253,7 +257,10 @@ def test_one_table_with_kind_and_mapping(tmp_path: Path) -> None:
     report = load_table(path, store, CompanyIndex(), "company", Mapping.load(mapping_file))
     firm = store.get_node("Company:300999")
     assert isinstance(firm, Company) and firm.stock_codes == ["300999.SZ"]
-    assert [(i.row, i.code) for i in report.issues] == [(2, "missing_name")]
+    assert [(i.row, i.code) for i in report.issues] == [
+        (0, "no_region_column"),
+        (2, "missing_name"),
+    ]
     with pytest.raises(UsageError, match="--kind firm：没有这种表格类型"):
         load_table(path, store, CompanyIndex(), "firm")
 
@@ -263,7 +270,10 @@ def test_values_the_schema_refuses_are_reported(tmp_path: Path) -> None:
     path.write_text("企业名称,注册资本,统一社会信用代码\n甲公司,-200元,\n", "utf-8")
     store = SqliteStore()
     report = load_table(path, store, CompanyIndex())
-    assert [(i.row, i.field, i.code) for i in report.issues] == [(2, "注册资本", "bad_amount")]
+    assert [(i.row, i.field, i.code) for i in report.issues] == [
+        (0, "", "no_region_column"),
+        (2, "注册资本", "bad_amount"),
+    ]
     firm = store.get_node("Company:name:甲公司")
     assert isinstance(firm, Company) and firm.registered_capital_yuan is None
 
@@ -273,7 +283,7 @@ def test_an_unreadable_file_does_not_stop_the_folder(tmp_path: Path) -> None:
     (tmp_path / "500强.xls").write_bytes(b"%PDF-1.4 not a table")
     store, report = load(tmp_path)
     assert store.count_nodes() == {NodeKind.COMPANY: 1}
-    [issue] = report.issues
+    [issue] = [i for i in report.issues if i.code != "no_region_column"]
     assert (issue.file, issue.code) == ("500强.xls", "unreadable_file")
     assert "PDF" in issue.message
     with pytest.raises(LoadError, match="is a PDF file"):
@@ -331,7 +341,7 @@ def test_cli_new_user(office: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "12 rows read" in result.stderr and "unknown_reference 1" in result.stderr
     sheet = openpyxl.load_workbook(report)["问题"]
-    assert sheet.max_row == 1 + 10  # header + the 10 issues
+    assert sheet.max_row == 1 + 11  # header + the 11 issues (one: no region column)
     again = runner.invoke(app, ["load", "table", str(office / "关系表.csv"), "-g", str(graph)])
     assert again.exit_code == 0, again.output
     templates = runner.invoke(app, ["template", str(tmp_path / "t")])

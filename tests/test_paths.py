@@ -81,7 +81,7 @@ def test_hop_sentences_explain_the_director_interlock(store) -> None:  # type: i
     assert hops[0].sentence.startswith(
         "P1 任 山推测试股份有限公司 的董事长、董事（来源：test/hand.csv:1"
     )
-    assert hops[1].sentence.startswith("P1 同时任 目标公司 的独立董事")
+    assert hops[1].sentence.startswith("P1 亦任 目标公司 的独立董事")  # undated: no "同时"
     assert hops[0].relation == "OFFICER_OF" and hops[0].roles == ["董事长", "董事"]
     assert hops[0].sources == ["test/hand.csv:1"]
 

@@ -9,6 +9,7 @@ and must name the same person, firm and roles.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -88,7 +89,10 @@ def _check_hop_against_source(hop, lines, model, as_of) -> None:  # type: ignore
         assert name == person and firm.endswith(code)
         assert set(roles) <= set(hop.roles)
     rel = {"kind": "OFFICER_OF", "roles": hop.roles, "confidence": REGISTRY}
-    expected = model.strength(rel, as_of)
+    # seen in 2018 (executives-2018's as-of date): aged from 2018-12-31 (issue 13)
+    assert hop.as_of == dt.date(2018, 12, 31)
+    expected = model.strength({**rel, "as_of": "2018-12-31"}, as_of)
+    assert expected < model.strength(rel, as_of)
     assert hop.strength == pytest.approx(expected, abs=1e-6)
 
 
@@ -112,7 +116,8 @@ def test_director_interlocks_are_the_two_hop_paths(  # type: ignore[no-untyped-d
             if len(p.hops) == 2 and all(h.relation == "OFFICER_OF" for h in p.hops):
                 for hop in p.hops:
                     _check_hop_against_source(hop, lines, model, ctx.as_of)
-                assert p.hops[1].sentence.startswith(f"{p.hops[1].src_name} 同时任 ")
+                # seats seen in 2018, not known to be current (issue 13, fault 5)
+                assert p.hops[1].sentence.startswith(f"{p.hops[1].src_name} 2018 年时同时任 ")
                 product = math.prod(h.strength * h.hub_factor for h in p.hops)
                 assert p.strength == pytest.approx(product, abs=1e-5)
         costs = [p.cost for p in result.paths]

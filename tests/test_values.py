@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import loaders.office.codes
 import loaders.office.values
-from loaders.office.codes import is_valid_lei
+import resolve.codes
 from loaders.office.values import PrecisionLost, code_text, parse_amount, parse_date
+from resolve.codes import is_valid_lei
 
 AMOUNTS = [
     # (cell, unit of the column, 元)
@@ -176,5 +176,5 @@ def test_date_round_trip(day: dt.date) -> None:
 
 
 def test_doctests() -> None:
-    for module in (loaders.office.values, loaders.office.codes):
+    for module in (loaders.office.values, resolve.codes):
         assert doctest.testmod(module).failed == 0

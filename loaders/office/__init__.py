@@ -6,7 +6,7 @@ folder layout of ``examples/demo``, described in :mod:`~loaders.office.csv_layou
 On the way: :mod:`~loaders.office.readers` (formats → sheets of cells),
 :mod:`~loaders.office.mapping` (headers → fields), :mod:`~loaders.office.rows`
 (CSV rows and the row error), :mod:`~loaders.office.values` (cell parsers),
-:mod:`~loaders.office.codes` (USCC and LEI checks), :mod:`~loaders.office.node_rows`
+:mod:`~resolve.codes` (USCC and LEI checks), :mod:`~loaders.office.node_rows`
 (rows → nodes), :mod:`~loaders.office.link_rows` (relation and cluster rows → relations),
 :mod:`~loaders.office.relations` (a relation's endpoint kinds and cell formats) and
 :mod:`~loaders.office.templates` (fill-in templates, the report workbook).

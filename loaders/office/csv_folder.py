@@ -53,7 +53,6 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
-from loaders.office.codes import is_valid_uscc, normalise_uscc
 from loaders.office.csv_layout import INDUSTRY_SYSTEM, INTERMEDIARY_TYPES, TABLES
 from loaders.office.csv_references import REGION_CODE, FolderState, Ref
 from loaders.office.limits import Limits
@@ -61,6 +60,7 @@ from loaders.office.relations import check_endpoints, make_relation, relation_pr
 from loaders.office.rows import Row, RowError, read_table
 from loaders.office.values import parse_number, split_list
 from loaders.report import LoadReport
+from resolve.codes import is_valid_uscc, normalise_uscc
 from resolve.index import CompanyIndex
 from resolve.normalise import clean_text, stock_code
 

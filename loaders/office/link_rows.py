@@ -3,19 +3,21 @@
 A relation endpoint is, in this order: ``product:``/``industry:``/``region:`` and a
 value; a key (编号) of a loaded row; a valid USCC of a stored firm; a stock code the
 index knows; a firm name the index resolves; the one person, intermediary or fund of
-that name; else, when the text looks like a firm name (…公司, …集团), a new firm added
-with a warning. Anything else is an error naming the cell.
+that name; the one firm of the graph known by exactly that name, short name or former
+name (:class:`resolve.lookup.NameTable`, firms without a code too); else, when the
+text looks like a firm name (…公司, …集团), a new firm added with a warning. Anything
+else is an error naming the cell.
 """
 
 from __future__ import annotations
 
 from graph.ids import node_id
 from graph.schema import Cluster, Company, NodeKind, Region, RelKind
-from loaders.office.codes import is_valid_uscc, normalise_uscc
 from loaders.office.node_rows import Cells, Ref, RowBuilder, split_items, text_of
 from loaders.office.relations import REL_WORDS, check_endpoints, make_relation, relation_props
 from loaders.office.rows import RowError
 from loaders.office.values import Value, parse_date
+from resolve.codes import is_valid_uscc, normalise_uscc
 from resolve.index import company_id_for_name
 from resolve.normalise import name_key, stock_code
 
@@ -40,7 +42,7 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
     ------
     RowError
         Naming the user's column: unknown kind or endpoint, endpoints of the wrong
-        kinds, a bad cell.
+        kinds, both ends one node (``self_loop``), a bad cell.
     """
     word = text_of(cells["kind"][0])
     kind = REL_WORDS.get(word) or REL_WORDS.get(word.rstrip("关系"))
@@ -51,6 +53,9 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
             raise RowError(cells["kind"][1], "bad_kind", f"unknown relation {word!r}") from None
     a = reference(run, cells["src"], row)
     b = reference(run, cells["dst"], row)
+    if a.id == b.id:
+        message = f"both ends name one node ({a.id}): a relation needs two"
+        raise RowError(cells["dst"][1], "self_loop", message)
     try:
         check_endpoints(kind, a.kind, b.kind)
     except RowError as err:
@@ -111,6 +116,13 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
     if len(named) > 1:
         ids = ", ".join(sorted(r.id for r in named)[:3])
         message = f"{text!r} names {len(named)} different nodes ({ids}); use a key (编号)"
+        raise RowError(column, "ambiguous_name", message)
+    stored = run.stored_names().find(text) if text else []
+    if len(stored) == 1:  # a firm of the graph known by exactly this name (no code)
+        return Ref(stored[0], NodeKind.COMPANY)
+    if len(stored) > 1:
+        ids = ", ".join(stored[:3])
+        message = f"{text!r} names {len(stored)} firms of the graph ({ids}); use a code"
         raise RowError(column, "ambiguous_name", message)
     if text and any(w in text for w in _COMPANY_WORDS):
         run.index.record(run.dataset, found, run.source(row))

@@ -42,10 +42,18 @@ BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
     "company": {
         "key": ("编号", "企业编号", "key"),
         "name": ("企业名称", "公司名称", "单位名称", "企业全称", "公司全称", "名称", "name"),
-        "short_name": ("简称", "企业简称", "公司简称", "证券简称", "股票简称", "short_name"),
+        "short_name": (
+            "简称",
+            "企业简称",
+            "公司简称",
+            "证券简称",
+            "股票简称",
+            "A股简称",
+            "short_name",
+        ),
         "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "uscc"),
         "lei": ("LEI", "LEI代码", "lei"),
-        "stock_code": ("证券代码", "股票代码", "上市代码", "stock_code"),
+        "stock_code": ("证券代码", "股票代码", "上市代码", "A股代码", "stock_code"),
         "industry": ("所属行业", "行业", "行业分类", "行业代码", "industries", "industry"),
         "products": ("主要产品", "主营产品", "产品", "products"),
         "address": ("注册地址", "企业地址", "地址", "住所", "经营地址", "address"),
@@ -55,6 +63,11 @@ BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
         "registered_capital": ("注册资本", "注册资金", "registered_capital"),
         "founded_on": ("成立日期", "成立时间", "注册日期", "founded_on"),
         "tags": ("标签", "企业标签", "资质", "荣誉", "tags"),
+        "city": ("城市", "所在城市", "地市", "所属地市", "city"),
+        # columns of exchange listings (the SZSE A股列表), see loaders.office.listing
+        "stock_code_b": ("B股代码", "stock_code_b"),
+        "short_name_b": ("B股简称", "short_name_b"),
+        "listed_on": ("上市日期", "A股上市日期", "listed_on"),
     },
     "person": {
         "key": ("编号", "人员编号", "key"),

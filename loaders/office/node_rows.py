@@ -36,14 +36,17 @@ from graph.schema import (
     Source,
 )
 from graph.store import Store
-from loaders.office.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from loaders.office.csv_layout import INTERMEDIARY_TYPES
+from loaders.office.listing import listing_props, placed_region
 from loaders.office.relations import make_relation
 from loaders.office.rows import RowError
 from loaders.office.values import PrecisionLost, Value, code_text, parse_amount, parse_date
 from loaders.report import Issue, LoadReport
+from resolve.codes import is_valid_lei, is_valid_uscc, normalise_uscc
 from resolve.index import CompanyIndex
+from resolve.lookup import NameTable
 from resolve.normalise import clean_text, name_key, stock_code
+from resolve.places import region_name
 
 #: Cells of one row: field → (value, header it came from).
 Cells = dict[str, tuple[Value, str]]
@@ -90,6 +93,13 @@ class RowBuilder:
     file: str = ""
     sheet: str = ""
     stored: set[str] = field(default_factory=set)  # ids found in the store
+    _stored_names: NameTable | None = None
+
+    def stored_names(self) -> NameTable:
+        """Firms stored before this load, by every name and code (built on first use)."""
+        if self._stored_names is None:
+            self._stored_names = NameTable.from_store(self.store)
+        return self._stored_names
 
     def __post_init__(self) -> None:
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
@@ -155,7 +165,8 @@ class RowBuilder:
             return None
         rid = node_id(NodeKind.REGION, code)
         if not self.known(rid):
-            self.add(Region(id=rid, name=code, code=code, sources=[self.source(row)]))
+            name = region_name(code) or code
+            self.add(Region(id=rid, name=name, code=code, sources=[self.source(row)]))
         return rid
 
     def code(self, cells: Cells, name: str, row: int) -> str:
@@ -193,7 +204,8 @@ class RowBuilder:
         src = self.source(row)
         cid = self.index.company_id(full, uscc, code, self.dataset, src)
         key = self.claim(cells, None, NodeKind.COMPANY)
-        region = self.region(cells, row)
+        region = self.region(cells, row) or placed_region(self, cells, full, row)
+        listing = listing_props(self, cells, row)
         props: dict[str, Any] = {
             "address": text_of(cells.get("address", (None, ""))[0]) or None,
             "province": text_of(cells.get("province", (None, ""))[0]) or None,
@@ -207,10 +219,12 @@ class RowBuilder:
             id=cid,
             name=full,
             full_name=full,
-            aliases=[short] if short else [],
+            aliases=([short] if short else []) + listing["aliases"],
+            short_name=short or None,
+            listed_on=listing.get("listed_on"),
             uscc=uscc,
             lei=lei,
-            stock_codes=[code] if code else [],
+            stock_codes=([code] if code else []) + listing["stock_codes"],
             region_code=region.split(":", 1)[1] if region else None,
             tags=split_items(cells.get("tags", (None, ""))[0]),
             sources=[src],

@@ -8,6 +8,8 @@ cells' formats (dates, percentages, yes/no). Directions follow
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
@@ -181,7 +183,9 @@ def make_relation(kind: RelKind, src: str, dst: str, source: Source, **props: An
         so A–B and B–A are one relation.
     source : Source
     **props
-        Other :class:`Relation` fields.
+        Other :class:`Relation` fields. A relation without ``since``, ``until`` or
+        ``as_of`` from a file with a revision stamp gets ``as_of`` its date: an office
+        table tells what holds when it was saved.
 
     Raises
     ------
@@ -190,6 +194,10 @@ def make_relation(kind: RelKind, src: str, dst: str, source: Source, **props: An
     """
     if kind in SYMMETRIC_KINDS and dst < src:
         src, dst = dst, src
+    dated = props.get("since") or props.get("until") or props.get("as_of")
+    if not dated and source.revision:  # an undated tie holds as of the file's version
+        with contextlib.suppress(ValueError):
+            props = {**props, "as_of": dt.date.fromisoformat(source.revision[:10])}
     try:
         return Relation(
             id=relation_id(kind, src, dst), kind=kind, src=src, dst=dst, sources=[source], **props

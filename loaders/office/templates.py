@@ -27,8 +27,12 @@ TEMPLATE_FILES: dict[str, str] = {
 }
 #: Headers that differ from the first built-in synonym (they name the unit).
 HEADERS: dict[str, str] = {"registered_capital": "注册资本（万元）", "amount": "金额（万元）"}
+#: Columns of exchange listings an office downloads, not of a roster it fills in.
+LISTING_ONLY = frozenset({"stock_code_b", "short_name_b", "listed_on"})
 #: Columns Excel must keep as text.
-TEXT_FIELDS = frozenset({"key", "uscc", "lei", "stock_code", "region_code", "industry"})
+TEXT_FIELDS = frozenset(
+    {"key", "uscc", "lei", "stock_code", "stock_code_b", "region_code", "industry"}
+)
 #: field → (explanation, example).
 HELP: dict[str, tuple[str, str]] = {
     "key": ("本表内的编号，关系表用它指代本行（可不填）", "E001"),
@@ -39,9 +43,10 @@ HELP: dict[str, tuple[str, str]] = {
     "stock_code": ("6位证券代码，可带 .SH/.SZ/.BJ", "609101"),
     "industry": ("所属行业：申万代码或行业名称，多个用；分隔", "电池"),
     "products": ("主要产品，多个用；分隔，可写 产品:收入占比", "锂电池:0.75；储能系统"),
-    "address": ("注册地址", "岚港市港城区滨海大道1号"),
+    "address": ("注册地址（无行政区划代码时据此定到省、市、县）", "岚港市港城区滨海大道1号"),
     "region_code": ("GB/T 2260 行政区划代码（2/4/6位）", "379902"),
     "province": ("省份", "山东"),
+    "city": ("城市（地级市）；无行政区划代码时，与注册地址一起定到市、县", "潍坊市"),
     "legal_rep": ("法定代表人姓名", "刘志强"),
     "registered_capital": ("注册资本，单位万元；也可写 1.2亿元、壹仟万元整", "5000"),
     "founded_on": ("成立日期：2023-05-20、2023/5/20 或 2023年5月20日", "2015-03-01"),
@@ -92,7 +97,7 @@ def write_templates(folder: Path) -> list[Path]:
         wb = Workbook()
         ws = wb.active
         ws.title = "数据"
-        fields = list(BUILTIN[kind])
+        fields = [f for f in BUILTIN[kind] if f not in LISTING_ONLY]
         append_row(ws, [header_of(f, kind) for f in fields])
         for col, field in enumerate(fields, start=1):
             ws.cell(1, col).font = Font(bold=True)

@@ -42,11 +42,13 @@ from graph.schema import (
 )
 from graph.store import Store
 from loaders.confidence import REGISTRY
+from loaders.public.as_of import AS_OF
 from loaders.public.batching import read_csv_rows, write_nodes, write_relations
 from loaders.public.controllers import controller_names, is_organisation, organisation_tags
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex, company_id_for_code, company_id_for_name
 from resolve.normalise import stock_code
+from resolve.places import region_of_name
 
 DATASET = "a-share-2025"
 FILE = "股票列表.csv"
@@ -125,18 +127,21 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
 
     Notes
     -----
-    Company per row (name the short name; the store keeps a known legal name as
-    display name), ``province`` the province short name (广东 for 深圳), ``region_code``
-    the province code (深圳: ``"4403"``), ``controller_type`` = ``act_ent_type``.
+    Company per row (name and ``short_name`` the short name; the store keeps a known
+    legal name as display name), ``province`` the province short name (广东 for 深圳),
+    ``region_code`` the province code (深圳: ``"4403"``), or the city the stored legal
+    name starts with when it lies in that province (:func:`resolve.places.region_of_name`),
+    ``controller_type`` = ``act_ent_type``.
     LOCATED_IN firm → Region (``node_id(REGION, code)``, named 山东省 / 深圳市);
     IN_INDUSTRY firm → Industry (system ``a-share-2025``, keyed by class name);
-    CONTROLS controller → firm (label ``act_ent_type``). A controller that is an
-    organisation (:func:`loaders.public.controllers.is_organisation`) is a Company found by
-    name or ``company_id_for_name``, tagged 实际控制人 (and 政府机构 / 高校 / 集体组织);
-    a person is the executives-2018 officer of the same firm with exactly that name
-    when there is one, else ``node_id(PERSON, "controller", code6, name)``: namesakes
-    controlling different firms stay apart. Region, Industry and controller nodes are
-    sourced to the first row naming them, each relation to its row. All relations
+    CONTROLS controller → firm (label ``act_ent_type``, ``as_of`` 2025-11-28). A
+    controller that is an organisation (:func:`loaders.public.controllers.is_organisation`)
+    is a Company found by name or ``company_id_for_name``, tagged 实际控制人 (and
+    政府机构 / 高校 / 集体组织); a person is the executives-2018 officer of the same
+    firm with exactly that name when there is one, else ``node_id(PERSON,
+    "controller", code6, name)``: namesakes controlling different firms stay apart.
+    Region, Industry and controller nodes are sourced to the first row naming them,
+    each relation to its row. All relations
     ``REGISTRY``. About 1 s for the 5,395 rows.
     """
     report = LoadReport(dataset=DATASET)
@@ -152,7 +157,13 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
             report.add(Issue(FILE, row, "ts_code", "bad_stock_code", message))
             continue
         cid = index.resolve_code(code) or company_id_for_code(code)
-        nodes.append(_company(cid, code, rec, src, report))
+        company = _company(cid, code, rec, src, report)
+        stored = store.get_node(cid)
+        legal = stored.full_name if isinstance(stored, Company) else None
+        city = region_of_name(legal) if legal else None
+        if city and company.region_code and city.code.startswith(company.region_code):
+            company.region_code = city.code  # 青岛啤酒股份有限公司: 3702 inside 山东 (37)
+        nodes.append(company)
         _region(cid, rec.get("area", ""), src, report, classes, rels)
         _industry(cid, rec.get("industry", ""), src, report, classes, rels)
         kind = rec.get("act_ent_type", "")
@@ -177,6 +188,7 @@ def _company(cid: str, code: str, rec: dict[str, str], src: Source, report: Load
     return Company(
         id=cid,
         name=rec.get("name") or code[:6],
+        short_name=rec.get("name") or None,
         stock_codes=[code],
         province=area[2] if area else None,
         region_code=area[0] if area else None,
@@ -266,7 +278,15 @@ def _controllers(
             node = Person(id=ctl, name=name, tags=["实际控制人"], sources=[src])
         nodes.setdefault(ctl, node)
         rels.append(
-            new_relation(RelKind.CONTROLS, ctl, cid, [src], confidence=REGISTRY, label=kind or None)
+            new_relation(
+                RelKind.CONTROLS,
+                ctl,
+                cid,
+                [src],
+                confidence=REGISTRY,
+                label=kind or None,
+                as_of=AS_OF[DATASET],
+            )
         )
     return nodes, rels
 

@@ -74,8 +74,10 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
           (the code's prefix decides) or ``time`` is not an ISO date (no listing date);
         - ``full_name_conflict`` (warning): a row's legal name is dropped, see
           :func:`choose_full_name`;
-        - ``unknown_company``, ``unknown_industry`` (error): a link to a code missing
-          from company.json / industry.json;
+        - ``unknown_company`` (error): a company_industry row without a stock code;
+          ``company_from_link`` (warning): its code is missing from company.json, the
+          firm is created from the row (code and short name) and keeps its industry;
+        - ``unknown_industry`` (error): a link to a code missing from industry.json;
         - ``level_mismatch`` (warning): an industry's code pattern (level 1 ends in
           0000, level 2 in 00) disagrees with its depth in the tree (the tree wins);
           ``not_in_tree`` (warning): a class outside the tree (the pattern decides);
@@ -102,10 +104,18 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     nodes: list[Node] = []
     codes = _companies(data_dir / "company.json", index, report, nodes)
     industries, rels = _industries(data_dir, report, nodes)
-    rels += _company_industries(data_dir / "company_industry.json", codes, industries, report)
+    rels += _company_industries(
+        data_dir / "company_industry.json", codes, industries, report, index, nodes
+    )
     products = ProductTable.read(data_dir / "product.json", report)
     rels += product_links(data_dir / "product_product.json", products, report)
-    rels += makes(data_dir / "company_product.json", codes, products, report)
+    rels += makes(
+        data_dir / "company_product.json",
+        codes,
+        products,
+        report,
+        lambda code, src: adopt_firm(code, code[:6], src, index, nodes, report),
+    )
     write_nodes(store, index, report, [*nodes, *products.nodes])
     write_relations(store, report, rels)
     return report
@@ -316,16 +326,49 @@ def _depth(code: str, parents: dict[str, tuple[int, str]]) -> int:
     return len(seen)
 
 
+def adopt_firm(
+    code: str, short: str, src: Source, index: CompanyIndex, nodes: list[Node], report: LoadReport
+) -> str:
+    """The id of a listed firm a link row names by a code missing from company.json.
+
+    The firm the index knows by the code keeps its id; otherwise the row establishes
+    it (code, short name), and later datasets resolve it by the same code. Reported as
+    ``company_from_link`` (warning).
+    """
+    match = index.resolve(short, codes=[code], dataset=DATASET, source=src)
+    cid = match.firm or company_id_for_code(code)
+    nodes.append(Company(id=cid, name=short, stock_codes=[code], sources=[src]))
+    message = f"{code} ({short}) not in company.json; the firm is taken from this row"
+    report.add(Issue(src.file, src.row, "company_code", "company_from_link", message, "warning"))
+    return cid
+
+
 def _company_industries(
-    path: Path, codes: dict[str, str], industries: dict[str, str], report: LoadReport
+    path: Path,
+    codes: dict[str, str],
+    industries: dict[str, str],
+    report: LoadReport,
+    index: CompanyIndex,
+    nodes: list[Node],
 ) -> list[Relation]:
+    """IN_INDUSTRY per row; a firm missing from company.json is found by its code.
+
+    A row's ``company_code`` is a stock code: a firm the index knows by it (loaded
+    before) keeps its id; otherwise the row itself establishes the listed firm (code,
+    short name ``company_name``), which later datasets resolve by the same code, so a
+    firm and its industry are never dropped (103 such rows in 2021: 三一重工, 中国石化,
+    中芯国际 …). Only a row without a stock code is skipped.
+    """
     rels: dict[str, Relation] = {}
     for row, data in read_json_lines(path, report):
         code, ind = stock_code(_text(data, "company_code")), _text(data, "industry_code")
-        if code not in codes:
-            message = f"company {data.get('company_code')!r} not in company.json"
+        if code is None:
+            message = f"company {data.get('company_code')!r} is not a stock code"
             report.add(Issue(path.name, row, "company_code", "unknown_company", message))
             continue
+        if code not in codes:
+            short = _plain(data, "company_name") or code[:6]
+            codes[code] = adopt_firm(code, short, _src(path.name, row), index, nodes, report)
         if ind not in industries:
             message = f"industry {ind!r} ({_text(data, 'industry_name')}) not in industry.json"
             report.add(Issue(path.name, row, "industry_code", "unknown_industry", message))

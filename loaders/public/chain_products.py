@@ -20,6 +20,7 @@ Products named by a link but absent from product.json (10 rows of the real data,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,11 @@ def product_links(path: Path, table: ProductTable, report: LoadReport) -> list[R
 
 
 def makes(
-    path: Path, codes: dict[str, str], table: ProductTable, report: LoadReport
+    path: Path,
+    codes: dict[str, str],
+    table: ProductTable,
+    report: LoadReport,
+    adopt: Callable[[str, Source], str] | None = None,
 ) -> list[Relation]:
     """Read ``company_product.json`` into MAKES firm → product relations.
 
@@ -173,6 +178,10 @@ def makes(
         Normalised stock code → company id of the firms of company.json.
     table : ProductTable
         Products so far; unlisted products are added to it.
+    adopt : callable, optional
+        ``(stock code, source) → company id`` for a code missing from ``codes`` (the
+        firm is then kept, see :func:`loaders.public.chain_kg.adopt_firm`); without it such
+        rows are ``unknown_company`` errors.
     report : LoadReport
         Gets ``unknown_company``, ``bad_weight``, ``negative_weight`` (error: an
         elimination line such as 分部间抵销, not a product), ``weight_clipped`` (warning:
@@ -188,6 +197,8 @@ def makes(
     for row, data in read_json_lines(path, report):
         src, raw = _src(path.name, row), data.get("rel_weight")
         code = stock_code(_name(data, "company_code"))
+        if code is not None and code not in codes and adopt is not None:
+            codes[code] = adopt(code, src)
         if code not in codes:
             message = f"company {data.get('company_code')!r} not in company.json"
             report.add(Issue(path.name, row, "company_code", "unknown_company", message))

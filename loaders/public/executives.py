@@ -29,6 +29,7 @@ from graph.ids import new_relation, node_id
 from graph.schema import Company, Node, NodeKind, Person, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import REGISTRY
+from loaders.public.as_of import AS_OF as DATASET_AS_OF
 from loaders.public.batching import read_csv_rows, write_nodes, write_relations
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex, company_id_for_code
@@ -151,7 +152,9 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     alias (曾用名: 保利地产 for 保利发展).
     Relations: one OFFICER_OF person → firm per pair, ``roles`` the union of
     :func:`~resolve.normalise.split_roles` of its rows in file order, ``label`` the
-    first row's ``jobs``, every row a source, confidence ``REGISTRY``. About 2 s for
+    first row's ``jobs``, every row a source, confidence ``REGISTRY``, ``as_of``
+    2018-12-31 (:mod:`loaders.public.as_of`: a seat held in 2018, not known to be
+    current). About 2 s for
     the 24,775 positions.
     """
     report = LoadReport(dataset=DATASET)
@@ -313,6 +316,7 @@ def _officers(
             roles=pos.roles,
             label=pos.label or None,
             confidence=REGISTRY,
+            as_of=DATASET_AS_OF[DATASET],
         )
         for (pid, firm), pos in merged.items()
     ]

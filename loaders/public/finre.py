@@ -24,6 +24,8 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import NEWS_OLD
+from loaders.public.as_of import AS_OF
+from loaders.public.directions import news_label, orient
 from loaders.public.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex, company_id_for_name
@@ -114,6 +116,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         - ``empty_name`` (error): a blank head or tail;
         - ``self_loop`` (error): head and tail are one firm;
         - ``stale_index`` (warning): the index named a firm missing from the store;
+        - ``direction_conflict`` (warning): a relation registry facts contradict,
+          reversed or dropped (:func:`loaders.public.directions.orient`);
         - ``missing_file`` (warning): a split is absent.
 
     Notes
@@ -158,6 +162,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         report.add(Issue(SPLITS[0], 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(evidence.items())]
+    rels = orient(rels, store, linker.spelled, index, report)
     rels += linker.branch_relations()
     write(store, index, report, linker.new_companies(), rels)
     return report
@@ -202,5 +207,6 @@ def _add_row(
 
 def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
     kind, src, dst = key
-    label = min(ev.labels, key=_PRECEDENCE.__getitem__)
-    return new_relation(kind, src, dst, ev.sources, confidence=NEWS_OLD, label=label)
+    label = news_label(min(ev.labels, key=_PRECEDENCE.__getitem__))
+    as_of = AS_OF[DATASET]  # undated sentences of 2008–2017
+    return new_relation(kind, src, dst, ev.sources, confidence=NEWS_OLD, label=label, as_of=as_of)

@@ -35,6 +35,7 @@ from graph.ids import new_relation
 from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
+from loaders.public.directions import news_label, orient
 from loaders.public.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex, company_id_for_name
@@ -66,6 +67,7 @@ _PRECEDENCE = {rel: i for i, rel in enumerate(TIES)}
 class _Evidence:
     sources: list[Source] = field(default_factory=list)
     since: dt.date | None = None
+    latest: dt.date | None = None
     labels: set[str] = field(default_factory=set)
     checked: bool = False
 
@@ -95,6 +97,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         - ``self_loop`` (error): head and tail are one firm;
         - ``malformed_row``, ``unknown_id`` (error), in any file;
         - ``stale_index`` (warning): the index named a firm missing from the store;
+        - ``direction_conflict`` (warning): a relation registry facts contradict,
+          reversed or dropped (:func:`loaders.public.directions.orient`);
         - ``missing_file`` (warning): a split or the annotations file is absent.
 
     Raises
@@ -106,7 +110,8 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     -----
     Relations: :data:`TIES` (head → tail; PARTNERS_WITH endpoints in id order, so both
     orders are one relation), ``label`` the ICKG relation (合资 over 合作 when a pair
-    has both), ``since`` the earliest triple date, ``confidence`` ``EXPERT_CHECKED``
+    has both), ``since`` the earliest triple date, ``as_of`` the latest (the last day the
+    news saw the tie: a parent link ages from it), ``confidence`` ``EXPERT_CHECKED``
     (0.75) when an expert marked a triple of the relation correct, else ``NEWS_LLM``
     (0.6). Nodes: tie endpoints link through ``index.resolve_name``; the others become
     Company nodes named as written, sourced to their ``entity2id.txt`` line. The store
@@ -139,6 +144,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         report.add(Issue("entity2id.txt", 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(triples.evidence.items())]
+    rels = orient(rels, store, triples.linker.spelled, index, report)
     rels += triples.linker.branch_relations()
     write(store, index, report, triples.linker.new_companies(), rels)
     return report
@@ -194,6 +200,7 @@ class _Triples:
         ev = self.evidence.setdefault((kind, src_id, dst_id), _Evidence())
         ev.sources.append(src)
         ev.since = day if ev.since is None else min(ev.since, day)
+        ev.latest = day if ev.latest is None else max(ev.latest, day)
         ev.labels.add(rel)
         ev.checked = ev.checked or verdict == {"correct"}
         if len(verdict) > 1:
@@ -215,7 +222,8 @@ def _relation(key: tuple[RelKind, str, str], ev: _Evidence) -> Relation:
         ev.sources,
         confidence=EXPERT_CHECKED if ev.checked else NEWS_LLM,
         since=ev.since,
-        label=min(ev.labels, key=_PRECEDENCE.__getitem__),
+        as_of=ev.latest,
+        label=news_label(min(ev.labels, key=_PRECEDENCE.__getitem__)),
     )
 
 

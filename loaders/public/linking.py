@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from graph.ids import new_relation
 from graph.schema import Company, Relation, RelKind, Source
 from graph.store import Store
+from loaders.public.as_of import AS_OF
 from loaders.public.batching import write_nodes, write_relations
 from loaders.report import LoadReport
 from resolve.index import CompanyIndex, company_id_for_name
@@ -61,6 +62,8 @@ class NameLinker:
         self._ids: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._pending: dict[str, _Pending] = {}
+        self._spelling: dict[str, str] = {}
+        self._spelled_at = -1
         #: Spellings linked to a firm already in the store.
         self.linked: set[str] = set()
         #: Spellings the index resolved to an id missing from the store.
@@ -109,9 +112,18 @@ class NameLinker:
             pending.sources.append(source)
         self._ids[name] = cid
         if match.parent is not None and self._in_store(match.parent):
-            rel = new_relation(RelKind.BRANCH_OF, cid, match.parent, [source])
+            as_of = AS_OF.get(self.dataset)  # the branch's name tells it, as of the data
+            rel = new_relation(RelKind.BRANCH_OF, cid, match.parent, [source], as_of=as_of)
             self._branches.setdefault(rel.id, rel)
         return cid
+
+    def spelled(self, node_id: str) -> str:
+        """The first spelling this load linked to ``node_id`` (the id itself if none)."""
+        if self._spelled_at != len(self._ids):  # rebuilt after new links
+            self._spelling, self._spelled_at = {}, len(self._ids)
+            for name, cid in self._ids.items():
+                self._spelling.setdefault(cid, name)
+        return self._spelling.get(node_id, node_id)
 
     def _in_store(self, node_id: str) -> bool:
         hit = self._exists.get(node_id)

@@ -1,8 +1,12 @@
 """Load every public dataset of ``../shared/data`` in dependency order.
 
-Order matters for resolution: chain-kg and executives-2018 establish listed firms by
-stock code (and merge A/B share codes), a-share-2025 adds regions, industries and
-actual controllers, then ickg25, finre and rankings link their names to those firms.
+Order matters for resolution: chain-kg establishes listed firms by stock code, the
+SZSE list (read as an office table) adds 2025 legal names, registered addresses and
+the B-share codes of A-share firms (before executives-2018 meets a B code's board),
+executives-2018 boards (merging A/B codes by roster), a-share-2025 regions, industries
+and actual controllers, namechange-2023 former short names; then ickg25, finre and the
+rankings link their names to those firms. A last pass (:mod:`loaders.public.current`) tags
+firms no 2025 list holds as delisted and shows listed firms under their 2025 names.
 """
 
 from __future__ import annotations
@@ -11,7 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph.store import Store
-from loaders.public import a_share, chain_kg, executives, finre, ickg, rankings
+from loaders.public import (
+    a_share,
+    chain_kg,
+    executives,
+    finre,
+    ickg,
+    namechange,
+    rankings,
+    rankings_cn,
+    szse,
+)
+from loaders.public.current import mark_current
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex
 
@@ -20,11 +35,14 @@ Loader = Callable[[Path, Store, CompanyIndex], LoadReport]
 #: (folder name, loader), in load order.
 DATASETS: list[tuple[str, Loader]] = [
     ("chain-kg", chain_kg.load),
+    ("szse-2025", szse.load),
     ("executives-2018", executives.load),
     ("a-share-2025", a_share.load),
+    ("namechange-2023", namechange.load),
     ("ickg25", ickg.load),
     ("finre", finre.load),
     ("rankings", rankings.load),
+    ("rankings", rankings_cn.load),
 ]
 
 
@@ -41,7 +59,8 @@ def load_public(
     ----------
     root : Path
         Folder holding ``chain-kg/``, ``executives-2018/``, ``a-share-2025/``,
-        ``ickg25/``, ``finre/`` and ``rankings/`` (as in ``../shared/data``).
+        ``szse-2025/``, ``namechange-2023/``, ``ickg25/``, ``finre/`` and ``rankings/``
+        (as in ``../shared/data``).
     store : Store
         Target store; nothing is saved here (call ``store.save()``).
     only : list of str, optional
@@ -56,8 +75,10 @@ def load_public(
     Returns
     -------
     list of LoadReport
-        One per dataset, in load order. A missing folder gives a report with one
-        ``missing_dataset`` issue instead of an exception.
+        One per dataset, in load order, then the current-names pass
+        (:func:`loaders.public.current.mark_current`) when a 2025 list was loaded. A missing
+        folder gives a report with one ``missing_dataset`` issue instead of an
+        exception.
     """
     index = index if index is not None else CompanyIndex.from_store(store)
     reports: list[LoadReport] = []
@@ -73,4 +94,6 @@ def load_public(
             reports.append(report)
             continue
         reports.append(loader(folder, store, index))
+    if only is None or {"a-share-2025", "szse-2025"} & set(only):
+        reports.append(mark_current(store))
     return reports

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+from graph.figures import Figure
 from graph.schema import Company, Source
 from graph.store import Store
 from loaders.public.linking import write
@@ -88,6 +89,7 @@ class _Entry:
     rankings: dict[str, int] = field(default_factory=dict)
     country: str | None = None
     revenue_usd: float | None = None
+    figures: list[str] = field(default_factory=list)
 
 
 def default_mapping_path() -> Path:
@@ -182,7 +184,9 @@ def load(
     -----
     Each row sets ``rankings[list] = rank``, adds the list name to ``tags`` and, from
     Forbes only, ``revenue_usd`` (Revenue ($); Fortune revenues are 2016 figures in
-    US$ millions and are not stored, so the newer figure is never overwritten).
+    US$ millions and are not stored, so the newer figure is never overwritten). The
+    rank and the revenue as written, with unit and row, go to ``figures``
+    (:class:`graph.figures.Figure`), which is what a printed figure cites.
     ``country`` is the headquarters country (Fortune's spelled as Forbes'), set on a
     linked firm only when it has none. Linked firms keep their stored name and
     ``private`` flag; nothing else of theirs changes. Unlinked rows become Company nodes
@@ -219,8 +223,11 @@ def load(
             entry.sources.append(src)
             entry.rankings[list_name] = rank
             entry.country = entry.country or country
+            entry.figures.append(rank_figure(list_name, rank, src))
             if revenue is not None and entry.revenue_usd is None:
-                entry.revenue_usd = revenue
+                entry.revenue_usd = float(revenue)
+                label = f"{list_name} Revenue ($)"
+                entry.figures.append(Figure("revenue", revenue, "美元", label, src.cite()).encode())
     new, known = _companies(entries, store)
     write(store, index, report, new, [], known=known)
     unlinked = sum(1 for i in report.issues if i.code == "not_linked")
@@ -282,6 +289,7 @@ def _companies(entries: dict[str, _Entry], store: Store) -> tuple[list[Company],
             rankings=e.rankings,
             country=country,
             revenue_usd=e.revenue_usd,
+            figures=e.figures,
             private=stored.private if stored is not None else False,
         )
         (new if stored is None else known).append(company)
@@ -299,7 +307,12 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             line = reader.line_num
 
 
-_Row = tuple[int, str, int, str | None, float | None]
+_Row = tuple[int, str, int, str | None, str | None]
+
+
+def rank_figure(list_name: str, rank: int, src: Source) -> str:
+    """The stored figure of a list rank (traceable to its row)."""
+    return Figure("rank", str(rank), "名", list_name, src.cite()).encode()
 
 
 def _parse_rank(text: str) -> int | None:
@@ -323,13 +336,17 @@ def _common(
     return name, rank
 
 
-def _money(text: str) -> float | None:
-    """Return a finite amount (negative allowed: a loss-making year), or None."""
+def _money(text: str) -> str | None:
+    """Return the text of a finite amount (negative allowed: a loss-making year), or None.
+
+    The text is kept as written (thousands separators removed), so the printed figure
+    traces to it exactly.
+    """
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+    return text if math.isfinite(value) else None
 
 
 def _forbes_rows(path: Path, report: LoadReport) -> Iterator[_Row]:
