@@ -90,6 +90,7 @@ class RowBuilder:
     file: str = ""
     sheet: str = ""
     stored: set[str] = field(default_factory=set)  # ids found in the store
+    state: dict[str, object] = field(default_factory=dict)  # other row handlers' (ledger)
 
     def __post_init__(self) -> None:
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
