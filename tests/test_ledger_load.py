@@ -204,7 +204,8 @@ def test_ledger_templates_filled_in_load_back(tmp_path: Path) -> None:
     assert isinstance(unit, UnitNode) and unit.own_targets_yuan == {"2026": Decimal(8_000_000_000)}
     project = store.get_node("Project:GR-01")
     assert isinstance(project, Project)
-    assert (project.amount_yuan, project.invested_yuan) == (Decimal(2_000_000_000), Decimal(500_000_000))
+    assert project.amount_yuan == Decimal(2_000_000_000)  # 200000 万元
+    assert project.invested_yuan == Decimal(500_000_000)
     assert store.count_nodes()[NodeKind.OUTING] == 1
     assert store.count_nodes()[NodeKind.INTRODUCTION] == 1
 
