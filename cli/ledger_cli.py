@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -118,6 +119,55 @@ def progress_cmd(
         err.print(f"已写入 {write_progress_xlsx(report, xlsx)}")
 
 
+def attribution_cmd(
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="奖励办法文件（TOML），示例见 examples/rewards.toml。"),
+    ] = None,
+    as_of: Annotated[str, typer.Option("--as-of", help="判定日期 YYYY-MM-DD（默认今天）。")] = "",
+    include_private: PrivateOpt = False,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """引荐台账：每个项目以最先有效备案者为引荐人，列出在后、争议、签约后备案及奖励计算依据。"""
+    from graph.privacy import redact
+    from queries.attribution import RewardRules, attribution, wan
+
+    day = _day(as_of, "--as-of") if as_of else dt.date.today()
+    scheme = RewardRules.load(rules) if rules is not None else None
+    store = open_graph(backend, graph)
+    found = attribution(store, day, scheme)
+    ledger = redact(found, include_private, names=found.people())
+    if json:
+        print_json(ledger)
+        return
+    table = Table(
+        title=f"引荐台账（{day}；奖励办法：{ledger.rules or '未指定，用 --rules'}）",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
+    for head in ("项目", "备案时间", "引荐人", "投资方", "判定", "奖励（万元）", "说明"):
+        table.add_column(head, overflow="fold")
+    for f in ledger.filings:
+        money = "" if f.reward_yuan is None else wan(f.reward_yuan)
+        table.add_row(
+            f.project_name or "—",
+            f"{f.filed_at:%Y-%m-%d %H:%M}",
+            f.introducer,
+            f.investor,
+            f.status,
+            money,
+            f.reason,
+            style="bold" if f.status == "领先" else ("red" if f.status == "争议" else None),
+        )
+    out.print(table)
+    total = sum((f.reward_yuan for f in ledger.filings if f.reward_yuan is not None), Decimal(0))
+    out.print(f"奖励合计：{wan(total)} 万元")
+
+
 def _warnings(report: LoadReport) -> None:
     for issue in report.issues:
         err.print(f"注意：{issue.message}")
@@ -175,6 +225,7 @@ def record_intro_cmd(
 def register(app: typer.Typer) -> None:
     """Add ``progress`` and ``record stage|intro`` to the root app."""
     app.command("progress")(handle_errors(progress_cmd))
+    app.command("attribution")(handle_errors(attribution_cmd))
     record_app.command("stage")(handle_errors(record_stage_cmd))
     record_app.command("intro")(handle_errors(record_intro_cmd))
     app.add_typer(record_app, name="record")
