@@ -11,6 +11,7 @@ behind), 24.6 / 73 = 33.70 → 33.7; 广饶县 36 / 72 = 50.0, 36 / 80 = 45.0; �
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from decimal import Decimal
@@ -158,3 +159,32 @@ def test_cli_record_stage_and_intro(tmp_path: Path) -> None:
         "2026-06-02",
     ]
     assert len(list(store.nodes(NodeKind.INTRODUCTION))) == 2
+
+
+def test_demo_ledger_agrees_with_a_recount_of_its_csv() -> None:
+    folder = Path(__file__).resolve().parent.parent / "examples" / "demo" / "ledger"
+    store = SqliteStore()
+    report = load_dir(folder, store, CompanyIndex(), dataset="demo")
+    assert [i for i in report.issues if i.severity == "error"] == []
+    # the recount: each project's first 签约/开工/投产 row; amounts 'X亿', 'X亿元' or 万元
+    first: dict[str, tuple[str, str, Decimal]] = {}
+    with (folder / "招商项目.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["项目阶段"] in ("签约", "开工", "投产") and row["项目编号"] not in first:
+                text = row["签约金额（万元）"]
+                yi = (
+                    Decimal(text.removesuffix("元").removesuffix("亿"))
+                    if "亿" in text
+                    else (Decimal(text) / 10_000)
+                )
+                first[row["项目编号"]] = (row["责任单位"], row["阶段日期"], yi)
+    counted: dict[str, tuple[int, Decimal]] = {}
+    for unit, on, yi in first.values():
+        if "2026-01-01" <= on <= "2026-05-31":
+            n, total = counted.get(unit, (0, Decimal(0)))
+            counted[unit] = (n + 1, total + yi)
+    got = progress(store, dt.date(2026, 1, 1), dt.date(2026, 5, 31))
+    assert {r.name: (r.signed_count, r.signed_yuan / YI) for r in got.units if r.signed_count} == (
+        counted
+    )
+    assert len({r.name for r in got.units}) == 6 and store.count_nodes()[NodeKind.PROJECT] == 60
