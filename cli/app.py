@@ -31,6 +31,7 @@ from cli.common import (
     print_json,
 )
 from cli.console import tolerant_streams
+from cli.ledger_cli import register as register_ledger
 from cli.paths_cli import register as register_paths
 from cli.render import show_referrals
 from cli.resolve_cli import register as register_resolve
@@ -225,6 +226,7 @@ register_paths(app)  # connectors
 register_targets(app)  # targets, gaps, export
 register_sync(app)  # push, pull
 register_resolve(app)  # resolve
+register_ledger(app)  # progress, attribution, record stage|intro
 
 
 def main() -> None:

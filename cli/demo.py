@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from cli.common import err, out
@@ -34,7 +35,9 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     Returns
     -------
     Path
-        The workbook written.
+        The target workbook written. When ``data`` has a ``ledger`` folder (units,
+        projects, outings, 备案), it is loaded too and the 调度 table printed and
+        written to ``调度.xlsx``.
 
     Raises
     ------
@@ -65,4 +68,22 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
             out.print()
     workbook = write_workbook(lists, out_dir / "targets.xlsx", sources=[f"{data} (示例数据)"])
     out.print(f"目标企业清单已写入 {workbook}")
+    if (data / "ledger").is_dir():
+        _ledger(store, data / "ledger", out_dir)
     return workbook
+
+
+def _ledger(store: SqliteStore, folder: Path, out_dir: Path) -> None:
+    """Load the demo's 招商 ledger and print its 调度 table for 2026-01-01 … 05-31."""
+    from cli.ledger_cli import show_progress
+    from loaders.office.table_loader import load_dir
+    from queries.progress import progress
+    from queries.progress_xlsx import write_progress_xlsx
+
+    report = load_dir(folder, store, CompanyIndex.from_store(store), dataset="demo")
+    store.save()
+    err.print(report.summary(), highlight=False)
+    table = progress(store, dt.date(2026, 1, 1), dt.date(2026, 5, 31))
+    out.print()
+    show_progress(table)
+    out.print(f"调度表已写入 {write_progress_xlsx(table, out_dir / '调度.xlsx')}")

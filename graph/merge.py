@@ -19,10 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from graph.base import stage_key
+
 _T = TypeVar("_T")
 _M = TypeVar("_M")
 
-_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles", "figures")
+_LIST_FIELDS = ("aliases", "tags", "stock_codes", "sources", "roles", "figures", "stages")
+#: Map fields: merged key by key, the later record's value winning.
+_MAP_FIELDS = ("rankings", "city_targets_yuan", "own_targets_yuan")
 _LEGAL_SUFFIXES = ("公司", "集团", "有限合伙）", "有限合伙)", "Ltd.", "Inc.", "LLC")
 _ENDS = ("id", "kind", "src", "dst")
 
@@ -135,7 +139,7 @@ class _Fold:
                 items = self._list(key)
                 for item in value:
                     items.add(item)
-            elif key == "rankings":
+            elif key in _MAP_FIELDS:
                 f[key] = {**(f.get(key) or {}), **value}
             elif key == "confidence" and f.get(key) is not None:
                 f[key] = max(f[key], value)
@@ -165,6 +169,8 @@ class _Fold:
         out = dict(self.fields)
         for key, items in self.lists.items():
             out[key] = list(items.items.values())
+        if out.get("stages"):  # a project's stage history: every dated stage, in order
+            out["stages"] = sorted(out["stages"], key=stage_key)
         if "sources" in out:
             out["sources"] = list(self.sources.values())
         return out
@@ -201,9 +207,11 @@ def fold_records(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def merge_records(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Merge two stored dicts of the same node or relation id.
 
-    Lists (aliases, tags, stock codes, sources, roles) are unioned in order (sources by
-    identity, see :func:`source_key`; of two sources of one identity the earlier
-    revision is kept), maps (rankings) updated; ``confidence`` keeps the highest,
+    Lists (aliases, tags, stock codes, sources, roles, figures, a project's stage
+    history) are unioned in order (sources by identity, see :func:`source_key`; of two
+    sources of one identity the earlier revision is kept; stage events sorted by
+    :func:`graph.base.stage_key`, so no dated stage is ever lost), maps (rankings, a
+    unit's yearly targets) updated key by key; ``confidence`` keeps the highest,
     ``since`` the earliest, ``until`` and ``as_of`` the latest value; other scalars keep the first
     non-null value stored (the first source wins; re-sending anything already merged
     changes nothing) — except when ``new``'s newest source revision is newer than

@@ -3,7 +3,9 @@
 Every fact carries provenance (:class:`Source`: dataset, file, row). Models forbid
 unknown fields, so a typo in a loader fails loudly instead of storing junk. Properties
 are limited to types both stores can hold (str, int, float, bool, ISO date, lists of
-str, str→int maps), so the embedded store and Neo4j return the same objects.
+str, str→int maps; a project's stage history, a list of ``{stage, on}``, and exact
+amounts as decimal text live in the stored JSON form), so the embedded store and Neo4j
+return the same objects.
 
 The node and relation kinds follow ``DESIGN.md`` §2.
 """
@@ -13,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from graph.base import NodeBase, NodeKind, Source, Stage
 from graph.errors import SchemaError
+from graph.ledger import Introduction, Outing, Project, StageEvent, Unit
 
 # Merging lives in graph.merge; re-exported here, where the stores have always found it.
 from graph.merge import coalesce as coalesce
@@ -33,17 +37,41 @@ def is_delisted(company: dict[str, Any]) -> bool:
     return DELISTED in company.get("tags", [])
 
 
-class NodeKind(enum.StrEnum):
-    """Node kinds (PascalCase), used as Neo4j labels."""
-
-    COMPANY = "Company"
-    PERSON = "Person"
-    FUND = "Fund"
-    INTERMEDIARY = "Intermediary"
-    INDUSTRY = "Industry"
-    PRODUCT = "Product"
-    CLUSTER = "Cluster"
-    REGION = "Region"
+__all__ = [
+    "CLASSIFICATION_KINDS",
+    "DELISTED",
+    "LEDGER_KINDS",
+    "NODE_TYPES",
+    "SYMMETRIC_KINDS",
+    "TIE_KINDS",
+    "Cluster",
+    "Company",
+    "Fund",
+    "Industry",
+    "Intermediary",
+    "Introduction",
+    "Node",
+    "NodeBase",
+    "NodeKind",
+    "Outing",
+    "Person",
+    "Product",
+    "Project",
+    "Region",
+    "RelKind",
+    "Relation",
+    "Source",
+    "Stage",
+    "StageEvent",
+    "Unit",
+    "coalesce",
+    "fold_records",
+    "is_delisted",
+    "merge_records",
+    "parse_node",
+    "parse_relation",
+    "to_record",
+]
 
 
 class RelKind(enum.StrEnum):
@@ -57,7 +85,9 @@ class RelKind(enum.StrEnum):
     ENGAGED_BY intermediary/person/fund→our city (a Region), IN_INDUSTRY firm→industry,
     MAKES firm→product, UPSTREAM_OF upstream product→downstream product, SUBCLASS_OF
     narrower→broader, CLUSTER_INCLUDES cluster→industry/product, LOCATED_IN
-    node→region, CONTACTED our side→firm.
+    node→region, CONTACTED our side→firm (also a 招商 unit→a firm its outing met);
+    the ledger's (:mod:`graph.ledger`): RESPONSIBLE_FOR unit→project, INVESTOR_OF
+    firm→project, INTRODUCES introduction (备案)→project.
     """
 
     OWNS = "OWNS"
@@ -81,6 +111,9 @@ class RelKind(enum.StrEnum):
     CLUSTER_INCLUDES = "CLUSTER_INCLUDES"
     LOCATED_IN = "LOCATED_IN"
     CONTACTED = "CONTACTED"
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
+    INVESTOR_OF = "INVESTOR_OF"
+    INTRODUCES = "INTRODUCES"
 
 
 #: Relation kinds a referral path may walk (DESIGN.md §3): ties between actors.
@@ -109,65 +142,17 @@ CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
     {NodeKind.INDUSTRY, NodeKind.PRODUCT, NodeKind.CLUSTER, NodeKind.REGION}
 )
 
+#: The 招商 ledger's node kinds (:mod:`graph.ledger`): records of our own work, never
+#: on a referral path.
+LEDGER_KINDS: frozenset[NodeKind] = frozenset(
+    {NodeKind.PROJECT, NodeKind.UNIT, NodeKind.OUTING, NodeKind.INTRODUCTION}
+)
+
 #: Relation kinds whose direction carries no meaning; their ids order the endpoints.
 SYMMETRIC_KINDS: frozenset[RelKind] = frozenset({RelKind.PARTNERS_WITH, RelKind.KNOWS})
 
 
-class Source(BaseModel):
-    """Where a fact comes from.
-
-    Attributes
-    ----------
-    dataset : str
-        Dataset name, e.g. ``"chain-kg"`` or ``"demo"``.
-    file : str
-        File name within the dataset, e.g. ``"company.json"``.
-    row : int >= 0
-        1-based data row or line number in that file (0 when the fact comes from the
-        file as a whole, e.g. a configuration file).
-    revision : str, optional
-        A sortable stamp of the version of the file the fact was read from (user
-        tables: the file's modification time, ISO 8601 UTC). Among conflicting values
-        the one of the newest revision wins (see :func:`merge_records`).
-    digest : str, optional
-        User tables: a hash of the row's cells. With it, dataset, file, row and digest
-        identify the source and the revision only dates it: a touched but unchanged
-        file adds no source (see :func:`graph.merge.source_key`).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    dataset: str
-    file: str
-    row: int = Field(ge=0)
-    revision: str | None = None
-    digest: str | None = None
-
-    def cite(self) -> str:
-        """Return a short citation such as ``chain-kg/company.json:12``."""
-        return f"{self.dataset}/{self.file}:{self.row}"
-
-
-class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    private: bool = False
-    sources: list[Source] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _tidy_aliases(self) -> Self:
-        """Drop aliases equal to the name and repeated aliases (keeps merges idempotent)."""
-        tidy = [a for a in dict.fromkeys(self.aliases) if a != self.name]
-        if tidy != self.aliases:
-            self.aliases = tidy
-        return self
-
-
-class Company(_Node):
+class Company(NodeBase):
     """A firm (企业), also a branch (分公司) or a group.
 
     Attributes
@@ -224,7 +209,7 @@ class Company(_Node):
     current_name: str | None = None
 
 
-class Person(_Node):
+class Person(NodeBase):
     """A natural person (自然人). Personal data: ``private`` defaults to True."""
 
     kind: Literal[NodeKind.PERSON] = NodeKind.PERSON
@@ -235,7 +220,7 @@ class Person(_Node):
     region_code: str | None = None
 
 
-class Fund(_Node):
+class Fund(NodeBase):
     """An investor: VC, PE, 政府引导基金, 产业基金."""
 
     kind: Literal[NodeKind.FUND] = NodeKind.FUND
@@ -243,7 +228,7 @@ class Fund(_Node):
     region_code: str | None = None
 
 
-class Intermediary(_Node):
+class Intermediary(NodeBase):
     """An intermediary: 招商代理公司, 异地商会, 行业协会, bank, consultancy, 驻外招商办事处."""
 
     kind: Literal[NodeKind.INTERMEDIARY] = NodeKind.INTERMEDIARY
@@ -254,7 +239,7 @@ class Intermediary(_Node):
     region_code: str | None = None
 
 
-class Industry(_Node):
+class Industry(NodeBase):
     """An industry class in a code system (SW-2021, GB/T 4754-2017, …)."""
 
     kind: Literal[NodeKind.INDUSTRY] = NodeKind.INDUSTRY
@@ -263,13 +248,13 @@ class Industry(_Node):
     level: int | None = Field(default=None, ge=1)
 
 
-class Product(_Node):
+class Product(NodeBase):
     """An industrial-chain product or segment (产品/环节)."""
 
     kind: Literal[NodeKind.PRODUCT] = NodeKind.PRODUCT
 
 
-class Cluster(_Node):
+class Cluster(NodeBase):
     """One of our industry clusters (产业集群 / 主导产业)."""
 
     kind: Literal[NodeKind.CLUSTER] = NodeKind.CLUSTER
@@ -277,7 +262,7 @@ class Cluster(_Node):
     description: str | None = None
 
 
-class Region(_Node):
+class Region(NodeBase):
     """An administrative region by GB/T 2260 code (2 digits province, 4 city, 6 county)."""
 
     kind: Literal[NodeKind.REGION] = NodeKind.REGION
@@ -285,10 +270,21 @@ class Region(_Node):
 
 
 Node = Annotated[
-    Company | Person | Fund | Intermediary | Industry | Product | Cluster | Region,
+    Company
+    | Person
+    | Fund
+    | Intermediary
+    | Industry
+    | Product
+    | Cluster
+    | Region
+    | Project
+    | Unit
+    | Outing
+    | Introduction,
     Field(discriminator="kind"),
 ]
-NODE_TYPES: dict[NodeKind, type[_Node]] = {
+NODE_TYPES: dict[NodeKind, type[NodeBase]] = {
     NodeKind.COMPANY: Company,
     NodeKind.PERSON: Person,
     NodeKind.FUND: Fund,
@@ -297,6 +293,10 @@ NODE_TYPES: dict[NodeKind, type[_Node]] = {
     NodeKind.PRODUCT: Product,
     NodeKind.CLUSTER: Cluster,
     NodeKind.REGION: Region,
+    NodeKind.PROJECT: Project,
+    NodeKind.UNIT: Unit,
+    NodeKind.OUTING: Outing,
+    NodeKind.INTRODUCTION: Introduction,
 }
 _NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
 

@@ -27,6 +27,10 @@ KIND_ZH: dict[str, str] = {
     "Product": "产品",
     "Cluster": "产业集群",
     "Region": "地区",
+    "Project": "招商项目",
+    "Unit": "招商单位",
+    "Outing": "外出招商",
+    "Introduction": "引荐备案",
 }
 #: Relation kind → Chinese name (edge labels when the relation has no roles or label).
 REL_ZH: dict[str, str] = {
@@ -51,6 +55,9 @@ REL_ZH: dict[str, str] = {
     "CLUSTER_INCLUDES": "集群包含",
     "LOCATED_IN": "位于",
     "CONTACTED": "接洽",
+    "RESPONSIBLE_FOR": "责任单位",
+    "INVESTOR_OF": "投资方",
+    "INTRODUCES": "引荐",
 }
 assert set(KIND_ZH) == {k.value for k in NodeKind} and set(REL_ZH) == {k.value for k in RelKind}
 

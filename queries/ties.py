@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.errors import SchemaError
 from graph.files import read_user_text
-from graph.schema import CLASSIFICATION_KINDS, TIE_KINDS, NodeKind, RelKind
+from graph.schema import CLASSIFICATION_KINDS, LEDGER_KINDS, TIE_KINDS, NodeKind, RelKind
 from graph.store import Store
 
 DEFAULT_TIES = "ties.toml"
@@ -249,11 +249,13 @@ def build_tie_graph(
     TieGraph
         Parallel relations between one pair keep the strongest (ties broken by the
         smaller relation id). Classification nodes (Industry, Product, Cluster,
-        Region) never appear; ENGAGED_BY to a Region marks the node as ours instead.
+        Region) and the 招商 ledger's nodes (Project, Unit, Outing, Introduction) never
+        appear; ENGAGED_BY to a Region marks the node as ours instead.
     """
     walk = set(kinds) if kinds is not None else set(TIE_KINDS)
     graph = TieGraph()
-    classification = {k.value for k in CLASSIFICATION_KINDS}
+    # the ledger's records (a unit's CONTACTED) are our work, never a hop of a path
+    classification = {k.value for k in CLASSIFICATION_KINDS | LEDGER_KINDS}
     region_codes: dict[str, str] = {}
     for node in store.raw_nodes():
         kind = node["kind"]

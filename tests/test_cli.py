@@ -33,6 +33,10 @@ COMMANDS = [
     ["connectors"],
     ["push"],
     ["pull"],
+    ["progress"],
+    ["attribution"],
+    ["record", "stage"],
+    ["record", "intro"],
 ]
 
 

@@ -29,12 +29,24 @@ from pathlib import Path
 
 from graph.errors import LoadError
 from graph.files import read_user_text
+from loaders.office.ledger_mapping import LEDGER_BUILTIN, LEDGER_REQUIRED
 from loaders.office.readers import CellIssue, Sheet
 from loaders.office.values import AMOUNT_UNITS, Value
 from resolve.names import to_simplified
 
-#: Entity kinds a table can hold.
-KINDS = ("company", "person", "intermediary", "fund", "relation", "cluster")
+#: Entity kinds a table can hold (the last four: the 招商 ledger's).
+KINDS = (
+    "company",
+    "person",
+    "intermediary",
+    "fund",
+    "relation",
+    "cluster",
+    "unit",
+    "project",
+    "outing",
+    "introduction",
+)
 
 #: kind → field → (header synonyms, first one is the template's header). Fields marked
 #: required in :data:`REQUIRED`.
@@ -113,6 +125,7 @@ BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
         "products": ("产品", "产品环节", "products"),
         "description": ("说明", "描述", "description"),
     },
+    **LEDGER_BUILTIN,
 }
 
 #: Fields a row of each kind must fill.
@@ -123,6 +136,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "fund": ("name",),
     "relation": ("src", "dst", "kind"),
     "cluster": ("name",),
+    **LEDGER_REQUIRED,
 }
 
 #: Headers of columns kept for the human reader only.

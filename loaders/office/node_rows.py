@@ -101,6 +101,8 @@ class RowBuilder:
             self._stored_names = NameTable.from_store(self.store)
         return self._stored_names
 
+    state: dict[str, object] = field(default_factory=dict)  # other row handlers' (ledger)
+
     def __post_init__(self) -> None:
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
             for node in self.store.nodes(kind):

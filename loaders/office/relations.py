@@ -48,7 +48,11 @@ ENDPOINTS: dict[RelKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelKind.SUBCLASS_OF: (_CLASSES, _CLASSES),
     RelKind.CLUSTER_INCLUDES: (frozenset({NodeKind.CLUSTER}), _CLASSES),
     RelKind.LOCATED_IN: (frozenset(NodeKind) - {NodeKind.REGION}, frozenset({NodeKind.REGION})),
-    RelKind.CONTACTED: (ACTORS, ACTORS),
+    RelKind.CONTACTED: (ACTORS | {NodeKind.UNIT}, ACTORS),
+    # the ledger's: written by its own tables (loaders.office.ledger_rows)
+    RelKind.RESPONSIBLE_FOR: (frozenset({NodeKind.UNIT}), frozenset({NodeKind.PROJECT})),
+    RelKind.INVESTOR_OF: (frozenset({_C}), frozenset({NodeKind.PROJECT})),
+    RelKind.INTRODUCES: (frozenset({NodeKind.INTRODUCTION}), frozenset({NodeKind.PROJECT})),
 }
 
 #: Relation words of user tables → relation kind (English kind names work too).

@@ -31,6 +31,7 @@ from graph.ids import short_hash
 from graph.merge import coalesce
 from graph.schema import Company, NodeKind, Relation
 from graph.store import Store
+from loaders.office.ledger_rows import introduction_row, outing_row, project_row, unit_row
 from loaders.office.limits import LimitError, Limits
 from loaders.office.link_rows import cluster_row, relation_row
 from loaders.office.mapping import BUILTIN, FREE, KINDS, REQUIRED, Mapping, Table, find_table
@@ -109,6 +110,10 @@ def _load_sheet(
         "person": lambda c, r: run.actor(c, r, NodeKind.PERSON),
         "intermediary": lambda c, r: run.actor(c, r, NodeKind.INTERMEDIARY),
         "fund": lambda c, r: run.actor(c, r, NodeKind.FUND),
+        "unit": lambda c, r: unit_row(run, c, r),
+        "project": lambda c, r: project_row(run, c, r),
+        "outing": lambda c, r: outing_row(run, c, r),
+        "introduction": lambda c, r: introduction_row(run, c, r),
     }[kind]
     count = 0
     for number, values in table.rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.office.ledger_mapping import LEDGER_KIND_WORDS
 from loaders.office.limits import Limits
 from loaders.office.mapping import BUILTIN, KINDS, Mapping, find_table
 from loaders.office.readers import read_workbook
@@ -17,6 +18,7 @@ from loaders.report import Issue, LoadReport
 
 #: Words in a sheet or file name → kind (checked in this order).
 KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    *LEDGER_KIND_WORDS,
     ("relation", ("关系", "股东", "任职", "供应", "投资", "会员", "relation")),
     ("cluster", ("集群", "主导产业", "cluster")),
     ("intermediary", ("中介", "商会", "协会", "机构名录", "intermediar")),
@@ -24,8 +26,20 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("person", ("人员", "人物", "大使", "顾问", "people", "person")),
     ("company", ("企业", "公司", "名录", "清单", "500强", "compan")),
 )
-#: Load order of kinds within a folder: nodes before the relations that name them.
-ORDER = ("company", "intermediary", "fund", "person", "relation", "cluster")
+#: Load order of kinds within a folder: nodes before the relations that name them, units
+#: before the projects and outings that name them, projects before their 备案.
+ORDER = (
+    "company",
+    "intermediary",
+    "fund",
+    "person",
+    "unit",
+    "project",
+    "outing",
+    "introduction",
+    "relation",
+    "cluster",
+)
 #: File extensions :func:`load_dir` reads (content still decides the format).
 EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html"})
 EXTENSIONS_JSON = frozenset({".json", ".jsonl", ".ndjson"})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graph.cells import append_row
 from graph.files import write_atomically
+from loaders.office.ledger_mapping import LEDGER_HEADERS, LEDGER_HELP, LEDGER_TEMPLATE_FILES
 from loaders.office.mapping import BUILTIN, KINDS, REQUIRED
 from loaders.report import LoadReport
 
@@ -24,6 +25,7 @@ TEMPLATE_FILES: dict[str, str] = {
     "fund": "基金名录.xlsx",
     "relation": "关系表.xlsx",
     "cluster": "产业集群.xlsx",
+    **LEDGER_TEMPLATE_FILES,
 }
 #: Headers that differ from the first built-in synonym (they name the unit).
 HEADERS: dict[str, str] = {"registered_capital": "注册资本（万元）", "amount": "金额（万元）"}
@@ -31,8 +33,10 @@ HEADERS: dict[str, str] = {"registered_capital": "注册资本（万元）", "am
 LISTING_ONLY = frozenset({"stock_code_b", "short_name_b", "listed_on"})
 #: Columns Excel must keep as text.
 TEXT_FIELDS = frozenset(
-    {"key", "uscc", "lei", "stock_code", "stock_code_b", "region_code", "industry"}
+    {"key", "uscc", "lei", "stock_code", "stock_code_b", "region_code", "industry", "year"}
 )
+#: Kinds whose amount columns name their own units (see :data:`LEDGER_HEADERS`).
+_LEDGER_KINDS = frozenset(LEDGER_TEMPLATE_FILES)
 #: field → (explanation, example).
 HELP: dict[str, tuple[str, str]] = {
     "key": ("本表内的编号，关系表用它指代本行（可不填）", "E001"),
@@ -76,7 +80,8 @@ HELP: dict[str, tuple[str, str]] = {
 
 def header_of(field: str, kind: str) -> str:
     """The template header of ``field``: its first Chinese synonym, ``*`` if required."""
-    header = HEADERS.get(field, BUILTIN[kind][field][0])
+    ledger = LEDGER_HEADERS.get(field) if kind in _LEDGER_KINDS else None
+    header = ledger or HEADERS.get(field, BUILTIN[kind][field][0])
     return header + ("*" if field in REQUIRED[kind] else "")
 
 
@@ -110,7 +115,7 @@ def write_templates(folder: Path) -> list[Path]:
         notes = wb.create_sheet("填写说明")
         append_row(notes, ["列名", "是否必填", "说明", "示例"])
         for field in fields:
-            text, example = HELP.get(field, ("", ""))
+            text, example = LEDGER_HELP.get((kind, field)) or HELP.get(field, ("", ""))
             required = "必填" if field in REQUIRED[kind] else "选填"
             append_row(notes, [header_of(field, kind), required, text, example])
         append_row(notes, [])
