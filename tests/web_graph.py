@@ -4,8 +4,9 @@ Home region 山东 (37). Local firm L (济南 3701). 李四 is 董事长 of L (0
 Guangdong firm T (0.7): the one path to T is L → 李四 → T, strength 0.9 × 0.7 = 0.63
 (很强). L and X (named ``<script>alert(1)</script>``) are a 合资 (0.65). 赵六 is 总经理
 of L (0.85) and a private 老乡 (KNOWS, 0.6) of 钱七, 董事长 of Z (0.9): only with private
-ties walked is there a path to Z, 0.85 × 0.6 × 0.9 = 0.459 (较强). T and X are in
-工程机械 (640100), the one core industry of the test cluster 高端装备.
+ties walked is there a path to Z, 0.85 × 0.6 × 0.9 = 0.459 (较强). T, X and H (named
+like a spreadsheet formula) are in 工程机械 (640100), the one core industry of the test
+cluster 高端装备; H has no tie.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.builders import company, industry, person, rel
 from web.users import UserStore, users_path
 
 XSS = "<script>alert(1)</script>"
+HYPERLINK = '=HYPERLINK("http://example.invalid","点我")'
 PASSWORD = "正确的密码-123"
 PEOPLE = ("李四", "赵六", "钱七")
 CLUSTERS = """home_region = "37"
@@ -49,6 +51,7 @@ def build_graph(folder: Path) -> tuple[Path, Path]:
             company("T", "44", name="远方电池股份有限公司", stock_codes=["300999.SZ"]),
             company("X", "44", name=XSS),
             company("Z", "31", name="秘密科技有限公司"),
+            company("H", "44", name=HYPERLINK),
             *(person(p) for p in PEOPLE),
             industry("640100", "工程机械"),
         ]
@@ -63,6 +66,7 @@ def build_graph(folder: Path) -> tuple[Path, Path]:
             rel(RelKind.PARTNERS_WITH, "Company:L", "Company:X", label="合资"),
             rel(RelKind.IN_INDUSTRY, "Company:T", machinery),
             rel(RelKind.IN_INDUSTRY, "Company:X", machinery),
+            rel(RelKind.IN_INDUSTRY, "Company:H", machinery),
         ]
     )
     store.save()

@@ -26,6 +26,9 @@ from web.security import LoginLimiter, LoginRequired, require_user
 from web.users import UserStore, users_path
 
 STATIC = Path(__file__).parent / "static"
+#: Every route of the app: the login pages, then the routers that need a session.
+PUBLIC_ROUTERS = (auth.router,)
+SIGNED_IN_ROUTERS = (pages.router, cluster_pages.router, upload.router)
 #: Scripts only from this site; styles may be inline (ECharts and Cytoscape set them).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -75,10 +78,10 @@ def create_app(
     app.state.users = UserStore(users or users_path(graph))
     app.state.limiter = LoginLimiter()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(auth.router)
-    signed_in = [Depends(require_user)]
-    for module in (pages, cluster_pages, upload):
-        app.include_router(module.router, dependencies=signed_in)
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router)
+    for router in SIGNED_IN_ROUTERS:
+        app.include_router(router, dependencies=[Depends(require_user)])
     _handlers(app)
 
     @app.middleware("http")

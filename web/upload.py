@@ -39,6 +39,49 @@ KIND_ZH = {
     "relation": "关系",
     "cluster": "产业集群",
 }
+#: The load report's issue codes as an officer reads them (the loader's own message,
+#: as written, follows in the report).
+ISSUE_ZH = {
+    "ambiguous_name": "名称对应多家企业，未关联",
+    "bad_amount": "金额无法识别",
+    "bad_confidence": "可信度无法识别",
+    "bad_date": "日期无法识别，已留空",
+    "bad_endpoint": "关系的一端无法识别",
+    "bad_json": "JSON 内容有误",
+    "bad_key": "编号有误",
+    "bad_kind": "类型有误",
+    "bad_private": "私密标记无法识别",
+    "bad_record": "该行无法组成记录",
+    "bad_reference": "引用有误",
+    "bad_region_code": "行政区划代码有误",
+    "bad_share": "占比无法识别",
+    "bad_share_pct": "持股比例无法识别",
+    "bad_stock_code": "股票代码有误",
+    "bad_type": "类型有误",
+    "cell_too_long": "单元格过长，已留空",
+    "duplicate_code": "代码重复",
+    "duplicate_key": "编号重复",
+    "extra_cells": "该行的单元格比表头多",
+    "invalid_lei": "LEI 校验不通过",
+    "invalid_uscc": "统一社会信用代码校验不通过",
+    "invalid_value": "取值有误",
+    "limit_exceeded": "超过读取上限",
+    "missing_code": "缺少代码",
+    "missing_column": "缺少必需的列",
+    "missing_key": "缺少编号",
+    "missing_name": "缺少名称",
+    "new_company": "新建了企业",
+    "precision_lost": "数值精度有损失",
+    "skipped_endpoint": "关系的一端未载入",
+    "unknown_column": "不认识的列，已忽略",
+    "unknown_employer": "工作单位不在图谱中",
+    "unknown_industry": "行业不在图谱中",
+    "unknown_key": "编号不在图谱中",
+    "unknown_reference": "引用的记录不在图谱中",
+    "unknown_stock_code": "股票代码不在图谱中",
+    "unknown_table": "无法判断表格类型",
+    "unreadable_file": "文件无法读取",
+}
 #: Largest upload accepted, MiB (env ZHAOSHANG_MAX_UPLOAD_MB).
 DEFAULT_MAX_UPLOAD_MB = 200
 
@@ -133,7 +176,15 @@ async def upload(
         f"{len(report.issues)} 个问题" + ("" if committed else "，未载入")
     )
     users_of(request).audit(user.name, "上传", detail)
-    return page(request, "report.html", name=name, report=report, committed=committed, error="")
+    return page(
+        request,
+        "report.html",
+        name=name,
+        report=report,
+        committed=committed,
+        error="",
+        issue_zh=ISSUE_ZH,
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
