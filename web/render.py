@@ -86,7 +86,7 @@ def hop_date(since: dt.date | None, until: dt.date | None) -> str:
 
 TEMPLATES.env.filters["words"] = strength_words
 TEMPLATES.env.filters["relation_zh"] = lambda kind: RELATION_ZH.get(kind, kind)
-TEMPLATES.env.filters["kind_zh"] = lambda kind: KIND_ZH.get(kind, kind)
+TEMPLATES.env.filters["kind_zh"] = lambda kind: KIND_ZH.get(kind, RELATION_ZH.get(kind, kind))
 TEMPLATES.env.filters["factor_zh"] = lambda name: FACTOR_ZH.get(name, name)
 TEMPLATES.env.globals["hop_date"] = hop_date
 

@@ -36,13 +36,15 @@ function drawFactors() {
   const data = readData("factor-chart-data");
   const box = document.getElementById("factor-chart");
   if (!data || !box || typeof echarts === "undefined") return;
+  box.style.height = (80 + 34 * data.firms.length) + "px";
   const chart = echarts.init(box);
   chart.setOption({
+    animation: false,
     textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { top: 0 },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: "value", name: "得分" },
+    grid: { left: 8, right: 32, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: "value" },
     yAxis: { type: "category", inverse: true, data: data.firms, axisLabel: { width: 180, overflow: "truncate" } },
     series: data.series.map((s) => ({ name: s.name, type: "bar", stack: "score", data: s.data })),
   });
