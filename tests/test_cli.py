@@ -33,6 +33,9 @@ COMMANDS = [
     ["connectors"],
     ["push"],
     ["pull"],
+    ["serve"],
+    ["user", "add"],
+    ["user", "list"],
 ]
 
 
