@@ -59,7 +59,7 @@ def user_add(
 
     if role not in ROLES:
         raise UsageError(f"--role {role}：没有这个角色", list(ROLES))
-    password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次密码")
     UserStore(users_path(graph)).add_user(name, role, password)
     out.print(f"用户 {name}（{role}）已保存到 {users_path(graph)}", highlight=False)
 
