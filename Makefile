@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := graph resolve loaders queries cli
+PACKAGES := graph resolve loaders queries cli web
 
-.PHONY: demo test lint typecheck pytest install fonts neo4j-start neo4j-stop clean
+.PHONY: demo test lint typecheck pytest install fonts neo4j-start neo4j-stop clean serve browser browser-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,21 @@ fonts: $(STAMP)
 	  echo "warning: no CJK font; install fonts-noto-cjk for readable Chinese in figures" >&2; }
 
 test: lint typecheck pytest
+
+# The web workspace on http://127.0.0.1:8000 (GRAPH=, HOST=0.0.0.0 for the office network).
+GRAPH ?= zhaoshang.db
+HOST  ?= 127.0.0.1
+PORT  ?= 8000
+serve: $(STAMP)
+	$(BIN)/zhaoshang serve --host $(HOST) --port $(PORT) --graph $(GRAPH)
+
+# Debian's chromium for the browser tests (Playwright drives the system browser).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+browser-test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -m browser tests/test_web_browser.py
 
 neo4j-start:
 	scripts/neo4j-server start

@@ -39,6 +39,7 @@ from cli.sync import register as register_sync
 from cli.tables_cli import LimitOpt
 from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
+from cli.web_cli import register as register_web
 from graph.errors import LoadError, UsageError
 from loaders.report import LoadReport
 
@@ -227,6 +228,7 @@ register_targets(app)  # targets, gaps, export
 register_sync(app)  # push, pull
 register_resolve(app)  # resolve
 register_ledger(app)  # progress, attribution, record stage|intro
+register_web(app)  # serve, user add|list
 
 
 def main() -> None:

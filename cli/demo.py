@@ -8,8 +8,9 @@ from pathlib import Path
 from cli.common import err, out
 from cli.render import show_referrals, show_targets
 from graph.errors import LoadError
+from graph.files import remove_store_files
 from graph.privacy import redact
-from graph.sqlite_store import SqliteStore, remove_store_files
+from graph.sqlite_store import SqliteStore
 from loaders.office.csv_folder import load_folder
 from queries.clusters import read_clusters
 from queries.export import write_workbook

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -123,3 +124,13 @@ def read_user_text(path: Path, what: str, encoding: str = "utf-8") -> str:
         raise LoadError(f"{what} {describe_os_error(exc)}") from exc
     except UnicodeDecodeError as exc:
         raise LoadError(f"{what} {path}：不是 UTF-8 文本（第 {exc.start + 1} 个字节）") from exc
+
+
+def remove_store_files(path: Path) -> None:
+    """Delete a database file with its WAL, shared-memory file and search snapshots."""
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if side.is_dir():
+            shutil.rmtree(side, ignore_errors=True)
+        else:
+            side.unlink(missing_ok=True)
+    shutil.rmtree(Path(f"{path}.snapshot"), ignore_errors=True)

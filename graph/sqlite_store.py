@@ -394,15 +394,3 @@ class SqliteStore(SqliteReads):
         )
         self._changed |= bool(fresh or changed)
         return len(fresh), events
-
-
-def remove_store_files(path: Path) -> None:
-    """Delete a database file with its WAL, shared-memory file and search snapshots."""
-    import shutil
-
-    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        if side.is_dir():
-            shutil.rmtree(side, ignore_errors=True)
-        else:
-            side.unlink(missing_ok=True)
-    shutil.rmtree(Path(f"{path}.snapshot"), ignore_errors=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from graph.sqlite_store import SqliteStore, remove_store_files
+from graph.files import remove_store_files
+from graph.sqlite_store import SqliteStore
 
 
 def _fingerprint(data_dir: Path) -> str:

@@ -37,6 +37,9 @@ COMMANDS = [
     ["attribution"],
     ["record", "stage"],
     ["record", "intro"],
+    ["serve"],
+    ["user", "add"],
+    ["user", "list"],
 ]
 
 

@@ -1,0 +1,150 @@
+"""The web workspace end to end in a real browser (issue 15): Debian's chromium driven
+by Playwright against ``uvicorn`` serving the hand-made graph of tests/web_graph.py.
+
+Log in, find a firm through the suggestions, read its referral path with sources and
+picture, open a cluster's target list and download the workbook (opened with
+openpyxl), upload a GBK CSV and read its report, log out. Each page is saved as a
+screenshot under the test's tmp folder (``ZHAOSHANG_SCREENSHOTS`` names another
+folder) for a person to look at. Skips when no chromium is installed
+(``make browser`` installs it; CI does).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+import uvicorn
+
+from tests.web_graph import PASSWORD, build_graph
+from web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium binary (the real one behind the /usr/bin wrapper), if installed."""
+    for candidate in ("/usr/lib/chromium/chromium", shutil.which("chromium") or ""):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[str]:
+    graph, clusters = build_graph(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(graph, clusters), host="127.0.0.1", port=port, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture()
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("ZHAOSHANG_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_path: Path) -> None:
+    executable = chromium_path()
+    if executable is None:
+        reason = "no chromium found: install Debian's package (make browser)"
+        if os.environ.get("ZHAOSHANG_REQUIRE_BROWSER") == "1":  # set by .ci/run
+            pytest.fail(reason)
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        # anonymous: sent to the login page
+        page.goto(server + "/targets")
+        assert "/login" in page.url
+        page.fill("input[name=name]", "officer")
+        page.fill("input[name=password]", PASSWORD)
+        page.screenshot(path=shots / "01-login.png", full_page=True)
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/targets")
+
+        # search with suggestions, then the path
+        page.goto(server + "/")
+        page.fill("#q", "远方")
+        page.wait_for_selector(".suggest-list li")
+        page.screenshot(path=shots / "02-suggest.png", full_page=True)
+        page.click(".suggest-list li a:first-child")
+        page.wait_for_selector("table.hops")
+        text = page.inner_text("main")
+        assert "李四 亦任 远方电池股份有限公司 的董事（来源：test/hand.csv:1）" in text
+        assert "很强" in text
+        page.wait_for_selector("#path-graph canvas")
+        page.screenshot(path=shots / "03-paths.png", full_page=True)
+
+        # the target list, its chart and its workbook
+        page.goto(server + "/targets?cluster=" + "高端装备")
+        page.wait_for_selector("#factor-chart canvas")
+        assert "<script>alert(1)</script>" in page.inner_text("table.targets")  # as text
+        page.screenshot(path=shots / "04-targets.png", full_page=True)
+        with page.expect_download() as download:
+            page.click("text=下载 Excel 工作簿")
+        saved = tmp_path / "targets.xlsx"
+        download.value.save_as(saved)
+        book = openpyxl.load_workbook(saved)
+        cells = {c for ws in book for row in ws.iter_rows(values_only=True) for c in row}
+        assert "远方电池股份有限公司" in cells
+
+        # the firm page
+        page.goto(server + "/firm?id=Company:L")
+        assert "本地机械股份有限公司" in page.inner_text("h1")
+        page.screenshot(path=shots / "05-firm.png", full_page=True)
+
+        # upload a GBK CSV, read the report
+        table = tmp_path / "企业名录.csv"
+        table.write_bytes("企业名称,行政区划代码\n黄河重工有限公司,370500\n,370500\n".encode("gbk"))
+        page.goto(server + "/upload")
+        page.set_input_files("input[type=file]", str(table))
+        page.click("button[type=submit] >> text=上传并载入")
+        page.wait_for_selector("table.issues")
+        report = page.inner_text("main")
+        assert "已载入图谱" in report and "缺少名称" in report
+        page.screenshot(path=shots / "06-report.png", full_page=True)
+
+        # log out: back to the login page, and the pages refuse again
+        page.click("text=退出")
+        page.wait_for_url(server + "/login")
+        page.goto(server + "/")
+        assert "/login" in page.url
+        assert errors == []
+        browser.close()
+    assert sorted(p.name for p in shots.glob("*.png")) == [
+        "01-login.png",
+        "02-suggest.png",
+        "03-paths.png",
+        "04-targets.png",
+        "05-firm.png",
+        "06-report.png",
+    ]
