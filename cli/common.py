@@ -22,9 +22,9 @@ from pydantic import BaseModel
 from cli.console import DataConsole, json_text, styled
 from graph.errors import LoadError, UsageError, ZhaoshangError
 from graph.files import describe_os_error
-from graph.schema import NodeKind, Region
+from graph.schema import NodeKind
 from graph.sqlite_store import SqliteStore
-from graph.store import Store, open_backend, open_store
+from graph.store import Store, open_backend, open_store, scan_nodes
 
 if TYPE_CHECKING:
     from loaders.report import LoadReport
@@ -181,7 +181,7 @@ def home_region(
     """
     from resolve.divisions import resolve_region
 
-    extra = [(n.code, n.name) for n in store.nodes(NodeKind.REGION) if isinstance(n, Region)]
+    extra = [(d["code"], d["name"]) for d in scan_nodes(store, [NodeKind.REGION])]
     division = resolve_region(home or fallback or DEFAULT_HOME, extra)
     (err if json else out).print(f"本地：{division.label}")
     return division.code

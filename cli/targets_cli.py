@@ -42,7 +42,10 @@ def data_sources(store: Store, graph: Path) -> list[str]:
     """The 说明 lines naming the graph file and every dataset it holds, with dates."""
     from queries.export import source_note
 
-    datasets = sorted({s["dataset"] for d in store.raw_nodes() for s in d.get("sources", [])})
+    recorded = getattr(store, "datasets", None)  # the SQLite store keeps the list
+    datasets = recorded() if recorded is not None else None
+    if datasets is None:
+        datasets = sorted({s["dataset"] for d in store.raw_nodes() for s in d.get("sources", [])})
     stamp = ""
     if graph.exists():
         stamp = dt.datetime.fromtimestamp(graph.stat().st_mtime).date().isoformat()
@@ -84,7 +87,6 @@ def targets(
 ) -> None:
     """Rank the non-local firms CLUSTER should pursue (and list local ones to expand)."""
     from queries.clusters import read_clusters
-    from queries.export import write_workbook
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, target_list
 
@@ -100,6 +102,8 @@ def targets(
     else:
         show_targets(out, redact(result, include_private))
     if xlsx is not None:
+        from queries.export import write_workbook  # openpyxl: 1 s of start-up
+
         sources = data_sources(store, graph)
         write_workbook([result], xlsx, sources=sources, include_private=include_private)
         err.print(f"wrote {xlsx}", highlight=False)

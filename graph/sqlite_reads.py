@@ -21,6 +21,26 @@ from graph.store import Direction
 BATCH = 900
 
 
+_NAMED_KINDS = frozenset({NodeKind.COMPANY.value, NodeKind.FUND.value, NodeKind.INTERMEDIARY.value})
+
+
+def name_keys(record: dict[str, Any]) -> set[str]:
+    """The lookup keys of a node record: names (display, full, short, current, aliases),
+    stock codes with and without the exchange, USCC, LEI.
+
+    Only firms, funds and intermediaries are indexed (people are private; industries,
+    products and regions are found by code through their ids).
+    """
+    if record.get("kind") not in _NAMED_KINDS:
+        return set()
+    codes = record.get("stock_codes", [])
+    keys = {record["name"], *record.get("aliases", []), *codes, *(c.split(".")[0] for c in codes)}
+    for field in ("full_name", "short_name", "current_name", "uscc", "lei"):
+        if record.get(field):
+            keys.add(record[field])
+    return {k for k in keys if k}
+
+
 def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     """Consecutive slices of ``items`` of at most ``size``."""
     for start in range(0, len(items), size):
@@ -36,6 +56,7 @@ class SqliteReads:
     """Read methods over ``self.conn`` (a connection to a zhaoshang database)."""
 
     conn: sqlite3.Connection
+    _tables: dict[str, bool]
 
     def _stored(self, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         rows = self.conn.execute(
@@ -179,6 +200,22 @@ class SqliteReads:
         """Node ids whose name, alias, stock code, USCC or LEI equals ``key`` exactly."""
         rows = self.conn.execute("SELECT node_id FROM names WHERE key = ? ORDER BY node_id", (key,))
         return [r[0] for r in rows]
+
+    def has_table(self, name: str) -> bool:
+        """True when the database has the table ``name`` (newer tables may be absent)."""
+        if name not in self._tables:
+            row = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+            ).fetchone()
+            self._tables[name] = row is not None
+        return self._tables[name]
+
+    def datasets(self) -> list[str] | None:
+        """The datasets cited by any node's sources, sorted (None: not recorded in this
+        database, which predates the ``datasets`` table)."""
+        if not self.has_table("datasets"):
+            return None
+        return [r[0] for r in self.conn.execute("SELECT name FROM datasets ORDER BY name")]
 
     def count_nodes(self) -> dict[NodeKind, int]:
         rows = self.conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind")

@@ -14,7 +14,9 @@ in two tables with the columns the queries filter on:
 tables with a unique index on ``id``: appends stay sequential, which halves the cost of
 a large load against a table clustered on the text id),
 ``names(key, node_id)`` (names, aliases, stock codes, USCC and LEI of every
-non-classification node, for find-by-name), and ``meta(key, value)`` holding the
+non-classification node, for find-by-name), ``datasets(name)`` (every dataset a node
+cites, for the 说明 sheet without reading every node; databases made before it have
+none and are scanned instead), and ``meta(key, value)`` holding the
 format version, a random store id and the **revision**: a counter raised by every
 commit that changed something. The search snapshot (:mod:`graph.snapshot`) is keyed
 by ``(store id, revision)`` and rebuilt only when it changed.
@@ -40,14 +42,13 @@ import orjson
 from graph.errors import BackendError, SchemaError
 from graph.schema import (
     Node,
-    NodeKind,
     Relation,
     merge_records,
     parse_node,
     parse_relation,
     to_record,
 )
-from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks
+from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
 from graph.store import UpsertCounts
 
 FORMAT = "zhaoshang-sqlite"
@@ -75,26 +76,8 @@ CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind);
 CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (key, node_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS datasets (name TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-
-_NAMED_KINDS = frozenset({NodeKind.COMPANY.value, NodeKind.FUND.value, NodeKind.INTERMEDIARY.value})
-
-
-def name_keys(record: dict[str, Any]) -> set[str]:
-    """The lookup keys of a node record: names (display, full, short, current, aliases),
-    stock codes with and without the exchange, USCC, LEI.
-
-    Only firms, funds and intermediaries are indexed (people are private; industries,
-    products and regions are found by code through their ids).
-    """
-    if record.get("kind") not in _NAMED_KINDS:
-        return set()
-    codes = record.get("stock_codes", [])
-    keys = {record["name"], *record.get("aliases", []), *codes, *(c.split(".")[0] for c in codes)}
-    for field in ("full_name", "short_name", "current_name", "uscc", "lei"):
-        if record.get(field):
-            keys.add(record[field])
-    return {k for k in keys if k}
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -168,6 +151,7 @@ class SqliteStore(SqliteReads):
         env = os.environ.get("ZHAOSHANG_LOCK_TIMEOUT")
         self.lock_timeout = lock_timeout or (float(env) if env else DEFAULT_LOCK_TIMEOUT)
         self._changed = False
+        self._tables: dict[str, bool] = {}
         if self.path is not None:
             if self.path.exists() and self.path.stat().st_size and not is_sqlite_file(self.path):
                 raise BackendError(f"{self.path}：不是 zhaoshang 图谱数据库文件")
@@ -341,6 +325,13 @@ class SqliteStore(SqliteReads):
         )
         keys = [(k, i) for i, d in (*fresh.items(), *changed.items()) for k in name_keys(d)]
         self.conn.executemany("INSERT OR IGNORE INTO names (key, node_id) VALUES (?, ?)", keys)
+        if self.has_table("datasets"):  # absent in databases made before it (scan instead)
+            sets = {
+                s["dataset"]
+                for d in (*fresh.values(), *changed.values())
+                for s in d.get("sources", ())
+            }
+            self.conn.executemany("INSERT OR IGNORE INTO datasets VALUES (?)", [(x,) for x in sets])
         self._changed |= bool(fresh or changed)
         return len(fresh), events
 

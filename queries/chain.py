@@ -16,12 +16,12 @@ makes 挖掘机). The noise rule, documented here and in ``queries/scoring.toml`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graph.schema import RelKind
-from graph.store import Store, scan_relations
+from graph.store import Store, nodes_by_id, relations_touching, scan_relations
 from queries.clusters import ClusterDef, product_ids
 
 #: Product names too generic to be a chain segment.
@@ -82,27 +82,13 @@ def _revision_key(store: Store) -> tuple[int, str, int] | None:
 
 
 _R = TypeVar("_R")
+_CHAIN_KINDS = [RelKind.MAKES, RelKind.UPSTREAM_OF, RelKind.SUBCLASS_OF]
 _BUILT: dict[tuple[int, str, int], ChainIndex] = {}
-_READS: dict[tuple[tuple[int, str, int], str], Any] = {}
-
-
-def per_revision(store: Store, name: str, read: Callable[[], _R]) -> _R:
-    """``read()``, kept for the store's current revision (a workbook of ten clusters
-    reads the chain and the classification nodes once). Results are read-only."""
-    key = _revision_key(store)
-    if key is None:
-        return read()
-    if (key, name) not in _READS:
-        for old in [k for k in _READS if k[0] != key]:
-            del _READS[old]
-        _READS[key, name] = read()
-    value: _R = _READS[key, name]
-    return value
 
 
 @dataclass
 class ChainIndex:
-    """Product links and makers of a store, read in one pass.
+    """Product links and makers of a store, read whole or on demand.
 
     Attributes
     ----------
@@ -114,6 +100,15 @@ class ChainIndex:
         Product id → its direct SUBCLASS_OF children.
     names : dict of str to str
         Product id → name.
+
+    Notes
+    -----
+    On a store that reads relations by endpoint (``raw_relations_touching``: SQLite,
+    Neo4j) the dicts are filled lazily, only for the products asked about and their
+    SUBCLASS_OF descendants, one indexed read per level of the product tree: a cluster
+    touches a few thousand of the ~10^5 products, so nothing scans the whole chain.
+    Read them through the methods (:meth:`upstream_of`, :meth:`family`, …), which load
+    what they need; on other stores everything is read at once.
     """
 
     makes: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
@@ -121,40 +116,92 @@ class ChainIndex:
     downstream: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     children: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)
+    store: Store | None = None  # set: lazy, over this store
+    loaded: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, store: Store) -> ChainIndex:
-        """Read MAKES, UPSTREAM_OF and product SUBCLASS_OF relations of ``store``.
+        """The chain index of ``store``: lazy when it reads relations by endpoint, else
+        MAKES, UPSTREAM_OF and product SUBCLASS_OF relations read in one pass.
 
-        Kept for the store's current revision (when it has one), so a workbook of many
-        clusters reads the chain once. Treat the result as read-only.
+        The eager index is kept for the store's current revision (when it has one), so
+        a workbook of many clusters reads the chain once.
         """
+        if getattr(store, "raw_relations_touching", None) is not None:
+            return cls(store=store)
         key = _revision_key(store)
         if key is not None and key in _BUILT:
             return _BUILT[key]
         index = cls()
-        kinds = [RelKind.MAKES, RelKind.UPSTREAM_OF, RelKind.SUBCLASS_OF]
-        for rel in scan_relations(store, kinds):
-            kind, src, dst = rel["kind"], rel["src"], rel["dst"]
-            if kind == RelKind.MAKES.value:
-                weight = float(rel.get("weight") or 0.0)
-                index.makes.setdefault(dst, {})[src] = (weight, rel["id"])
-            elif kind == RelKind.UPSTREAM_OF.value:
-                index.upstream[dst].add(src)
-                index.downstream[src].add(dst)
-            elif kind == RelKind.SUBCLASS_OF.value and dst.startswith("Product:"):
-                index.children[dst].add(src)
+        for rel in scan_relations(store, _CHAIN_KINDS):
+            index._add(rel)
         if key is not None:
             _BUILT.clear()
             _BUILT[key] = index
         return index
+
+    def _add(self, rel: dict[str, Any]) -> None:
+        kind, src, dst = rel["kind"], rel["src"], rel["dst"]
+        if kind == RelKind.MAKES.value:
+            weight = float(rel.get("weight") or 0.0)
+            self.makes.setdefault(dst, {})[src] = (weight, rel["id"])
+        elif kind == RelKind.UPSTREAM_OF.value:
+            self.upstream[dst].add(src)
+            self.downstream[src].add(dst)
+        elif kind == RelKind.SUBCLASS_OF.value and dst.startswith("Product:"):
+            self.children[dst].add(src)
+
+    def load(self, products: Iterable[str]) -> None:
+        """Read the links of ``products`` (a no-op for an eager index or loaded ones).
+
+        Only what is keyed by a loaded product is kept (makers, children, upstream and
+        downstream neighbours), so each product's entries are complete once loaded.
+        """
+        if self.store is None:
+            return
+        new = set(products) - self.loaded
+        if not new:
+            return
+        self.loaded |= new
+        for rel in relations_touching(self.store, new, _CHAIN_KINDS):  # in id order
+            kind, src, dst = rel["kind"], rel["src"], rel["dst"]
+            if kind == RelKind.UPSTREAM_OF.value:
+                if dst in new:
+                    self.upstream[dst].add(src)
+                if src in new:
+                    self.downstream[src].add(dst)
+            elif dst in new:
+                self._add(rel)
+
+    def upstream_of(self, product: str) -> set[str]:
+        """The one-step upstream products of ``product``."""
+        self.load([product])
+        return self.upstream.get(product, set())
+
+    def downstream_of(self, product: str) -> set[str]:
+        """The one-step downstream products of ``product``."""
+        self.load([product])
+        return self.downstream.get(product, set())
+
+    def families(self, products: Iterable[str]) -> dict[str, list[str]]:
+        """:meth:`family` of several products, loading their trees level by level."""
+        wanted = sorted(set(products))
+        frontier = set(wanted)
+        seen: set[str] = set()
+        while frontier:
+            self.load(frontier)
+            seen |= frontier
+            frontier = {c for p in frontier for c in self.children.get(p, ())} - seen
+        return {p: self.family(p) for p in wanted}
 
     def family(self, product: str) -> list[str]:
         """The product and all its SUBCLASS_OF descendants, in id order."""
         seen = {product}
         stack = [product]
         while stack:
-            for child in self.children.get(stack.pop(), ()):
+            top = stack.pop()
+            self.load([top])
+            for child in self.children.get(top, ()):
                 if child not in seen:
                     seen.add(child)
                     stack.append(child)
@@ -198,12 +245,14 @@ def chain_segments(
     own = product_ids(store, cluster)
     names = _names(store, own, index)
     segments = [Segment(p, names[p], "cluster", ()) for p in sorted(own)]
-    for role, links in (("upstream", index.upstream), ("downstream", index.downstream)):
+    index.load(own)
+    for role, links in (("upstream", index.upstream_of), ("downstream", index.downstream_of)):
         via: dict[str, set[str]] = defaultdict(set)
         for p in own:
-            for q in links.get(p, ()):
+            for q in links(p):
                 if q not in own:
                     via[q].add(p)
+        index.families(via)
         for q in sorted(via):
             if q in {s.product for s in segments}:
                 continue
@@ -217,9 +266,9 @@ def chain_segments(
 def _names(store: Store, own: set[str], index: ChainIndex) -> dict[str, str]:
     wanted = set(own)
     for p in own:
-        wanted |= index.upstream.get(p, set()) | index.downstream.get(p, set())
-    names: dict[str, str] = {}
-    for pid in sorted(wanted):
-        node = store.get_node(pid)
-        names[pid] = node.name if node is not None else pid.split(":", 1)[-1]
-    return names
+        wanted |= index.upstream_of(p) | index.downstream_of(p)
+    stored = nodes_by_id(store, wanted)
+    return {
+        pid: stored[pid]["name"] if pid in stored else pid.split(":", 1)[-1]
+        for pid in sorted(wanted)
+    }

@@ -327,16 +327,21 @@ def _table(
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.row_dimensions[1].height = 32
+    top = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (False, True)}
+    col_width: dict[int, float] = {}
     for row_cells in ws.iter_rows(min_row=2, min_col=1, max_col=ncols):
         lines = 1
         for cell in row_cells:
             long = isinstance(cell.value, str) and len(cell.value) > 30
             wrap = cell.column >= wrap_from or long
-            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+            cell.alignment = top[wrap]  # shared style objects: one per cell costs seconds
             if isinstance(cell.value, float):
                 cell.number_format = "0.000"
             elif wrap and isinstance(cell.value, str):
-                width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
+                if cell.column not in col_width:
+                    letter = get_column_letter(cell.column)
+                    col_width[cell.column] = ws.column_dimensions[letter].width or 10
+                width = col_width[cell.column]
                 lines = max(lines, math.ceil(_display_width(cell.value) / (width - 1)))
         # Spreadsheet programs do not grow rows to wrapped text on their own: set it.
         ws.row_dimensions[row_cells[0].row].height = 15 * min(lines, _MAX_LINES)

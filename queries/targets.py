@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.schema import NodeKind, RelKind, is_delisted
-from graph.store import Store, nodes_by_id, relations_touching, scan_nodes, scan_relations
+from graph.store import Store, nodes_by_id, relations_touching
 from queries import factors as fx
-from queries.chain import ChainIndex, Segment, chain_segments, per_revision
+from queries.chain import ChainIndex, Segment, chain_segments
 from queries.clusters import ClusterDef, industry_closure
 from queries.factors import NO_DATA, Candidate
 from queries.paths import SearchContext, explain_path
@@ -47,7 +47,8 @@ class Universe:
     candidates : dict of str to Candidate
         Company id → its links to the cluster (local firms included).
     nodes : dict of str to dict
-        Stored dicts of the candidates, industries and segment products.
+        Stored dicts of the candidates, their tie and signal partners, the cluster's
+        industries and the segments' products (with their subclasses).
     segments : list of Segment
         The cluster's chain (:func:`queries.chain.chain_segments`).
     index : ChainIndex
@@ -76,23 +77,25 @@ def build_universe(
 ) -> Universe:
     """Collect a cluster's candidates, chain and gaps.
 
-    Reads the IN_INDUSTRY and MAKES relations (kind index), then only the affinity and
-    signal relations touching a candidate (endpoint index), then the nodes it needs.
+    Reads the chain's products (:class:`queries.chain.ChainIndex`, lazily), the
+    IN_INDUSTRY and MAKES relations into them and into the cluster's industries, then
+    only the affinity and signal relations touching a candidate (endpoint indexes),
+    then the nodes it needs: never a scan of every relation or product.
     """
     index = ChainIndex.build(store)
     segments = chain_segments(store, cluster, index, profile.min_makers)
     segment_of: dict[str, tuple[str, str]] = {}  # made product → (segment, role)
+    families = index.families(seg.product for seg in segments)
     for seg in reversed(segments):  # earlier (cluster) segments win a shared subclass
-        for pid in index.family(seg.product):
+        for pid in families[seg.product]:
             segment_of[pid] = (seg.product, seg.role)
     core, related = industry_closure(store, cluster)
     found: dict[str, Candidate] = defaultdict(Candidate)
     ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    links = per_revision(
-        store, "links", lambda: list(scan_relations(store, [RelKind.IN_INDUSTRY, RelKind.MAKES]))
-    )
-    for rel in links:
+    classes = set(segment_of) | core | related
+    # the links into the chain's products and the cluster's industries, in id order
+    for rel in relations_touching(store, classes, [RelKind.IN_INDUSTRY, RelKind.MAKES]):
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
             found[src].industries[dst] = "core" if dst in core else "related"
@@ -115,13 +118,7 @@ def build_universe(
             events[dst].append(rel)
     wanted = set(found) | {o for c in found for _, o in ties.get(c, ())}
     wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
-    nodes = nodes_by_id(store, wanted)
-    classes = per_revision(
-        store,
-        "classes",
-        lambda: {d["id"]: d for d in scan_nodes(store, [NodeKind.INDUSTRY, NodeKind.PRODUCT])},
-    )
-    nodes.update(classes)
+    nodes = nodes_by_id(store, wanted | classes)
     candidates: dict[str, Candidate] = {}
     for cid, cand in found.items():
         if nodes.get(cid, {}).get("kind") != NodeKind.COMPANY.value:
