@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cli.common import (
     DEFAULT_GRAPH_PATH,
@@ -91,6 +90,8 @@ def load_public_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Load the public datasets (chain-kg, szse-2025, executives-2018, a-share-2025, …)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from loaders.public.load import DATASETS, load_public
 
     names = [name for name, _ in DATASETS]

@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.common import (
     DEFAULT_GRAPH_PATH,
@@ -32,6 +31,14 @@ def _copy(source: Store, target: Store, what: str) -> tuple[UpsertCounts, Upsert
     """Copy with a progress bar per record kind on stderr."""
     n_nodes = sum(source.count_nodes().values())
     n_rels = sum(source.count_relations().values())
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),

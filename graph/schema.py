@@ -390,6 +390,6 @@ def to_record(model: Node | Relation) -> dict[str, Any]:
     default such as ``confidence = 1.0`` or ``private = True`` takes part in merges.
     """
     data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
-    record = {k: v for k, v in data.items() if not (isinstance(v, list | dict) and not v)}
+    record = {k: v for k, v in data.items() if v or not isinstance(v, (list, dict))}
     record["kind"] = model.kind.value
     return record
