@@ -35,6 +35,7 @@ COMMANDS = [
     ["pull"],
     ["progress"],
     ["attribution"],
+    ["channels"],
     ["record", "stage"],
     ["record", "intro"],
     ["serve"],
