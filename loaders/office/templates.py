@@ -149,8 +149,8 @@ def write_report_xlsx(reports: list[LoadReport], path: Path) -> None:
     summary = wb.create_sheet("汇总")
     append_row(summary, ["数据集", "项目", "数量"])
     for report in reports:
-        append_row(summary, [report.dataset, "rows read", report.rows_read])
-        append_row(summary, [report.dataset, "rows skipped", report.rows_skipped])
+        append_row(summary, [report.dataset, "读取行数", report.rows_read])
+        append_row(summary, [report.dataset, "跳过行数", report.rows_skipped])
         for kind, n in report.written_by_kind.items():
             append_row(summary, [report.dataset, f"written {kind}", n])
         for file, how in report.read_as.items():
