@@ -46,7 +46,8 @@ from resolve.match import SOURCES_KEPT
 MAX_SOURCES = SOURCES_KEPT
 SUFFIX = ".resolution.jsonl"
 REVIEW_SHEET = "待判断"
-#: How the summary and the review sheet name a verdict and a rule (the log keeps codes).
+#: How the summary and the review sheet name a verdict, and the rule of a "same" verdict
+#: (the log keeps the codes).
 VERDICT_NAMES = {"same": "已对齐", "ambiguous": "多个候选", "new": "新建", "branch": "分支机构"}
 RULE_NAMES = {
     "reviewer": "人工判断",
@@ -55,8 +56,6 @@ RULE_NAMES = {
     "stock_code": "股票代码",
     "full_name": "全称",
     "alias": "简称",
-    "branch": "分支机构",
-    "none": "无",
 }
 REVIEW_COLUMNS = (
     "编号",
