@@ -363,7 +363,7 @@ def _table(
                 cell.number_format = "0.000"
             elif wrap and isinstance(cell.value, str):
                 width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
-                need = math.ceil(_display_width(cell.value) / (width - 1))
+                need = math.ceil(_display_width(cell.value) / (0.85 * width))  # fonts vary
                 lines = max(lines, need)
                 whole = need if cell.column == full else whole
         # Spreadsheet programs do not grow rows to wrapped text on their own: set it.
