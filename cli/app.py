@@ -166,8 +166,10 @@ def info(
         print_json([{"nodes": nodes, "relations": rels, "dangling_relations": dangling}])
     else:
         out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
-        out.print("节点：" + "，".join(f"{k} {v:,}" for k, v in nodes.items()))
-        out.print("关系：" + "，".join(f"{k} {v:,}" for k, v in rels.items()))
+        from queries.explore_draw import KIND_ZH, REL_ZH
+
+        out.print("节点：" + "，".join(f"{KIND_ZH[k]}（{k}）{v:,}" for k, v in nodes.items()))
+        out.print("关系：" + "，".join(f"{REL_ZH[k]}（{k}）{v:,}" for k, v in rels.items()))
     if dangling:
         raise LoadError(
             f"数据问题：{dangling:,} 条关系指向图谱中不存在的节点（文件损坏或被手工改动），"

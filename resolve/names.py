@@ -151,9 +151,9 @@ class NameParts:
         one = a or b
         weak = len(self.core) < 3 or self.form is None or self.form != other.form
         if one is not None and (a is None or b is None) and weak:
-            return f"region {one.name} on one side only"
+            return f"只有一方带地名 {one.name}"
         if self.form and other.form and self.form != other.form:
-            return f"legal form {self.form.value} ≠ {other.form.value}"
+            return f"组织形式不同：{self.form.value} ≠ {other.form.value}"
         return None
 
 

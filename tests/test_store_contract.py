@@ -551,7 +551,7 @@ def test_concurrent_writers_make_one_record_per_id() -> None:
 
 
 def test_unreachable_server_is_a_backend_error() -> None:
-    with pytest.raises(BackendError, match=re.escape("cannot reach Neo4j at bolt://127.0.0.1:1")):
+    with pytest.raises(BackendError, match=re.escape("无法连接 Neo4j 服务器 bolt://127.0.0.1:1")):
         Neo4jStore(uri="bolt://127.0.0.1:1")
 
 
