@@ -105,7 +105,7 @@ def read_page(tx: ManagedTransaction, query: str, after: str, limit: int) -> lis
 def check_node_kind(old: dict[str, Any], new: dict[str, Any]) -> None:
     """Raise :class:`SchemaError` when a node id is given with another kind than stored."""
     if old["kind"] != new["kind"]:
-        raise SchemaError(f"{new['id']}: stored as {old['kind']}, not {new['kind']}")
+        raise SchemaError(f"{new['id']}：已存为 {old['kind']}，不是 {new['kind']}")
 
 
 def node_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
@@ -146,7 +146,7 @@ def relation_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> Ups
     for rec in records:
         seen = first.setdefault(rec["id"], rec)
         if seen["kind"] != rec["kind"]:
-            raise SchemaError(f"{rec['id']}: given as {seen['kind']} and {rec['kind']}")
+            raise SchemaError(f"{rec['id']}：既给作 {seen['kind']} 又给作 {rec['kind']}")
     heads = [
         {"id": r["id"], "src": r["src"], "dst": r["dst"], "kind": r["kind"]}
         for r in sorted(first.values(), key=lambda r: str(r["id"]))

@@ -145,12 +145,12 @@ class Neo4jStore(SnapshotReads):
             tx.run(cypher.BUMP_REVISION).consume()
             return result
 
-        with backend_errors(f"Neo4j write failed ({self.uri})"), self.session() as session:
+        with backend_errors(f"写入 Neo4j 失败（{self.uri}）"), self.session() as session:
             return session.execute_write(counted)
 
     def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed read transaction."""
-        with backend_errors(f"Neo4j read failed ({self.uri})"), self.session() as session:
+        with backend_errors(f"读取 Neo4j 失败（{self.uri}）"), self.session() as session:
             return session.execute_read(work)
 
     def session(self) -> Session:

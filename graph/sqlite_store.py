@@ -131,7 +131,7 @@ def fold(
             fresh[rid] = new
             continue
         if old["kind"] != new["kind"]:
-            raise SchemaError(f"{rid}: stored as {old['kind']}, not {new['kind']}")
+            raise SchemaError(f"{rid}：已存为 {old['kind']}，不是 {new['kind']}")
         merged = merge_records(old, new)
         if merged != old:
             validate(merged)

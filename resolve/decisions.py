@@ -134,7 +134,7 @@ def read_log(path: Path) -> ResolutionLog:
                     Judgement(j["mention"], j["firm"], bool(j["same"]), j["by"], j["evidence"])
                 )
         except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise BackendError(f"{path}:{number}: not a resolution log record ({exc})") from exc
+            raise BackendError(f"{path} 第 {number} 行：不是实体对齐记录（{exc}）") from exc
     return log
 
 

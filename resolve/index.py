@@ -165,7 +165,7 @@ class CompanyIndex:
                 continue  # same firm, or told apart by region / legal form
             if self._codes_of[other] != self._codes_of[cid]:
                 codes = sorted(self._codes_of[other] | self._codes_of[cid])
-                detail = f"legal name {name!r} on {other} and {cid} (codes {codes})"
+                detail = f"全称 {name!r} 同时属于 {other} 和 {cid}（代码 {codes}）"
                 self._conflict(Conflict("full_name_two_firms", name, (other, cid), detail))
         held.setdefault(cid, parts)
 

@@ -142,7 +142,7 @@ class NameParts:
         """
         a, b = self.region, other.region
         if same_region and a != b:
-            return f"region {a.name if a else '—'} ≠ {b.name if b else '—'} (short names)"
+            return f"地区不同：{a.name if a else '—'} ≠ {b.name if b else '—'}（简称）"
         if a and b and a != b:  # 南京银行 is not 江苏银行, though 南京 is in 江苏
             return f"region {a.name} ≠ {b.name}"
         # Only two registered names of one form may differ by a dropped region

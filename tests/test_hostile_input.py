@@ -231,7 +231,7 @@ def test_a_declared_charset_is_honoured(tmp_path: Path) -> None:
     store, report = load(path)
     assert names(store, NodeKind.COMPANY) == ["台灣積體電路製造股份有限公司"]
     assert names(store, NodeKind.INDUSTRY) == ["半導體"]
-    assert report.read_as["名錄.xls"].startswith("html（扩展名为 .xls）, big5hkscs (declared)")
+    assert report.read_as["名錄.xls"].startswith("html（扩展名为 .xls）, big5hkscs（文件声明）")
     xml = tmp_path / "xml.html"  # an XML declaration names the charset too
     xml.write_bytes(('<?xml version="1.0" encoding="big5"?>' + html).encode("big5"))
     store, _ = load(xml, open_store(tmp_path / "x.db"))

@@ -445,7 +445,7 @@ def test_unknown_endpoint_writes_nothing(store: Store) -> None:
 def test_id_stored_as_another_kind_is_refused(store: Store) -> None:
     store.upsert_nodes([company("x")])
     clash = Person(id="Company:x", name="x", sources=[S1])
-    with pytest.raises(SchemaError, match="stored as Company, not Person"):
+    with pytest.raises(SchemaError, match="已存为 Company，不是 Person"):
         store.upsert_nodes([clash])
     assert store.count_nodes() == {NodeKind.COMPANY: 1}
     assert isinstance(store.get_node("Company:x"), Company)

@@ -114,7 +114,7 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
             return encoding, encoding
     declared = declared_charset(head[:_HEAD])
     if declared is not None and bad_offset(path, declared) is None:
-        return declared, declared if declared in ("utf-8", "gb18030") else f"{declared} (declared)"
+        return declared, declared if declared in ("utf-8", "gb18030") else f"{declared}（文件声明）"
     bad = bad_offset(path, "utf-8")
     if bad is None:
         return "utf-8", "utf-8"
