@@ -118,7 +118,7 @@ def test_the_error_names_the_real_format(tmp_path: Path) -> None:
 
     with zipfile.ZipFile(docx, "w") as z:
         z.writestr("word/document.xml", "<w/>")
-    with pytest.raises(LoadError, match="is a DOCX file"):
+    with pytest.raises(LoadError, match="这是 DOCX 文件"):
         read_workbook(docx)
 
 

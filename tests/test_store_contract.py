@@ -435,7 +435,7 @@ def test_unknown_endpoint_writes_nothing(store: Store) -> None:
     store.upsert_nodes([company("a"), company("b")])
     good = new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1])
     bad = new_relation(RelKind.SUPPLIES, "Company:b", "Company:missing", [S1])
-    with pytest.raises(SchemaError, match="unknown nodes: Company:missing"):
+    with pytest.raises(SchemaError, match="关系指向图谱中不存在的节点：Company:missing"):
         store.upsert_relations([good, bad])
     assert store.count_relations() == {}
     assert store.get_relation(good.id) is None

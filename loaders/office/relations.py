@@ -93,7 +93,7 @@ def check_endpoints(kind: RelKind, src: NodeKind, dst: NodeKind) -> None:
     >>> check_endpoints(RelKind.OFFICER_OF, NodeKind.COMPANY, NodeKind.COMPANY)
     Traceback (most recent call last):
     ...
-    loaders.office.rows.RowError: OFFICER_OF cannot start at a Company
+    loaders.office.rows.RowError: OFFICER_OF 不能从 Company 出发
     """
     sources, targets = ENDPOINTS[kind]
     if src not in sources:
