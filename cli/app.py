@@ -196,6 +196,7 @@ def introduce(
     from graph.privacy import redact
     from queries.paths import SearchContext, referral_paths
     from queries.ties import TieModel
+    from queries.underway import with_underway
     from queries.view import find_company
 
     tie_model = TieModel.load(ties)
@@ -205,6 +206,7 @@ def introduce(
     ctx = SearchContext.build(store, code, tie_model, include_private=include_private)
     floor = 0.0 if all_paths else None
     found = referral_paths(store, target_id, code, k=k, max_hops=max_hops, context=ctx, floor=floor)
+    found = with_underway(store, found)  # projects and contacts the office already has
     result = redact(found, include_private)  # the one privacy rule of every output
     if json:
         print_json(result)

@@ -87,6 +87,7 @@ def targets(
     from queries.export import write_workbook
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, target_list
+    from queries.underway import with_underway
 
     day = as_of_date(as_of)
     cfile = read_clusters(clusters)
@@ -94,7 +95,8 @@ def targets(
     store = open_graph(backend, graph)
     code = home_region(store, home, cfile.home_region, json)
     ctx = SearchContext.build(store, code, as_of=day, include_private=include_private)
-    result = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=day, context=ctx)
+    found = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=day, context=ctx)
+    result = with_underway(store, found, day)  # what units already have under way
     if json:
         print_json(redact(result, include_private))
     else:

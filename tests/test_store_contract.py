@@ -48,16 +48,10 @@ S3 = Source(dataset="test", file="c.csv", row=3)
 
 
 # -- fixtures ---------------------------------------------------------------------
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    """An empty store of each backend."""
-    if request.param == "memory":
-        yield SqliteStore(None)
-        return
-    db = neo4j_store()
-    db.clear()
-    yield db
-    db.clear()
+@pytest.fixture()
+def store(empty_store: Store) -> Store:
+    """An empty store of each backend (see ``empty_store`` in conftest)."""
+    return empty_store
 
 
 def company(key: str, name: str | None = None, **kw: Any) -> Company:
