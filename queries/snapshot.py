@@ -46,7 +46,7 @@ from graph.schema import TIE_KINDS, NodeKind, RelKind
 from graph.store import Store, scan_nodes, scan_relations
 from queries.csr import BoolArray, FloatArray, IntArray, csr_structure, our_side_guide
 from queries.strings import StringTable
-from queries.ties import TieModel
+from queries.ties import TieModel, engaged_code
 
 SNAPSHOT_VERSION = 1
 #: Node kinds that can stand on a referral path (every other kind classifies).
@@ -149,9 +149,13 @@ def build_snapshot(
     kinds: list[int] = []
     region: list[str] = []
     tagged: dict[int, list[str]] = {}
+    ours: dict[str, str] = {}
     for node in scan_nodes(store, ACTOR_KINDS):
         if node.get("tags"):
             tagged[len(ids)] = node["tags"]
+            code = engaged_code(node, model.our_side_tags)
+            if code:
+                ours[node["id"]] = code
         ids.append(node["id"])
         kinds.append(_KIND_CODE[node["kind"]])
         region.append(node.get("region_code") or "")
@@ -170,7 +174,7 @@ def build_snapshot(
     dst: list[int] = []
     strength: list[float] = []
     rids: list[str] = []
-    engaged: list[tuple[int, str]] = []
+    engaged: list[tuple[int, str]] = [(index[n], code) for n, code in ours.items()]
     for rel in scan_relations(store, sorted(TIE_KINDS)):
         if rel["kind"] == RelKind.ENGAGED_BY.value and rel["dst"] in regions:
             if rel["src"] in index:

@@ -51,6 +51,9 @@ class TieModel:
     pass_through : dict of str to float in (0, 1]
         Node tag → share of strength kept by a path passing through a node with that
         tag (e.g. 政府机构: two firms with one state controller).
+    our_side_tags : frozenset of str
+        Tags (招商大使, 招商顾问) that make a person, intermediary or fund with a
+        行政区划代码 ours for that region, as ENGAGED_BY that region does.
     """
 
     kind: dict[RelKind, float]
@@ -63,6 +66,7 @@ class TieModel:
     hub_exponent: float
     event_kinds: frozenset[RelKind] = frozenset()
     pass_through: dict[str, float] = field(default_factory=dict)
+    our_side_tags: frozenset[str] = frozenset()
     strength_floor: float = 0.0
     words: tuple[tuple[float, str], ...] = ()
 
@@ -103,6 +107,7 @@ class TieModel:
                 hub_exponent=float(raw["hub_exponent"]),
                 event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
                 pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
+                our_side_tags=frozenset(str(t) for t in raw.get("our_side_tags", [])),
                 strength_floor=float(raw.get("strength_floor", 0.0)),
                 words=tuple(
                     sorted(
@@ -250,7 +255,9 @@ def build_tie_graph(
         Parallel relations between one pair keep the strongest (ties broken by the
         smaller relation id). Classification nodes (Industry, Product, Cluster,
         Region) and the 招商 ledger's nodes (Project, Unit, Outing, Introduction) never
-        appear; ENGAGED_BY to a Region marks the node as ours instead.
+        appear; ENGAGED_BY to a Region marks the node as ours instead, and so does a
+        tag of ``our_side_tags`` on a person, intermediary or fund with a region code
+        (:func:`engaged_code`).
     """
     walk = set(kinds) if kinds is not None else set(TIE_KINDS)
     graph = TieGraph()
@@ -270,6 +277,9 @@ def build_tie_graph(
             graph.region[node["id"]] = node["region_code"]
         if node.get("tags"):
             graph.tags[node["id"]] = node["tags"]
+        code = engaged_code(node, model.our_side_tags)
+        if code:
+            graph.engaged[node["id"]].add(code)
     walk_values = {k.value for k in walk}
     for rel in store.raw_relations():
         kind = rel["kind"]
@@ -289,6 +299,22 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
+
+
+def engaged_code(node: Mapping[str, Any], tags: Iterable[str]) -> str | None:
+    """The region a stored node works for by its own row: the 行政区划代码 of a person,
+    intermediary or fund tagged 招商大使 (a tag of ``tags``); None for any other node.
+
+    Examples
+    --------
+    >>> engaged_code({"kind": "Person", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
+    '3707'
+    >>> engaged_code({"kind": "Company", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
+    """
+    if node.get("kind") == NodeKind.COMPANY.value or not node.get("region_code"):
+        return None
+    wanted = set(tags)
+    return str(node["region_code"]) if any(t in wanted for t in node.get("tags") or ()) else None
 
 
 def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:

@@ -83,6 +83,7 @@ class ReferralResult(_Result):
     target_delisted: bool = False
     weak_paths: int = 0
     strength_floor: float = 0.0
+    private_hint: bool = False  # no path, but one through private ties (not shown) exists
 
 
 class Factor(_Result):
