@@ -2,7 +2,8 @@
 
 Search model (DESIGN.md §3): walk tie relations only, in either direction; a hop has
 strength s (see :mod:`queries.ties`) and cost −ln s; leaving a hub node (more ties than
-``hub_degree``) adds −ln of its hub factor. Paths start at an our-side node (the
+the hub limit of ``queries/ties.toml``: top 0.1 % by degree, at least ``hub_degree``)
+adds −ln of its hub factor. Paths start at an our-side node (the
 introducer, never charged a hub penalty) and pass through no other our-side node (a
 path through a second local firm is that firm's path). The answer is the k cheapest
 simple paths within ``max_hops`` (Yen's algorithm), strongest first.

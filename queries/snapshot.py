@@ -209,8 +209,9 @@ def build_snapshot(
     rel_table = StringTable.of(rids[rel_order[j]] for j in used.tolist())
     degree = np.diff(indptr)
     factor = np.ones(n, dtype=np.float64)
-    hubs = degree > model.hub_degree
-    factor[hubs] = (model.hub_degree / degree[hubs]) ** model.hub_exponent
+    limit = model.hub_limit(degree.tolist())  # top hub_percentile of the tied nodes
+    hubs = degree > limit
+    factor[hubs] = (limit / degree[hubs]) ** model.hub_exponent
     for i, tags in tagged.items():
         factor[i] *= min(
             (model.pass_through[t] for t in tags if t in model.pass_through), default=1.0

@@ -35,12 +35,18 @@ def _graph():  # type: ignore[no-untyped-def]
     for hub, local, target, others in (("X", "L", "T", 28), ("Y", "L2", "T2", 38)):
         leaves = [local, target] + [f"{hub}{i}" for i in range(others)]
         nodes += [company(f"{hub}{i}", "44") for i in range(others)]
-        rels += [rel(RelKind.PARTNERS_WITH, f"Company:{hub}", f"Company:{x}", label="合作") for x in leaves]
+        rels += [
+            rel(RelKind.PARTNERS_WITH, f"Company:{hub}", f"Company:{x}", label="合作")
+            for x in leaves
+        ]
     for i in range(463):
         nodes += [company(f"P{i}a", "11"), company(f"P{i}b", "11")]
         rels.append(rel(RelKind.PARTNERS_WITH, f"Company:P{i}a", f"Company:P{i}b"))
     nodes += [company(f"Q{i}", "11") for i in range(3)]
-    rels += [rel(RelKind.PARTNERS_WITH, "Company:Q0", "Company:Q1"), rel(RelKind.PARTNERS_WITH, "Company:Q1", "Company:Q2")]
+    rels += [
+        rel(RelKind.PARTNERS_WITH, "Company:Q0", "Company:Q1"),
+        rel(RelKind.PARTNERS_WITH, "Company:Q1", "Company:Q2"),
+    ]
     return store_of(nodes, rels)
 
 
