@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from cli import click_zh
 from cli.common import (
     DEFAULT_GRAPH_PATH,
     Backend,
@@ -41,16 +42,18 @@ from cli.tables_cli import register as register_tables
 from cli.targets_cli import register as register_targets
 from cli.web_cli import register as register_web
 from graph.errors import LoadError, UsageError
-from loaders.report import LoadReport
+from loaders.report import LEVELS, LoadReport
+
+click_zh.install()  # click's own texts (Usage, Options, usage errors) in Chinese
 
 app = typer.Typer(
     name="zhaoshang",
-    help="招商图谱: who can introduce us to firm X, and which firms should cluster Y target.",
+    help="招商图谱：谁能引荐我们认识企业 X，集群 Y 应当招引哪些企业。",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
 )
-load_app = typer.Typer(help="Load sources into the graph.", no_args_is_help=True)
+load_app = typer.Typer(help="把数据载入图谱。", no_args_is_help=True)
 app.add_typer(load_app, name="load")
 
 
@@ -64,7 +67,7 @@ def _version(value: bool) -> None:
 def root(
     show_version: Annotated[
         bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本。"),
     ] = None,
 ) -> None:
     """招商图谱 — a knowledge graph for investment promotion (以商招商)."""
@@ -75,18 +78,20 @@ def _print_reports(reports: list[LoadReport], limit: int = 5) -> None:
     for r in reports:
         err.print(r.summary(), highlight=False)
         for issue in r.issues[:limit]:
-            err.print(f"  {issue.severity}: {issue}", highlight=False)
+            err.print(f"  {LEVELS[issue.severity]}：{issue}", highlight=False)
         if len(r.issues) > limit:
-            err.print(f"  … {len(r.issues) - limit} more issues", highlight=False)
+            err.print(f"  … 另有 {len(r.issues) - limit} 条问题", highlight=False)
 
 
-@load_app.command("public")
+@load_app.command(
+    "public", help="载入公开数据集（chain-kg、szse-2025、executives-2018、a-share-2025 等）。"
+)
 @handle_errors
 def load_public_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of the public datasets.")],
+    folder: Annotated[Path, typer.Argument(help="公开数据集所在文件夹。")],
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="Load only these dataset folders.")
+        list[str] | None, typer.Option("--only", help="只载入这些数据集文件夹（可重复）。")
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -109,7 +114,7 @@ def load_public_cmd(
             console=err,
         ) as progress,
     ):
-        task = progress.add_task("loading", total=None)
+        task = progress.add_task("载入中", total=None)
         reports = load_public(
             folder,
             store,
@@ -118,15 +123,17 @@ def load_public_cmd(
             index=index,
         )
         nothing_loaded(reports)
-        progress.update(task, description="saving")
+        progress.update(task, description="保存中")
     _print_reports(reports)
-    err.print(f"saved {graph} in {time.perf_counter() - started:.1f} s", highlight=False)
+    err.print(f"已保存 {graph}（用时 {time.perf_counter() - started:.1f} 秒）", highlight=False)
 
 
-@load_app.command("folder")
+@load_app.command(
+    "folder", help="载入按 zhaoshang 目录约定存放的 CSV 文件夹（企业、人员、中介、基金、关系）。"
+)
 @handle_errors
 def load_folder_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of CSV files in the zhaoshang layout.")],
+    folder: Annotated[Path, typer.Argument(help="按 zhaoshang 目录约定存放 CSV 文件的文件夹。")],
     limit: LimitOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
@@ -142,7 +149,7 @@ def load_folder_cmd(
     _print_reports([report])
 
 
-@app.command()
+@app.command(help="按类型列出图谱的节点数和关系数；有关系缺少端点时退出码为 1。")
 @handle_errors
 def info(
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
@@ -159,8 +166,10 @@ def info(
         print_json([{"nodes": nodes, "relations": rels, "dangling_relations": dangling}])
     else:
         out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
-        out.print("节点：" + "，".join(f"{k} {v:,}" for k, v in nodes.items()))
-        out.print("关系：" + "，".join(f"{k} {v:,}" for k, v in rels.items()))
+        from queries.explore_draw import KIND_ZH, REL_ZH
+
+        out.print("节点：" + "，".join(f"{KIND_ZH[k]}（{k}）{v:,}" for k, v in nodes.items()))
+        out.print("关系：" + "，".join(f"{REL_ZH[k]}（{k}）{v:,}" for k, v in rels.items()))
     if dangling:
         raise LoadError(
             f"数据问题：{dangling:,} 条关系指向图谱中不存在的节点（文件损坏或被手工改动），"
@@ -168,18 +177,16 @@ def info(
         )
 
 
-@app.command()
+@app.command(help="谁能引荐我们认识 TARGET：最强的 k 条引荐路径，逐跳说明。")
 @handle_errors
 def introduce(
-    target: Annotated[str, typer.Argument(help="Firm name, short name, stock code or id.")],
+    target: Annotated[str, typer.Argument(help="企业名称、简称、股票代码或编号。")],
     home: HomeOpt = None,
-    k: Annotated[int, typer.Option("-k", min=1, help="Number of paths.")] = 5,
+    k: Annotated[int, typer.Option("-k", min=1, help="列出的路径条数。")] = 5,
     max_hops: MaxHopsOpt = 4,
-    ties: Annotated[Path | None, typer.Option(help="Tie strength file (TOML).")] = None,
+    ties: Annotated[Path | None, typer.Option(help="关系强度表（TOML）。")] = None,
     include_private: PrivateOpt = False,
-    all_paths: Annotated[
-        bool, typer.Option("--all", help="Also list paths below the strength floor.")
-    ] = False,
+    all_paths: Annotated[bool, typer.Option("--all", help="强度低于下限的路径也列出。")] = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
@@ -189,6 +196,7 @@ def introduce(
     from graph.privacy import redact
     from queries.paths import SearchContext, referral_paths
     from queries.ties import TieModel
+    from queries.underway import with_underway
     from queries.view import find_company
 
     tie_model = TieModel.load(ties)
@@ -198,6 +206,7 @@ def introduce(
     ctx = SearchContext.build(store, code, tie_model, include_private=include_private)
     floor = 0.0 if all_paths else None
     found = referral_paths(store, target_id, code, k=k, max_hops=max_hops, context=ctx, floor=floor)
+    found = with_underway(store, found)  # projects and contacts the office already has
     result = redact(found, include_private)  # the one privacy rule of every output
     if json:
         print_json(result)
@@ -205,14 +214,12 @@ def introduce(
         show_referrals(out, result)
 
 
-@app.command()
+@app.command(help="载入示例城市，打印引荐路径，写出目标企业工作簿。")
 @handle_errors
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo outputs.")] = Path(
-        "out/demo"
-    ),
+    out_dir: Annotated[Path, typer.Option("--out", help="示例输出的文件夹。")] = Path("out/demo"),
     data: Annotated[
-        Path | None, typer.Option(help="Demo data folder (default: examples/demo).")
+        Path | None, typer.Option(help="示例数据文件夹（默认 examples/demo）。")
     ] = None,
     debug: DebugOpt = False,
 ) -> None:

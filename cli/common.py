@@ -42,11 +42,11 @@ GraphOpt = Annotated[
     typer.Option(
         "--graph",
         "-g",
-        help="Database file of the embedded store (env ZHAOSHANG_GRAPH).",
+        help="图谱数据库文件（内置存储；环境变量 ZHAOSHANG_GRAPH）。",
         envvar="ZHAOSHANG_GRAPH",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")]
 HomeOpt = Annotated[
     str | None,
     typer.Option(
@@ -59,28 +59,28 @@ PrivateOpt = Annotated[
     bool,
     typer.Option(
         "--include-private",
-        help="Include private data: people's names in every output (masked 张** "
-        "otherwise) and private ties (KNOWS: 老乡/校友…) walked.",
+        help="包含隐私数据：各输出中显示人员姓名（否则遮为 张**），"
+        "并经由私人关系（KNOWS：老乡、校友等）查找引荐路径。",
     ),
 ]
 #: The home region when neither ``--home`` nor the cluster file names one (山东省).
 DEFAULT_HOME = "37"
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示调用栈（供开发人员排查）。")]
 
 # -- options of the cluster commands (targets, gaps, export, connectors) -------------
-ClusterOpt = Annotated[str, typer.Option(help="Cluster name in the cluster file.")]
+ClusterOpt = Annotated[str, typer.Option(help="集群名称（集群文件中的 name）。")]
 ClustersOpt = Annotated[
     Path | None,
     typer.Option(
         help="集群文件（TOML）；默认为随包附带的山东省十强产业 queries/data/shandong.toml。"
     ),
 ]
-RowsOpt = Annotated[int, typer.Option("-n", min=0, help="Rows to list (0 = all).")]
-MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, hops.")]
-ProfileOpt = Annotated[Path | None, typer.Option(help="Scoring profile (TOML).")]
+RowsOpt = Annotated[int, typer.Option("-n", min=0, help="列出的行数（0 为全部）。")]
+MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="路径最长跳数。")]
+ProfileOpt = Annotated[Path | None, typer.Option(help="评分方案（TOML）。")]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Reference date of the signals window, YYYY-MM-DD (today)."),
+    typer.Option("--as-of", help="信号时间窗的基准日期 YYYY-MM-DD（默认今天）。"),
 ]
 
 
@@ -95,8 +95,9 @@ BackendOpt = Annotated[
     Backend,
     typer.Option(
         "--backend",
-        help="Store to read: the embedded --graph file, or the Neo4j server named by "
-        "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE (env ZHAOSHANG_BACKEND).",
+        help="读取哪个存储：embedded 为 --graph 指定的文件，neo4j 为环境变量 "
+        "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE 指定的服务器"
+        "（环境变量 ZHAOSHANG_BACKEND）。",
         envvar="ZHAOSHANG_BACKEND",
     ),
 ]

@@ -222,10 +222,40 @@ def record_intro_cmd(
     out.print(f"已备案：{shown} 引荐 {investor}（{when:%Y-%m-%d %H:%M}）")
 
 
+def channels_cmd(
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="统计截止日期 YYYY-MM-DD（默认今天）。")
+    ] = "",
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """渠道转化：各类引荐渠道（个人、商会、代理公司、本地企业……）的备案数、签约数、转化率与签约金额。"""
+    from queries.channels import channel_report
+    from queries.progress import yi
+
+    day = _day(as_of, "--as-of") if as_of else dt.date.today()
+    report = channel_report(open_graph(backend, graph), day)
+    if json:
+        print_json(report)
+        return
+    table = Table(title=f"引荐渠道转化（截至 {day}）", title_justify="left", caption=report.rule,
+                  caption_justify="left", box=box.SIMPLE_HEAD, show_edge=False)  # fmt: skip
+    for head in ("渠道", "备案", "签约", "转化率", "签约金额（亿元）", "与投资方的关系"):
+        table.add_column(head, overflow="fold")
+    for r in report.rows:
+        ties = "、".join(f"{k} {v}" for k, v in r.ties.items()) or "—"
+        table.add_row(r.channel, str(r.filings), str(r.signed), f"{r.rate_pct}%",
+                      yi(r.signed_yuan), ties)  # fmt: skip
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``progress`` and ``record stage|intro`` to the root app."""
+    """Add ``progress``, ``attribution``, ``channels`` and ``record stage|intro``."""
     app.command("progress")(handle_errors(progress_cmd))
     app.command("attribution")(handle_errors(attribution_cmd))
+    app.command("channels")(handle_errors(channels_cmd))
     record_app.command("stage")(handle_errors(record_stage_cmd))
     record_app.command("intro")(handle_errors(record_intro_cmd))
     app.add_typer(record_app, name="record")

@@ -90,4 +90,6 @@ def connectors(
 
 def register(app: typer.Typer) -> None:
     """Add ``connectors`` to the root app."""
-    app.command("connectors")(handle_errors(connectors))
+    app.command(
+        "connectors", help="按可达的 CLUSTER 目标企业的价值，为本地节点排名（可请作招商大使）。"
+    )(handle_errors(connectors))

@@ -22,6 +22,8 @@ def show_referrals(console: Console, result: ReferralResult) -> None:
             f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）",
         )
     )
+    if result.underway is not None:  # so two units do not chase one firm unknowingly
+        console.print(styled(("  已在进行：", "bold"), result.underway.text))
     weak = (
         f"另有 {result.weak_paths} 条弱路径（强度低于 {result.strength_floor:g}），见 --all"
         if result.weak_paths
@@ -77,6 +79,8 @@ def show_targets(console: Console, tl: TargetList) -> None:
             + (f" ({r.path_strength:.3f})" if r.path_strength else ""),
         )
     console.print(table)
+    for r in (r for r in [*tl.rows, *tl.expand_here] if r.underway):
+        console.print(f"  已在进行 · {r.name}{'（已签约）' if r.signed else ''}：{r.underway}")
     if tl.delisted:
         shown = "、".join(tl.delisted[:5]) + ("等" if len(tl.delisted) > 5 else "")
         text = f"另有 {len(tl.delisted)} 家已退市企业不作为上市企业排名：{shown}"

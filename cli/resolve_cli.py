@@ -29,14 +29,14 @@ _SHOWN_CONFLICTS = 5
 def resolve_cmd(
     review: Annotated[
         Path | None,
-        typer.Option("--review", help="Write candidate pairs to this .xlsx for 是/否 marks."),
+        typer.Option("--review", help="把待判断的企业对写入此 .xlsx，供标注 是/否。"),
     ] = None,
     apply: Annotated[
         Path | None,
-        typer.Option("--apply", help="Read the 是/否 marks of a review workbook back."),
+        typer.Option("--apply", help="读回复核工作簿中标注的 是/否。"),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="At most this many pairs in --review.")
+        int, typer.Option("--limit", min=1, help="--review 最多写出的企业对数。")
     ] = 500,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
@@ -71,47 +71,52 @@ def resolve_cmd(
     if apply is not None:
         judged, errors = read_review(apply)
         for e in errors:
-            err.print(f"skipped: {e}", highlight=False)
+            err.print(f"已跳过：{e}", highlight=False)
         before = {j.key: j.same for j in log.judgements}
         log.judgements = merge_judgements(log.judgements, judged)
         changed = sum(1 for j in judged if before.get(j.key) != j.same)
         write_log(path, CompanyIndex(), log.judgements, previous=log)
         yes = sum(j.same for j in judged)
         err.print(
-            f"{len(judged)} judgements read from {apply.name} ({yes} {YES}, "
-            f"{len(judged) - yes} {NO}; {changed} new or changed), kept in {path}. "
-            "They apply on the next load (into a fresh graph to undo a merge).",
+            f"从 {apply.name} 读入判断 {len(judged)} 条（{YES} {yes} 条，"
+            f"{NO} {len(judged) - yes} 条；新增或改变 {changed} 条），保存在 {path}。"
+            "下次载入时生效（要撤销合并，请载入到新图谱）。",
             highlight=False,
         )
     _print_summary(summary(log))
     for c in log.conflicts[:_SHOWN_CONFLICTS]:
-        out.print(f"  conflict {c['kind']}: {c['detail']}")
+        out.print(f"  冲突 {c['kind']}：{c['detail']}")
     if len(log.conflicts) > _SHOWN_CONFLICTS:
-        out.print(f"  … {len(log.conflicts) - _SHOWN_CONFLICTS} more conflicts in {path}")
+        out.print(f"  … 另有 {len(log.conflicts) - _SHOWN_CONFLICTS} 条冲突，见 {path}")
     if review is not None:
         store = open_graph(backend, graph)
         pairs = review_pairs(log, CompanyIndex.from_store(store), limit=limit)
         write_review(review, pairs)
-        err.print(f"{len(pairs)} pairs to judge written to {review}", highlight=False)
+        err.print(f"已把待判断的企业对 {len(pairs)} 对写入 {review}", highlight=False)
 
 
 def _print_summary(counts: dict[str, Counter[str]]) -> None:
-    table = Table(title="实体对齐 entity resolution", show_lines=False)
-    table.add_column("dataset")
-    table.add_column("result")
-    table.add_column("mentions", justify="right")
+    table = Table(title="实体对齐（企业名称归并）", show_lines=False)
+    table.add_column("数据集")
+    table.add_column("结果（依据）")
+    table.add_column("提及次数", justify="right")
     for dataset, counter in counts.items():
         if dataset in ("conflicts", "judgements"):
             continue
         for label, n in sorted(counter.items()):
             table.add_row(dataset, label, f"{n:,}")
     out.print(table)
-    for name in ("conflicts", "judgements"):
+    for name, title in (("conflicts", "来源冲突"), ("judgements", "人工判断")):
         counter = counts.get(name, Counter())
-        text = ", ".join(f"{k} {v:,}" for k, v in sorted(counter.items())) or "none"
-        out.print(f"{name}: {text}")
+        text = "，".join(f"{k} {v:,}" for k, v in sorted(counter.items())) or "无"
+        out.print(f"{title}：{text}")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``resolve`` to ``app``."""
-    app.command("resolve")(handle_errors(resolve_cmd))
+    app.command(
+        "resolve",
+        help="实体对齐汇总（按数据集和规则）；写出待复核的企业对，读回 是/否 判断。"
+        "判断保存在图谱旁的 .resolution.jsonl 中，下次载入时生效；"
+        "要撤销标为 否 的合并，请载入到新图谱。",
+    )(handle_errors(resolve_cmd))

@@ -62,7 +62,7 @@ def _report(counts: tuple[UpsertCounts, UpsertCounts], started: float) -> None:
 
 
 def push(
-    to: Annotated[Server, typer.Option("--to", help="Server to copy the graph into.")],
+    to: Annotated[Server, typer.Option("--to", help="把图谱复制到哪个服务器。")],
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
@@ -79,7 +79,7 @@ def push(
 
 
 def pull(
-    from_: Annotated[Server, typer.Option("--from", help="Server to copy the graph from.")],
+    from_: Annotated[Server, typer.Option("--from", help="从哪个服务器复制图谱。")],
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
@@ -101,5 +101,12 @@ def pull(
 
 def register(app: typer.Typer) -> None:
     """Add ``push`` and ``pull`` to ``app``."""
-    app.command("push")(handle_errors(push))
-    app.command("pull")(handle_errors(pull))
+    app.command(
+        "push",
+        help="把内置图谱复制到 Neo4j（幂等：重复推送不改变任何数据）；"
+        "服务器由环境变量 NEO4J_URI、NEO4J_USER、NEO4J_PASSWORD、NEO4J_DATABASE 指定。",
+    )(handle_errors(push))
+    app.command(
+        "pull",
+        help="把 Neo4j 中的图谱复制到内置图谱文件（文件已存在时合并）；全部读完后一次写入。",
+    )(handle_errors(pull))

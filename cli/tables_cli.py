@@ -20,15 +20,13 @@ from cli.common import (
     out,
 )
 from graph.errors import UsageError
-from loaders.report import LoadReport
+from loaders.report import LEVELS, LoadReport
 
 MappingOpt = Annotated[
     Path | None,
-    typer.Option("--mapping", "-m", help="Column mapping file (TOML): header → field per kind."),
+    typer.Option("--mapping", "-m", help="列名映射文件（TOML）：按表格类型写 表头 → 字段。"),
 ]
-ReportOpt = Annotated[
-    Path | None, typer.Option("--report", help="Also write the load report to this .xlsx file.")
-]
+ReportOpt = Annotated[Path | None, typer.Option("--report", help="另把载入报告写入此 .xlsx 文件。")]
 LimitOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -40,7 +38,7 @@ LimitOpt = Annotated[
     ),
 ]
 DatasetOpt = Annotated[
-    str | None, typer.Option("--dataset", help="Provenance name (default: the folder's name).")
+    str | None, typer.Option("--dataset", help="数据来源名称（默认为文件夹名）。")
 ]
 
 
@@ -48,20 +46,21 @@ def show_report(console: Console, report: LoadReport, limit: int = 50) -> None:
     """Print a load report: how each file was read, counts by kind, then the issues."""
     console.print(report.summary(), style="bold")
     for file, how in report.read_as.items():
-        console.print(f"  read {file}: {how}", highlight=False)
+        console.print(f"  读取 {file}：{how}", highlight=False)
     if report.written_by_kind:
-        counts = ", ".join(f"{k} {v}" for k, v in report.written_by_kind.items())
-        console.print(f"  written: {counts}", highlight=False)
+        counts = "，".join(f"{k} {v}" for k, v in report.written_by_kind.items())
+        console.print(f"  写入：{counts}", highlight=False)
     if not report.issues:
         return
-    table = Table(title=f"{len(report.issues)} issues", title_justify="left")
-    for column in ("file", "sheet", "row", "column", "code", "level", "message"):
+    table = Table(title=f"问题 {len(report.issues)} 条", title_justify="left")
+    for column in ("文件", "工作表", "行", "列", "代码", "级别", "说明"):
         table.add_column(column, overflow="fold")
     for i in report.issues[:limit]:
-        table.add_row(i.file, i.sheet, str(i.row), i.field, i.code, i.severity, i.message)
+        level = LEVELS[i.severity]
+        table.add_row(i.file, i.sheet, str(i.row), i.field, i.code, level, i.message)
     console.print(table)
     if len(report.issues) > limit:
-        console.print(f"… {len(report.issues) - limit} more (write them all with --report)")
+        console.print(f"… 另有 {len(report.issues) - limit} 条（用 --report 全部写出）")
 
 
 def _finish(report: LoadReport, report_path: Path | None) -> None:
@@ -71,7 +70,7 @@ def _finish(report: LoadReport, report_path: Path | None) -> None:
         from loaders.office.templates import write_report_xlsx
 
         write_report_xlsx([report], report_path)
-        err.print(f"wrote {report_path}", highlight=False)
+        err.print(f"已写出 {report_path}", highlight=False)
     if report.failed_files:
         names = "、".join(report.failed_files)
         err.print(
@@ -81,7 +80,7 @@ def _finish(report: LoadReport, report_path: Path | None) -> None:
 
 
 def template_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the .xlsx templates into.")],
+    folder: Annotated[Path, typer.Argument(help="写入 .xlsx 模板的文件夹。")],
     debug: DebugOpt = False,
 ) -> None:
     """Write fill-in Excel templates (with 填写说明) for every table kind."""
@@ -92,13 +91,14 @@ def template_cmd(
 
 
 def load_table_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, XLS, HTML or JSON table.")],
+    file: Annotated[Path, typer.Argument(help="CSV、TSV、XLSX、XLS、HTML 或 JSON 表格。")],
     kind: Annotated[
         str | None,
         typer.Option(
             "--kind",
             "-k",
-            help="company, person, intermediary, fund, relation or cluster (default: guess).",
+            help="表格类型：company（企业）、person（人员）、intermediary（中介）、fund（基金）、"
+            "relation（关系）或 cluster（集群）；默认自动判断。",
         ),
     ] = None,
     mapping: MappingOpt = None,
@@ -123,7 +123,7 @@ def load_table_cmd(
 
 
 def load_dir_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of table files (any of the formats).")],
+    folder: Annotated[Path, typer.Argument(help="存放表格文件（任一支持格式）的文件夹。")],
     mapping: MappingOpt = None,
     dataset: DatasetOpt = None,
     report: ReportOpt = None,
@@ -145,6 +145,11 @@ def load_dir_cmd(
 
 def register(app: typer.Typer, load_app: typer.Typer) -> None:
     """Add ``template`` to ``app`` and ``table``/``dir`` to ``load_app``."""
-    app.command("template")(handle_errors(template_cmd))
-    load_app.command("table")(handle_errors(load_table_cmd))
-    load_app.command("dir")(handle_errors(load_dir_cmd))
+    template_help = "为每种表格写出带 填写说明 的 Excel 模板。"
+    app.command("template", help=template_help)(handle_errors(template_cmd))
+    load_app.command("table", help="载入一个表格（工作簿的每个工作表）：企业、人员、关系等。")(
+        handle_errors(load_table_cmd)
+    )
+    load_app.command("dir", help="载入文件夹中的全部表格文件：先载入名录，再载入关系和集群。")(
+        handle_errors(load_dir_cmd)
+    )

@@ -75,7 +75,7 @@ def targets(
     n: RowsOpt = 50,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
-    xlsx: Annotated[Path | None, typer.Option(help="Also write an Excel workbook.")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="另写出 Excel 工作簿。")] = None,
     include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
@@ -87,6 +87,7 @@ def targets(
     from queries.export import write_workbook
     from queries.paths import SearchContext
     from queries.targets import ScoringProfile, target_list
+    from queries.underway import with_underway
 
     day = as_of_date(as_of)
     cfile = read_clusters(clusters)
@@ -94,7 +95,8 @@ def targets(
     store = open_graph(backend, graph)
     code = home_region(store, home, cfile.home_region, json)
     ctx = SearchContext.build(store, code, as_of=day, include_private=include_private)
-    result = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=day, context=ctx)
+    found = target_list(store, cfile.get(cluster), code, n=n, profile=p, as_of=day, context=ctx)
+    result = with_underway(store, found, day)  # what units already have under way
     if json:
         print_json(redact(result, include_private))
     else:
@@ -102,14 +104,16 @@ def targets(
     if xlsx is not None:
         sources = data_sources(store, graph)
         write_workbook([result], xlsx, sources=sources, include_private=include_private)
-        err.print(f"wrote {xlsx}", highlight=False)
+        err.print(f"已写出 {xlsx}", highlight=False)
 
 
 def gaps(
     cluster: ClusterOpt,
     clusters: ClustersOpt = None,
     home: HomeOpt = None,
-    per_gap: Annotated[int, typer.Option("--per-gap", min=0, help="Candidates per gap.")] = 5,
+    per_gap: Annotated[
+        int, typer.Option("--per-gap", min=0, help="每个缺口列出的候选企业数。")
+    ] = 5,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
     include_private: PrivateOpt = False,
@@ -140,13 +144,11 @@ def gaps(
 
 
 def export(
-    out_file: Annotated[Path, typer.Option("--out", help="Workbook to write (.xlsx).")],
-    cluster: Annotated[
-        str, typer.Option(help="Cluster name, or 'all' for one sheet per cluster.")
-    ] = "all",
+    out_file: Annotated[Path, typer.Option("--out", help="要写出的工作簿（.xlsx）。")],
+    cluster: Annotated[str, typer.Option(help="集群名称；all 为每个集群一个工作表。")] = "all",
     clusters: ClustersOpt = None,
     home: HomeOpt = None,
-    n: Annotated[int, typer.Option("-n", min=0, help="Rows per cluster (0 = all).")] = 100,
+    n: Annotated[int, typer.Option("-n", min=0, help="每个集群的行数（0 为全部）。")] = 100,
     profile: ProfileOpt = None,
     as_of: AsOfOpt = None,
     include_private: PrivateOpt = False,
@@ -169,7 +171,7 @@ def export(
     ctx = SearchContext.build(store, home, as_of=day, include_private=include_private)
     lists, gap_lists = [], []
     for c in chosen:
-        err.print(f"scoring {c.name}", highlight=False)
+        err.print(f"正在评分：{c.name}", highlight=False)
         u = build_universe(store, c, home, p)
         full = target_list(store, c, home, n=0, profile=p, context=ctx, universe=u)
         gap_lists.append(
@@ -185,10 +187,14 @@ def export(
         )
     sources = data_sources(store, graph)
     write_workbook(lists, out_file, sources, include_private, gaps=gap_lists)
-    err.print(f"wrote {out_file}", highlight=False)
+    err.print(f"已写出 {out_file}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``targets``, ``gaps`` and ``export`` to the root app."""
-    for command in (targets, gaps, export):
-        app.command(command.__name__)(handle_errors(command))
+    for command, text in (
+        (targets, "为 CLUSTER 排出应招引的外地企业（并列出可在本地增资扩产的企业）。"),
+        (gaps, "CLUSTER 的产业链环节：本地企业与外地企业对比，缺口及候选企业。"),
+        (export, "把各集群的目标企业清单、增资扩产清单和产业链缺口写入一个工作簿。"),
+    ):
+        app.command(command.__name__, help=text)(handle_errors(command))

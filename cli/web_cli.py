@@ -10,18 +10,15 @@ import typer
 from cli.common import DEFAULT_GRAPH_PATH, ClustersOpt, DebugOpt, GraphOpt, err, handle_errors, out
 from graph.errors import UsageError
 
-user_app = typer.Typer(help="Users of the web workspace (zhaoshang serve).", no_args_is_help=True)
+user_app = typer.Typer(help="网页工作台（zhaoshang serve）的用户。", no_args_is_help=True)
 
 
 def serve(
     host: Annotated[
         str,
-        typer.Option(
-            help="Address to listen on; 0.0.0.0 serves the office network "
-            "(default: this machine only)."
-        ),
+        typer.Option(help="监听地址；0.0.0.0 对办公网络开放（默认只限本机）。"),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="端口。")] = 8000,
     clusters: ClustersOpt = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
@@ -49,8 +46,10 @@ def serve(
 
 
 def user_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="viewer (查看), officer (招商专员) or admin (管理员).")],
+    name: Annotated[str, typer.Argument(help="登录名。")],
+    role: Annotated[
+        str, typer.Option(help="角色：viewer（查看）、officer（招商专员）或 admin（管理员）。")
+    ],
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
@@ -75,7 +74,11 @@ def user_list(graph: GraphOpt = DEFAULT_GRAPH_PATH, debug: DebugOpt = False) -> 
 
 def register(app: typer.Typer) -> None:
     """Add ``serve`` and the ``user`` group to the root app."""
-    app.command("serve")(handle_errors(serve))
-    user_app.command("add")(handle_errors(user_add))
-    user_app.command("list")(handle_errors(user_list))
+    app.command("serve", help="启动网页工作台：企业搜索、引荐路径、目标企业清单、数据上传。")(
+        handle_errors(serve)
+    )
+    user_app.command("add", help="新建用户（或重设其角色和密码）；密码在提示后输入。")(
+        handle_errors(user_add)
+    )
+    user_app.command("list", help="列出用户及其角色。")(handle_errors(user_list))
     app.add_typer(user_app, name="user")

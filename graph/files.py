@@ -41,7 +41,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
+        raise BackendError(f"无法写入 {path}（{os_reason(exc)}）") from exc
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -49,7 +49,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"无法写入 {path}（{_reason(exc)}）") from exc
+        raise BackendError(f"无法写入 {path}（{os_reason(exc)}）") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -70,6 +70,8 @@ _OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EROFS: "位于只读文件系统",
     errno.ENAMETOOLONG: "路径太长",
+    errno.EEXIST: "已存在",
+    errno.EBUSY: "正被占用",
 }
 
 
@@ -87,11 +89,12 @@ def describe_os_error(exc: OSError) -> str:
         ``"<file>：<reason>"``; the reason is the system's own text for errno values
         without a Chinese wording.
     """
-    reason = _reason(exc)
+    reason = os_reason(exc)
     return f"{exc.filename}：{reason}" if exc.filename else f"文件读写失败：{reason}"
 
 
-def _reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """The reason of ``exc`` in Chinese (the system's text for an errno not worded here)."""
     return _OS_REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
 
 

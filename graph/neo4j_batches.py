@@ -105,7 +105,7 @@ def read_page(tx: ManagedTransaction, query: str, after: str, limit: int) -> lis
 def check_node_kind(old: dict[str, Any], new: dict[str, Any]) -> None:
     """Raise :class:`SchemaError` when a node id is given with another kind than stored."""
     if old["kind"] != new["kind"]:
-        raise SchemaError(f"{new['id']}: stored as {old['kind']}, not {new['kind']}")
+        raise SchemaError(f"{new['id']}：已存为 {old['kind']}，不是 {new['kind']}")
 
 
 def node_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> UpsertCounts:
@@ -146,14 +146,14 @@ def relation_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> Ups
     for rec in records:
         seen = first.setdefault(rec["id"], rec)
         if seen["kind"] != rec["kind"]:
-            raise SchemaError(f"{rec['id']}: given as {seen['kind']} and {rec['kind']}")
+            raise SchemaError(f"{rec['id']}：既给作 {seen['kind']} 又给作 {rec['kind']}")
     heads = [
         {"id": r["id"], "src": r["src"], "dst": r["dst"], "kind": r["kind"]}
         for r in sorted(first.values(), key=lambda r: str(r["id"]))
     ]
     conflict = tx.run(cypher.REL_KIND_CONFLICTS, rows=heads).single()
     if conflict is not None:
-        raise SchemaError(f"{conflict['id']}: stored as {conflict['kind']}, not as given")
+        raise SchemaError(f"{conflict['id']}：已存为 {conflict['kind']}，与本次给出的类型不同")
     by_kind: dict[RelKind, list[dict[str, Any]]] = defaultdict(list)
     for head in heads:
         by_kind[RelKind(head["kind"])].append(head)
@@ -161,7 +161,7 @@ def relation_batch(tx: ManagedTransaction, records: list[dict[str, Any]]) -> Ups
     for kind, rows in sorted(by_kind.items()):
         merged_n = tx.run(cypher.lock_relations(kind), rows=rows).single(strict=True)["n"]
         if merged_n != len(rows):
-            raise SchemaError(f"{kind} relations refer to nodes deleted meanwhile")
+            raise SchemaError(f"{kind} 关系指向的节点已在此期间被删除")
         ids = [row["id"] for row in rows]
         for r in tx.run(cypher.read_relations(kind), ids=ids):
             stored[r["id"]] = json.loads(r["json"]) if r["json"] is not None else None

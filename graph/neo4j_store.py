@@ -126,7 +126,7 @@ class Neo4jStore(SnapshotReads):
         self.database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
         self.batch_size = batch_size
         self._driver = get_driver(self.uri, user, password)
-        with backend_errors(f"cannot reach Neo4j at {self.uri}"):
+        with backend_errors(f"无法连接 Neo4j 服务器 {self.uri}"):
             self._driver.verify_connectivity()
 
     def __repr__(self) -> str:
@@ -145,12 +145,12 @@ class Neo4jStore(SnapshotReads):
             tx.run(cypher.BUMP_REVISION).consume()
             return result
 
-        with backend_errors(f"Neo4j write failed ({self.uri})"), self.session() as session:
+        with backend_errors(f"写入 Neo4j 失败（{self.uri}）"), self.session() as session:
             return session.execute_write(counted)
 
     def read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one managed read transaction."""
-        with backend_errors(f"Neo4j read failed ({self.uri})"), self.session() as session:
+        with backend_errors(f"读取 Neo4j 失败（{self.uri}）"), self.session() as session:
             return session.execute_read(work)
 
     def session(self) -> Session:
@@ -229,7 +229,7 @@ class Neo4jStore(SnapshotReads):
             found |= self.read(partial(existing_nodes, ids=chunk))
         missing = [e for e in ends if e not in found]
         if missing:
-            raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
+            raise SchemaError(f"关系指向图谱中不存在的节点：{'、'.join(missing[:5])}")
         total = UpsertCounts()
         for chunk in chunks(records, self.batch_size):
             total += self.write(partial(relation_batch, records=chunk))

@@ -379,7 +379,7 @@ def parse_relation(data: dict[str, Any]) -> Relation:
 
 def _describe(exc: ValidationError, ident: object) -> str:
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return f"invalid record {ident!r}: " + "; ".join(parts)
+    return f"记录 {ident!r} 无效：" + "；".join(parts)
 
 
 def to_record(model: Node | Relation) -> dict[str, Any]:

@@ -131,7 +131,7 @@ def fold(
             fresh[rid] = new
             continue
         if old["kind"] != new["kind"]:
-            raise SchemaError(f"{rid}: stored as {old['kind']}, not {new['kind']}")
+            raise SchemaError(f"{rid}：已存为 {old['kind']}，不是 {new['kind']}")
         merged = merge_records(old, new)
         if merged != old:
             validate(merged)
@@ -378,7 +378,7 @@ class SqliteStore(SqliteReads):
         }
         missing = [e for e in ends if e not in known]
         if missing:
-            raise SchemaError(f"relations refer to unknown nodes: {', '.join(missing[:5])}")
+            raise SchemaError(f"关系指向图谱中不存在的节点：{'、'.join(missing[:5])}")
         stored = self._stored("relations", list({r["id"] for r in records}))
         fresh, changed, events = fold(records, stored, parse_relation)
         self.conn.executemany(

@@ -159,13 +159,13 @@ def open_backend(backend: str, path: str | Path | None = None) -> Store:
     """
     if backend == "embedded":
         if path is None:
-            raise BackendError("the embedded backend needs a graph file")
+            raise BackendError("内置存储需要一个图谱数据库文件（--graph）")
         return open_store(path)
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
         return Neo4jStore()
-    raise BackendError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    raise BackendError(f"未知的存储 {backend!r}：请用 {'、'.join(BACKENDS)} 之一")
 
 
 # -- bulk reads with the embedded store's fast paths (any Store works) -----------------------

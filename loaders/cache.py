@@ -63,7 +63,7 @@ def open_graph(data_dir: Path, cache_dir: Path) -> SqliteStore:
     from resolve.index import CompanyIndex
 
     if not data_dir.is_dir():
-        raise LoadError(f"{data_dir}: no such data folder")
+        raise LoadError(f"{data_dir}：没有这个数据文件夹")
     path = cache_dir / f"{data_dir.name}-{_fingerprint(data_dir)}.db"
     store = SqliteStore(path)
     if store.revision > 0:  # a committed load (an interrupted one left revision 0)

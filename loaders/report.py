@@ -8,6 +8,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+#: The Chinese word for each severity, as reports print it (错误: the row was skipped).
+LEVELS: dict[str, str] = {"error": "错误", "warning": "警告"}
+
 #: Issues a report keeps one by one; past it they are only counted by code.
 MAX_ISSUES = 10_000
 
@@ -44,8 +47,8 @@ class Issue:
 
     def __str__(self) -> str:
         file = f"{self.file}#{self.sheet}" if self.sheet else self.file
-        where = f"{file}:{self.row}" + (f" [{self.field}]" if self.field else "")
-        return f"{where}: {self.message}"
+        where = f"{file} 第 {self.row} 行" + (f"［{self.field}］" if self.field else "")
+        return f"{where}：{self.message}"
 
 
 @dataclass
@@ -93,11 +96,11 @@ class LoadReport:
 
     def summary(self) -> str:
         """One line: dataset, rows read, nodes and relations written, rows skipped."""
-        reasons = ", ".join(f"{k} {v}" for k, v in self.skipped_by_reason().items())
+        reasons = "，".join(f"{k} {v}" for k, v in self.skipped_by_reason().items())
         text = (
-            f"{self.dataset}: {self.rows_read} rows read, {self.nodes_written} nodes and "
-            f"{self.relations_written} relations written, {self.rows_skipped} rows skipped"
+            f"{self.dataset}：读取 {self.rows_read} 行，写入节点 {self.nodes_written} 个、"
+            f"关系 {self.relations_written} 条，跳过 {self.rows_skipped} 行"
         )
-        text += f" ({reasons})" if reasons else ""
+        text += f"（跳过原因：{reasons}）" if reasons else ""
         left = sum(self.left_out.values())
         return text + (f"；另有 {left:,} 条问题只计数、未逐条列出" if left else "")

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from graph.base import STAGE_RANK, Stage
 from graph.errors import LoadError
+from graph.files import os_reason
 from graph.ledger import Introduction, Project
 from graph.schema import NodeKind
 from graph.store import Store
@@ -85,7 +86,7 @@ class RewardRules(BaseModel):
             data = tomllib.loads(path.read_text("utf-8"), parse_float=Decimal)
             return cls.model_validate(data)
         except OSError as exc:
-            raise LoadError(f"奖励办法文件 {path} 无法读取：{exc.strerror}") from exc
+            raise LoadError(f"奖励办法文件 {path} 无法读取：{os_reason(exc)}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise LoadError(f"奖励办法文件 {path} 不是有效的 TOML：{exc}") from exc
         except ValidationError as exc:

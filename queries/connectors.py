@@ -138,7 +138,7 @@ def connectors(
         raise ValueError("max_hops must be >= 1")
     ctx = context or SearchContext.build(store, home)
     g = ctx.arrays
-    rule = "caller-supplied values"
+    rule = "调用方给定的价值"
     if values is None:
         from queries.targets import target_list
 

@@ -59,7 +59,7 @@ __all__ = [
 def _node_attrs(store: Store, node_id: str, home: str | None) -> dict[str, Any]:
     node = store.get_node(node_id)
     if node is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(f"图谱中没有编号为 {node_id!r} 的节点")
     region = getattr(node, "region_code", None) or ""
     ours = bool(home) and node.kind is NodeKind.COMPANY and region.startswith(home or "")
     return {"kind": node.kind.value, "name": node.name, "ours": ours}
@@ -136,7 +136,7 @@ def ego_network(
         raise ValueError("hops must be >= 0 and max_nodes >= 1")
     wanted = sorted(TIE_KINDS if kinds is None else set(kinds))
     if store.get_node(center) is None:
-        raise NotFound(f"no node with id {center!r}")
+        raise NotFound(f"图谱中没有编号为 {center!r} 的节点")
     around: dict[str, list[tuple[Relation, str]]] = {}
 
     def neighbours(u: str) -> list[tuple[Relation, str]]:

@@ -86,8 +86,8 @@ def cjk_font(warn: bool = True) -> str | None:
     if family is None:
         if warn:
             warnings.warn(
-                "no CJK font found: Chinese labels will show as boxes. Install one, e.g. "
-                "`apt-get install fonts-noto-cjk` (or fonts-wqy-zenhei), then restart.",
+                "没有找到中文字体：图中的中文会显示为方框。请安装一种，例如 "
+                "`apt-get install fonts-noto-cjk`（或 fonts-wqy-zenhei），然后重启。",
                 CJKFontWarning,
                 stacklevel=2,
             )

@@ -54,7 +54,13 @@ HEADERS = [
     *(f"{FACTOR_ZH[f]}依据" for f in FACTORS),
 ]
 _WIDTHS = [6, 28, 11, 20, 6, 7, *[8] * 6, 28, 8, 44, *[34] * 6]
-_TEXT_COLS = (3, 4)  # 证券代码, 统一社会信用代码
+#: A target sheet prints 排名 … 引荐路径 (A:O, 206 character widths: one A4 landscape page
+#: wide at about 68 %; 企业名称 and the header on every page); 依据 stays on screen.
+_PATH_COL = HEADERS.index("引荐路径") + 1
+#: The 说明 line that says how target sheets print.
+PRINT_NOTE = (
+    "目标企业表按 A4 横向一页宽打印到“引荐路径”列，每页重复表头和企业名称；依据列只在屏幕上看。"
+)
 EXPAND_FACTORS = tuple(f for f in FACTORS if f != "reachability")
 EXPAND_HEADERS = [
     "产业集群",
@@ -236,7 +242,10 @@ def write_workbook(
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
         link.style = "Hyperlink"
         rows = [row_values(r, include_private) for r in tl.rows]
-        _table(ws, HEADERS, rows, _WIDTHS, wrap_from=15)
+        _table(ws, HEADERS, rows, _WIDTHS, wrap_from=15, full=_PATH_COL)
+        ws.print_area = f"A1:O{ws.max_row}"
+        ws.print_title_cols = "B:B"
+        _print_setup(ws)
     _table(index, None, [], [16, 24, 12, 10, 12, 10], wrap_from=99)
     expand = wb.create_sheet("增资扩产")
     rows = [_expand_values(tl.cluster, r) for tl in lists for r in tl.expand_here]
@@ -259,7 +268,7 @@ def _info(
     append_row(ws, ["招商目标企业清单与产业链缺口（zhaoshang 生成）"])
     ws["A1"].font = Font(bold=True, size=14)
     append_row(ws, ["生成日期", dt.date.today().isoformat()])
-    append_row(ws, ["本地区域代码（GB/T 2260）", lists[0].home_region if lists else ""])
+    append_row(ws, ["本地（GB/T 2260 代码）", _region_label(lists[0].home_region) if lists else ""])
     as_of = next((tl.as_of for tl in lists if tl.as_of), None)
     append_row(ws, ["近期动向参照日期", as_of.isoformat() if as_of else ""])
     if lists:
@@ -281,9 +290,10 @@ def _info(
         )
     append_row(
         ws,
-        ["评分规则", "各因子取值 0–1；无依据的因子记 0 并标注 no data，绝不估计；总分为加权和。"],
+        ["评分规则", "各因子取值 0–1；无依据的因子记 0 并标注 无数据，绝不估计；总分为加权和。"],
     )
     append_row(ws, ["排序", "总分从高到低，同分按企业编号升序。"])
+    append_row(ws, ["打印", PRINT_NOTE])
     append_row(
         ws, ["增资扩产", "已在本地的集群企业单列于“增资扩产”表，不与外地目标混排，不计可达性。"]
     )
@@ -302,14 +312,30 @@ def _info(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _region_label(code: str) -> str:
+    """``山东省（37）`` for a GB/T 2260 code; the code itself when no division has it."""
+    from graph.errors import ZhaoshangError
+    from resolve.divisions import resolve_region
+
+    try:
+        return resolve_region(code, []).label
+    except ZhaoshangError:
+        return code
+
+
 def _table(
     ws: Worksheet,
     headers: list[str] | None,
     rows: list[list[object]],
     widths: list[int],
     wrap_from: int,
+    full: int = 0,
 ) -> None:
-    """Fill a sheet: bold shaded header, rows, text codes, widths, wrap, freeze, filter."""
+    """Fill a sheet: bold shaded header, rows, text codes, widths, wrap, freeze, filter.
+
+    Rows grow to at most :data:`_MAX_LINES` wrapped lines, or to all lines of column
+    ``full`` (1-based; the referral path), which is never cut off on paper.
+    """
     if headers is not None:
         append_row(ws, headers)
     for row in rows:
@@ -328,7 +354,7 @@ def _table(
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.row_dimensions[1].height = 32
     for row_cells in ws.iter_rows(min_row=2, min_col=1, max_col=ncols):
-        lines = 1
+        lines = whole = 1
         for cell in row_cells:
             long = isinstance(cell.value, str) and len(cell.value) > 30
             wrap = cell.column >= wrap_from or long
@@ -337,9 +363,11 @@ def _table(
                 cell.number_format = "0.000"
             elif wrap and isinstance(cell.value, str):
                 width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
-                lines = max(lines, math.ceil(_display_width(cell.value) / (width - 1)))
+                need = math.ceil(_display_width(cell.value) / (0.85 * width))  # fonts vary
+                lines = max(lines, need)
+                whole = need if cell.column == full else whole
         # Spreadsheet programs do not grow rows to wrapped text on their own: set it.
-        ws.row_dimensions[row_cells[0].row].height = 15 * min(lines, _MAX_LINES)
+        ws.row_dimensions[row_cells[0].row].height = 15 * max(min(lines, _MAX_LINES), whole)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(1, ws.max_row)}"
     _print_setup(ws, pages_wide=max(1, round(sum(widths) / 160)))

@@ -20,7 +20,7 @@ from graph.schema import RelKind
 from queries.profile import ScoringProfile
 from queries.types import Factor
 
-NO_DATA = "no data"
+NO_DATA = "无数据"
 
 #: Relation kinds whose other end, when on our side, is local affinity.
 AFFINITY_KINDS = frozenset(

@@ -302,7 +302,7 @@ def _explain(store: Store, ctx: SearchContext, cost: float, nodes: list[str]) ->
         strength = math.exp(-weight)
         rel = store.get_relation(rid)
         if rel is None:  # pragma: no cover - the snapshot was read from this store
-            raise NoPath(f"relation {rid} vanished from the store")
+            raise NoPath(f"关系 {rid} 已不在图谱中")
         hub = 1.0 if i == 0 else ctx.pass_factor(u)
         hops.append(
             Hop(

@@ -70,6 +70,32 @@ class IntroducerSummary(_Result):
     best_word: str = ""
 
 
+class UnderwayProject(_Result):
+    """One project of the firm: latest stage as of the day asked, its date, the unit."""
+
+    project: str
+    name: str
+    stage: str
+    since: dt.date
+    unit: str | None
+    amount_yuan: str | None
+
+
+class Underway(_Result):
+    """A firm's projects (latest change first) and the last unit contact.
+
+    ``text`` is the Chinese line the CLI and the workbook print.
+    """
+
+    company: str
+    signed: bool
+    projects: list[UnderwayProject]
+    last_contact_unit: str | None = None
+    last_contact_on: dt.date | None = None
+    last_contact_outcome: str | None = None
+    text: str
+
+
 class ReferralResult(_Result):
     """The answer to "who can introduce us to X": paths strongest first."""
 
@@ -83,6 +109,7 @@ class ReferralResult(_Result):
     target_delisted: bool = False
     weak_paths: int = 0
     strength_floor: float = 0.0
+    underway: Underway | None = None
     private_hint: bool = False  # no path, but one through private ties (not shown) exists
 
 
@@ -115,6 +142,8 @@ class TargetRow(_Result):
     path: str | None
     path_people: list[str]
     uscc: str | None = None
+    underway: str | None = None
+    signed: bool = False
 
 
 class TargetList(_Result):

@@ -63,7 +63,7 @@ def uscc_check_char(body: str) -> str:
     'Q'
     """
     if len(body) != 17 or any(ch not in _VALUE for ch in body):
-        raise ValueError(f"not the 17-character body of a USCC: {body!r}")
+        raise ValueError(f"不是统一社会信用代码的前 17 位：{body!r}")
     total = sum(_VALUE[ch] * w for ch, w in zip(body, _WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 

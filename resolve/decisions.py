@@ -46,6 +46,17 @@ from resolve.match import SOURCES_KEPT
 MAX_SOURCES = SOURCES_KEPT
 SUFFIX = ".resolution.jsonl"
 REVIEW_SHEET = "待判断"
+#: How the summary and the review sheet name a verdict, and the rule of a "same" verdict
+#: (the log keeps the codes).
+VERDICT_NAMES = {"same": "已对齐", "ambiguous": "多个候选", "new": "新建", "branch": "分支机构"}
+RULE_NAMES = {
+    "reviewer": "人工判断",
+    "uscc": "统一社会信用代码",
+    "lei": "LEI",
+    "stock_code": "股票代码",
+    "full_name": "全称",
+    "alias": "简称",
+}
 REVIEW_COLUMNS = (
     "编号",
     "数据集",
@@ -123,7 +134,7 @@ def read_log(path: Path) -> ResolutionLog:
                     Judgement(j["mention"], j["firm"], bool(j["same"]), j["by"], j["evidence"])
                 )
         except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise BackendError(f"{path}:{number}: not a resolution log record ({exc})") from exc
+            raise BackendError(f"{path} 第 {number} 行：不是实体对齐记录（{exc}）") from exc
     return log
 
 
@@ -207,12 +218,14 @@ def summary(log: ResolutionLog) -> dict[str, Counter[str]]:
     Returns
     -------
     dict of str to Counter
-        ``{dataset: Counter({"same/full_name": n, …}), "conflicts": Counter(kind=n),
+        ``{dataset: Counter({"已对齐（全称）": n, …}), "conflicts": Counter(kind=n),
         "judgements": Counter(是=n, 否=n)}``.
     """
     out: dict[str, Counter[str]] = {}
     for d in log.decisions:
-        label = d["verdict"] if d["verdict"] != "same" else f"same/{d['rule']}"
+        verdict = VERDICT_NAMES.get(d["verdict"], d["verdict"])
+        rule = RULE_NAMES.get(d["rule"], d["rule"])
+        label = verdict if d["verdict"] != "same" else f"{verdict}（{rule}）"
         out.setdefault(d["dataset"], Counter())[label] += 1
     out["conflicts"] = Counter(c["kind"] for c in log.conflicts)
     out["judgements"] = Counter(YES if j.same else NO for j in log.judgements)
@@ -275,7 +288,8 @@ def review_pairs(
             if (key, firm) in judged:
                 continue
             name = index.names.get(firm, firm)
-            pair = ReviewPair(d["dataset"], d["mention"], where, firm, name, d["verdict"], why)
+            current = VERDICT_NAMES.get(d["verdict"], d["verdict"])
+            pair = ReviewPair(d["dataset"], d["mention"], where, firm, name, current, why)
             groups[group].append((order, pair))
     out = [
         pair
@@ -334,7 +348,7 @@ class ReviewError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: row {self.row}, column {self.column}: {self.message}"
+        return f"{self.file} 第 {self.row} 行［{self.column}］：{self.message}"
 
 
 def read_review(path: Path) -> tuple[list[Judgement], list[ReviewError]]:
@@ -354,14 +368,14 @@ def read_review(path: Path) -> tuple[list[Judgement], list[ReviewError]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
-        text = f"{path}: not a review workbook (.xlsx written by --review): {exc}"
+        text = f"{path}：不是复核工作簿（应为 --review 写出的 .xlsx）：{exc}"
         raise BackendError(text) from exc
     if REVIEW_SHEET not in wb.sheetnames:
-        raise BackendError(f"{path}: no sheet {REVIEW_SHEET!r}; write one with --review")
+        raise BackendError(f"{path}：没有工作表 {REVIEW_SHEET}；请先用 --review 写出")
     rows = wb[REVIEW_SHEET].iter_rows(values_only=True)
     header = tuple(str(v or "").strip() for v in next(rows, ()))
     if header[: len(REVIEW_COLUMNS)] != REVIEW_COLUMNS:
-        raise BackendError(f"{path}: sheet {REVIEW_SHEET!r} does not have the review columns")
+        raise BackendError(f"{path}：工作表 {REVIEW_SHEET} 的列不是复核工作簿的列")
     col = {name: i for i, name in enumerate(REVIEW_COLUMNS)}
     out: list[Judgement] = []
     errors: list[ReviewError] = []
@@ -372,13 +386,13 @@ def read_review(path: Path) -> tuple[list[Judgement], list[ReviewError]]:
         if not verdict:
             continue
         if verdict not in (YES, NO):
-            text = f"{verdict!r} is neither {YES} nor {NO}"
+            text = f"“{verdict}”既不是 {YES} 也不是 {NO}"
             errors.append(ReviewError(path.name, number, "判断（是/否）", text))
             continue
         mention, firm = cells[col["名称（原文）"]], cells[col["候选ID"]]
         if not mention or not firm:
             missing = "名称（原文）" if not mention else "候选ID"
-            errors.append(ReviewError(path.name, number, missing, "empty"))
+            errors.append(ReviewError(path.name, number, missing, "为空"))
             continue
         evidence = cells[col["依据"]]
         out.append(Judgement(mention, firm, verdict == YES, path.name, evidence))

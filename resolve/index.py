@@ -50,6 +50,9 @@ __all__ = [
     "spelling_key",
 ]
 
+#: The rules as the log's evidence names them (the ``rule`` field keeps the code).
+_RULE_ZH = {"uscc": "统一社会信用代码", "lei": "LEI", "full_name": "全称", "alias": "简称"}
+
 
 @dataclass
 class _Entry:
@@ -145,7 +148,7 @@ class CompanyIndex:
             if full and not parts.latin and not is_subsequence(parts.core, spelling_key(full)):
                 # Reported; the alias still names this firm (both come with its code),
                 # most often a 简称 newer than the legal name on file (海信视像).
-                detail = f"简称 {alias!r} is not cut from {company.full_name!r}"
+                detail = f"简称 {alias!r} 不是从全称 {company.full_name!r} 中截取的"
                 self._conflict(Conflict("alias_not_in_full_name", alias, (cid,), detail))
             self.by_alias[parts.key].setdefault(cid, parts)
 
@@ -162,7 +165,7 @@ class CompanyIndex:
                 continue  # same firm, or told apart by region / legal form
             if self._codes_of[other] != self._codes_of[cid]:
                 codes = sorted(self._codes_of[other] | self._codes_of[cid])
-                detail = f"legal name {name!r} on {other} and {cid} (codes {codes})"
+                detail = f"全称 {name!r} 同时属于 {other} 和 {cid}（代码 {codes}）"
                 self._conflict(Conflict("full_name_two_firms", name, (other, cid), detail))
         held.setdefault(cid, parts)
 
@@ -231,20 +234,21 @@ class CompanyIndex:
         parts = parse_name(name)
         for rule, ids, value in (("uscc", self.by_uscc, uscc), ("lei", self.by_lei, lei)):
             if value and value in ids:
-                return Match(name, Verdict.SAME, ids[value], rule, f"{rule} {value}")
+                return Match(name, Verdict.SAME, ids[value], rule, f"{_RULE_ZH[rule]} {value}")
         for code in codes:
             if code in self.by_code:
-                return Match(name, Verdict.SAME, self.by_code[code], "stock_code", code)
+                firm = self.by_code[code]
+                return Match(name, Verdict.SAME, firm, "stock_code", f"股票代码 {code}")
         spelled = spelling_key(name)
         said = self._judged.get(spelled, {})
         yes = sorted(firm for firm, same in said.items() if same)
         if len(yes) == 1:
-            return Match(name, Verdict.SAME, yes[0], "reviewer", "marked 是 by a reviewer")
+            return Match(name, Verdict.SAME, yes[0], "reviewer", "复核人标为 是")
         if yes:
-            why = f"marked 是 for {len(yes)} firms by reviewers"
+            why = f"复核人对 {len(yes)} 家企业都标了 是"
             return Match(name, Verdict.AMBIGUOUS, None, "reviewer", why, tuple(yes))
         if not parts.core:
-            return Match(name, Verdict.NEW, evidence="empty name")
+            return Match(name, Verdict.NEW, evidence="名称为空")
         if parts.branch is not None:
             parent = self._resolve(parts.parent or "", None, None, ()) if parts.parent else None
             pid = parent.firm if parent is not None else None
@@ -276,7 +280,7 @@ class CompanyIndex:
                 # A 否 narrows the candidates but never elects the one left: nobody
                 # said 是 to it.
                 left = {f: why for f, why in fits.items() if f not in forbidden}
-                why = f"{len(left)} of {len(fits)} firms with the key {parts.key} not ruled out"
+                why = f"名称键 {parts.key} 对应 {len(fits)} 家企业，其中 {len(left)} 家未被排除"
                 if not left:
                     continue
                 return Match(name, Verdict.AMBIGUOUS, None, rule, why, tuple(sorted(left)))
@@ -285,9 +289,9 @@ class CompanyIndex:
                 ((firm, why),) = fits.items()
                 return Match(name, Verdict.SAME, firm, rule, why)
             if fits:
-                why = f"{len(fits)} firms have the {rule.replace('_', ' ')} key {parts.key}"
+                why = f"{len(fits)} 家企业的{_RULE_ZH[rule]}键都是 {parts.key}"
                 return Match(name, Verdict.AMBIGUOUS, None, rule, why, tuple(sorted(fits)))
-        return Match(name, Verdict.NEW, evidence=f"no firm has the key {parts.key}")
+        return Match(name, Verdict.NEW, evidence=f"没有企业的名称键是 {parts.key}")
 
     @staticmethod
     def _fits(
@@ -297,8 +301,8 @@ class CompanyIndex:
         for firm, other in held.items():
             if firm in forbidden or parts.conflicts(other, same_region) is not None:
                 continue
-            fits[firm] = f"key {parts.key}" + (
-                f", region {other.region.name}" if other.region else ""
+            fits[firm] = f"名称键 {parts.key}" + (
+                f"，地区 {other.region.name}" if other.region else ""
             )
         return fits
 

@@ -142,7 +142,7 @@ class NameParts:
         """
         a, b = self.region, other.region
         if same_region and a != b:
-            return f"region {a.name if a else '—'} ≠ {b.name if b else '—'} (short names)"
+            return f"地区不同：{a.name if a else '—'} ≠ {b.name if b else '—'}（简称）"
         if a and b and a != b:  # 南京银行 is not 江苏银行, though 南京 is in 江苏
             return f"region {a.name} ≠ {b.name}"
         # Only two registered names of one form may differ by a dropped region
@@ -151,9 +151,9 @@ class NameParts:
         one = a or b
         weak = len(self.core) < 3 or self.form is None or self.form != other.form
         if one is not None and (a is None or b is None) and weak:
-            return f"region {one.name} on one side only"
+            return f"只有一方带地名 {one.name}"
         if self.form and other.form and self.form != other.form:
-            return f"legal form {self.form.value} ≠ {other.form.value}"
+            return f"组织形式不同：{self.form.value} ≠ {other.form.value}"
         return None
 
 

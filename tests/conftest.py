@@ -21,6 +21,7 @@ import tests.builders as builders
 from graph.errors import BackendError
 from graph.neo4j_store import DEFAULT_URI, Neo4jStore
 from graph.sqlite_store import SqliteStore
+from graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -82,6 +83,18 @@ def neo4j_store(batch_size: int = 5000) -> Neo4jStore:
     if not local and os.environ.get("ZHAOSHANG_NEO4J_ALLOW_CLEAR") != "1":
         pytest.skip(f"the tests wipe the database: set ZHAOSHANG_NEO4J_ALLOW_CLEAR=1 for {uri}")
     return store
+
+
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def empty_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store of each backend (the store contract tests run on both)."""
+    if request.param == "memory":
+        yield SqliteStore(None)
+        return
+    db = neo4j_store()
+    db.clear()
+    yield db
+    db.clear()
 
 
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])

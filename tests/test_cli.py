@@ -35,6 +35,7 @@ COMMANDS = [
     ["pull"],
     ["progress"],
     ["attribution"],
+    ["channels"],
     ["record", "stage"],
     ["record", "intro"],
     ["serve"],
@@ -76,7 +77,7 @@ def graph(tmp_path: Path) -> Path:
 def test_every_command_has_help_and_is_in_the_readme(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "-h"])
     assert result.exit_code == 0, result.output
-    assert "Usage" in result.output
+    assert "用法：" in result.output
     readme = (ROOT / "README.md").read_text("utf-8")
     assert f"zhaoshang {' '.join(command)}" in readme
 

@@ -213,7 +213,7 @@ def test_info_reports_dangling_relations(graph: Path) -> None:
     result = run("info", "--graph", str(graph))
     assert result.exit_code == 1
     # counts are of stored records; the two whose end is gone are reported apart
-    assert "Person 1" in result.stdout and "OFFICER_OF 4" in result.stdout
+    assert "人员（Person）1" in result.stdout and "任职（OFFICER_OF）4" in result.stdout
     assert result.stderr == (
         "错误：数据问题：2 条关系指向图谱中不存在的节点（文件损坏或被手工改动），"
         "查询会略过它们；请重新载入数据\n"

@@ -80,7 +80,7 @@ def test_normalise_folds_width_case_and_spaces() -> None:
 
 
 def test_check_char_rejects_bad_body() -> None:
-    with pytest.raises(ValueError, match="17-character"):
+    with pytest.raises(ValueError, match="不是统一社会信用代码的前 17 位"):
         uscc_check_char("91379900MA3DG000")
     with pytest.raises(ValueError):
         uscc_check_char("91379900MA3DG000O")

@@ -47,7 +47,7 @@ def test_connectors_rank_by_value_times_best_strength() -> None:
         ("Company:L1", pytest.approx(0.5525), 1, pytest.approx(1.0)),
     ]
     assert [t.company for t in result.rows[0].targets] == ["Company:U", "Company:T"]
-    assert result.candidates == 3 and result.value_rule == "caller-supplied values"
+    assert result.candidates == 3 and result.value_rule == "调用方给定的价值"
     short = connectors(store, ClusterDef(name="测试"), "37", context=ctx, values=values, max_hops=1)
     assert [(r.node, r.reached) for r in short.rows] == [("Company:L2", 2)]
 

@@ -138,7 +138,7 @@ def test_row_and_cell_limits_stop_reading_and_the_cli_exits_1(tmp_path: Path) ->
     assert result.exit_code == 1 and "ZHAOSHANG_MAX_ROWS" in flat
     result = runner.invoke(app, [*args, "--limit", "rows=100"], env={"ZHAOSHANG_MAX_ROWS": "3"})
     assert result.exit_code == 0, result.output  # the option wins over the environment
-    assert "10 rows read" in result.stderr
+    assert "读取 10 行" in result.stderr
     result = runner.invoke(app, [*args, "--limit", "rows=many"])
     assert result.exit_code == 1 and "不是大于 0 的整数" in result.stderr
 
@@ -231,7 +231,7 @@ def test_a_declared_charset_is_honoured(tmp_path: Path) -> None:
     store, report = load(path)
     assert names(store, NodeKind.COMPANY) == ["台灣積體電路製造股份有限公司"]
     assert names(store, NodeKind.INDUSTRY) == ["半導體"]
-    assert report.read_as["名錄.xls"].startswith("html (named .xls), big5hkscs (declared)")
+    assert report.read_as["名錄.xls"].startswith("html（扩展名为 .xls）, big5hkscs（文件声明）")
     xml = tmp_path / "xml.html"  # an XML declaration names the charset too
     xml.write_bytes(('<?xml version="1.0" encoding="big5"?>' + html).encode("big5"))
     store, _ = load(xml, open_store(tmp_path / "x.db"))

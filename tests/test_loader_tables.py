@@ -154,8 +154,8 @@ def test_report_names_every_problem(office: Path) -> None:
     assert report.rows_read == 5 + 7  # the blank row 8 is not counted
     assert report.rows_skipped == 5
     assert report.read_as == {
-        "关系表.csv": "csv, gb18030, table→relation",
-        "本地企业名录.xlsx": "xlsx, 规上企业→company (2-row header)",
+        "关系表.csv": "csv, gb18030, 表格→relation",
+        "本地企业名录.xlsx": "xlsx, 规上企业→company（表头 2 行）",
     }
     assert report.written_by_kind["OWNS"] == 1 and report.written_by_kind["SUPPLIES"] == 1
 
@@ -286,7 +286,7 @@ def test_an_unreadable_file_does_not_stop_the_folder(tmp_path: Path) -> None:
     [issue] = [i for i in report.issues if i.code != "no_region_column"]
     assert (issue.file, issue.code) == ("500强.xls", "unreadable_file")
     assert "PDF" in issue.message
-    with pytest.raises(LoadError, match="is a PDF file"):
+    with pytest.raises(LoadError, match="这是 PDF 文件"):
         load_table(tmp_path / "500强.xls", store, CompanyIndex())
 
 
@@ -339,7 +339,7 @@ def test_cli_new_user(office: Path, tmp_path: Path) -> None:
         app, ["load", "dir", str(office), "--graph", str(graph), "--report", str(report)]
     )
     assert result.exit_code == 0, result.output
-    assert "12 rows read" in result.stderr and "unknown_reference 1" in result.stderr
+    assert "读取 12 行" in result.stderr and "unknown_reference 1" in result.stderr
     sheet = openpyxl.load_workbook(report)["问题"]
     assert sheet.max_row == 1 + 11  # header + the 11 issues (one: no region column)
     again = runner.invoke(app, ["load", "table", str(office / "关系表.csv"), "-g", str(graph)])
@@ -352,3 +352,28 @@ def test_cli_new_user(office: Path, tmp_path: Path) -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(loaders.office.table_loader).failed == 0
+
+
+def test_template_notes_say_what_each_column_holds(tmp_path: Path) -> None:
+    from loaders.office.node_rows import split_items
+    from loaders.office.templates import LIST_NOTE
+    from loaders.office.values import split_list
+
+    write_templates(tmp_path)
+    notes = {}
+    for kind, name in TEMPLATE_FILES.items():
+        rows = list(openpyxl.load_workbook(tmp_path / name)["填写说明"].iter_rows(values_only=True))
+        assert rows[-1] == (LIST_NOTE, None, None, None)
+        notes[kind] = {r[0]: (r[2], r[3]) for r in rows[1:-2]}
+    assert notes["person"]["姓名*"] == ("姓名（个人信息，输出时默认遮盖为 刘**）", "刘志强")
+    assert notes["cluster"]["集群名称*"] == (
+        "集群名称，与集群文件（TOML）中的 name 一致",
+        "新能源电池",
+    )
+    assert notes["company"]["企业名称*"][0] == "企业全称（与营业执照一致）"
+    assert notes["relation"]["职务"] == ("职务（任职关系），多个用；分隔", "董事长；总经理")
+    # one list separator: every "多个" column says ；, and both splitters split its example
+    lists = [v for kind in notes.values() for v in kind.values() if "多个" in v[0]]
+    assert len(lists) == 12 and all("多个用；分隔" in text for text, _ in lists)
+    for _, example in lists:
+        assert split_list(example) == split_items(example)

@@ -381,9 +381,9 @@ def test_unknown_column_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "match"),
     [
-        ("relations.csv", "src,kind\na,OWNS\n", "missing column"),
-        ("people.csv", "key,name,name\na,b,c\n", "repeated column"),
-        ("people.csv", "", "no header"),
+        ("relations.csv", "src,kind\na,OWNS\n", "缺少列"),
+        ("people.csv", "key,name,name\na,b,c\n", "列重复"),
+        ("people.csv", "", "没有表头行"),
     ],
 )
 def test_unreadable_file_leaves_store_and_index_untouched(
@@ -400,7 +400,7 @@ def test_unreadable_file_leaves_store_and_index_untouched(
 
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_bytes("key,name\na,张三\n".encode("gbk"))
-    with pytest.raises(LoadError, match="not UTF-8"):
+    with pytest.raises(LoadError, match="不是 UTF-8 文本"):
         load_folder(tmp_path, SqliteStore(), CompanyIndex())
 
 

@@ -71,7 +71,9 @@ def test_utf8_with_one_bad_byte_is_refused_not_mojibake(tmp_path: Path) -> None:
     data = "企业名称,地址\n岚港锂能,岚港市\n".encode() + b"\xff\xfe\n"
     path = tmp_path / "broken.csv"
     path.write_bytes(data)
-    with pytest.raises(LoadError, match=r"not utf-8 text \(byte 0xff at offset \d+, line 3\)"):
+    with pytest.raises(
+        LoadError, match=r"不是 utf-8 编码的文本（第 3 行，偏移 \d+ 处的字节 0xff）"
+    ):
         read_workbook(path)
 
 
@@ -109,14 +111,14 @@ def test_xls_that_is_tsv_loads(tmp_path: Path) -> None:
 def test_the_error_names_the_real_format(tmp_path: Path) -> None:
     pdf = tmp_path / "500强.xls"
     pdf.write_bytes(b"%PDF-1.7\n...")
-    with pytest.raises(LoadError, match="is a PDF file"):
+    with pytest.raises(LoadError, match="这是 PDF 文件"):
         read_workbook(pdf)
     docx = tmp_path / "名单.xlsx"
     import zipfile
 
     with zipfile.ZipFile(docx, "w") as z:
         z.writestr("word/document.xml", "<w/>")
-    with pytest.raises(LoadError, match="is a DOCX file"):
+    with pytest.raises(LoadError, match="这是 DOCX 文件"):
         read_workbook(docx)
 
 
@@ -184,10 +186,10 @@ def test_mapping_file_extends_the_builtin_one(tmp_path: Path) -> None:
     assert mapping.field("company", "纳税人名称") == "name"
     assert mapping.field("company", "企业名称") == "name"
     path.write_text('[company]\n"税号" = "tax_id"\n', "utf-8")
-    with pytest.raises(LoadError, match="'tax_id': not one of"):
+    with pytest.raises(LoadError, match="'tax_id'：不是"):
         Mapping.load(path)
     path.write_text('[firms]\n"税号" = "uscc"\n', "utf-8")
-    with pytest.raises(LoadError, match=r"\[firms\] is not one of"):
+    with pytest.raises(LoadError, match=r"\[firms\] 不是"):
         Mapping.load(path)
 
 
@@ -221,7 +223,7 @@ def test_calamine_sheets_keep_merged_ranges_and_numbers(tmp_path: Path) -> None:
 def test_a_damaged_xls_is_named(tmp_path: Path) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    with pytest.raises(LoadError, match="damaged XLS file"):
+    with pytest.raises(LoadError, match="XLS 文件已损坏"):
         read_workbook(path)
 
 

@@ -330,7 +330,7 @@ def test_cli_resolve_review_apply_and_reload(tmp_path: Path) -> None:
     review = tmp_path / "review.xlsx"
     result = runner.invoke(app, ["resolve", "--graph", str(graph), "--review", str(review)])
     assert result.exit_code == 0, result.output
-    assert "same/alias" in result.output and "ambiguous" in result.output
+    assert "已对齐（简称）" in result.output and "多个候选" in result.output
     wb = load_workbook(review)
     ws = wb["待判断"]
     rows = {(ws[f"C{r}"].value, ws[f"F{r}"].value): r for r in range(2, ws.max_row + 1)}
@@ -339,7 +339,7 @@ def test_cli_resolve_review_apply_and_reload(tmp_path: Path) -> None:
     wb.save(review)
     result = runner.invoke(app, ["resolve", "--graph", str(graph), "--apply", str(review)])
     assert result.exit_code == 0, result.output
-    assert "judgements: 否 1, 是 1" in result.output
+    assert "人工判断：否 1，是 1" in result.output
     store = fresh_load()  # the log beside the graph keeps the judgements
     ids = {n.id for n in store.nodes()}
     assert "Company:name:中国石化" in ids and "Company:name:白云山" not in ids

@@ -48,16 +48,10 @@ S3 = Source(dataset="test", file="c.csv", row=3)
 
 
 # -- fixtures ---------------------------------------------------------------------
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    """An empty store of each backend."""
-    if request.param == "memory":
-        yield SqliteStore(None)
-        return
-    db = neo4j_store()
-    db.clear()
-    yield db
-    db.clear()
+@pytest.fixture()
+def store(empty_store: Store) -> Store:
+    """An empty store of each backend (see ``empty_store`` in conftest)."""
+    return empty_store
 
 
 def company(key: str, name: str | None = None, **kw: Any) -> Company:
@@ -435,7 +429,7 @@ def test_unknown_endpoint_writes_nothing(store: Store) -> None:
     store.upsert_nodes([company("a"), company("b")])
     good = new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1])
     bad = new_relation(RelKind.SUPPLIES, "Company:b", "Company:missing", [S1])
-    with pytest.raises(SchemaError, match="unknown nodes: Company:missing"):
+    with pytest.raises(SchemaError, match="关系指向图谱中不存在的节点：Company:missing"):
         store.upsert_relations([good, bad])
     assert store.count_relations() == {}
     assert store.get_relation(good.id) is None
@@ -445,7 +439,7 @@ def test_unknown_endpoint_writes_nothing(store: Store) -> None:
 def test_id_stored_as_another_kind_is_refused(store: Store) -> None:
     store.upsert_nodes([company("x")])
     clash = Person(id="Company:x", name="x", sources=[S1])
-    with pytest.raises(SchemaError, match="stored as Company, not Person"):
+    with pytest.raises(SchemaError, match="已存为 Company，不是 Person"):
         store.upsert_nodes([clash])
     assert store.count_nodes() == {NodeKind.COMPANY: 1}
     assert isinstance(store.get_node("Company:x"), Company)
@@ -551,7 +545,7 @@ def test_concurrent_writers_make_one_record_per_id() -> None:
 
 
 def test_unreachable_server_is_a_backend_error() -> None:
-    with pytest.raises(BackendError, match=re.escape("cannot reach Neo4j at bolt://127.0.0.1:1")):
+    with pytest.raises(BackendError, match=re.escape("无法连接 Neo4j 服务器 bolt://127.0.0.1:1")):
         Neo4jStore(uri="bolt://127.0.0.1:1")
 
 

@@ -9,12 +9,10 @@ See :mod:`test_store_contract` for the Neo4j parameter's conditions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import neo4j_store
 
 from graph.ids import new_relation
 from graph.schema import (
@@ -28,7 +26,6 @@ from graph.schema import (
     Stage,
     Unit,
 )
-from graph.sqlite_store import SqliteStore
 from graph.store import Store, UpsertCounts
 
 S1 = Source(dataset="test", file="项目.xlsx", row=2)
@@ -36,16 +33,10 @@ S2 = Source(dataset="test", file="项目.xlsx", row=3)
 S3 = Source(dataset="cli", file="stage", row=0)
 
 
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    """An empty store of each backend."""
-    if request.param == "memory":
-        yield SqliteStore(None)
-        return
-    db = neo4j_store()
-    db.clear()
-    yield db
-    db.clear()
+@pytest.fixture()
+def store(empty_store: Store) -> Store:
+    """An empty store of each backend (see ``empty_store`` in conftest)."""
+    return empty_store
 
 
 def project(stages: list[tuple[str, str]], source: Source = S1, **kw: Any) -> Project:

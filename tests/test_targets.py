@@ -39,7 +39,14 @@ import pytest
 
 from graph.schema import RelKind
 from queries.clusters import ClusterDef, read_clusters
-from queries.export import HEADERS, mask_name, sheet_name, write_csv, write_workbook
+from queries.export import (
+    HEADERS,
+    PRINT_NOTE,
+    mask_name,
+    sheet_name,
+    write_csv,
+    write_workbook,
+)
 from queries.gaps import chain_gaps
 from queries.paths import SearchContext
 from queries.targets import NO_DATA, target_list
@@ -275,6 +282,20 @@ def test_workbook_is_office_ready(store, tmp_path) -> None:  # type: ignore[no-u
     assert ws["C2"].value == "300999.SZ" and ws["C2"].number_format == "@"
     assert ws["D2"].value == "91440300MA5ABCDE1X" and ws["D2"].number_format == "@"
     assert ws["G2"].value == 1.0 and "单项冠军" in ws["U2"].value
+    # on paper: A4 landscape, one page wide, 排名 … 引荐路径, header and firm on every page
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4 (openpyxl reads the paper size back as a number)
+        1,
+        0,
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_area == "'新能源_电池'!$A$1:$O$5"
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$B:$B"
+    path_cells = [ws.cell(r, HEADERS.index("引荐路径") + 1) for r in range(2, 6)]
+    assert all(c.alignment.wrap_text for c in path_cells)
+    assert ["打印", PRINT_NOTE] in [[c.value for c in r] for r in wb["说明"].iter_rows()]
     index = [[c.value for c in r] for r in wb["索引"].iter_rows()]
     assert index[1] == ["新能源/电池", "新能源_电池", 4, 4, 2, 2]
     assert wb["索引"]["B2"].hyperlink.location == "'新能源_电池'!A1"

@@ -124,7 +124,7 @@ def test_bad_or_ambiguous_dates_raise(cell: str) -> None:
 
 
 def test_day_first_is_refused_with_a_hint() -> None:
-    with pytest.raises(ValueError, match="day first is ambiguous"):
+    with pytest.raises(ValueError, match="日在前的写法有歧义"):
         parse_date("20/05/2023")
 
 

@@ -47,6 +47,9 @@ QUESTIONS = {
     "/api/gaps": {"cluster": "高端装备"},
     "/connectors": {"cluster": "高端装备"},
     "/api/connectors": {"cluster": "高端装备"},
+    "/progress": {},
+    "/api/progress": {},
+    "/progress.xlsx": {},
     "/upload": {},
     "/audit": {},
 }

@@ -25,6 +25,7 @@ from queries.export import FACTOR_ZH, write_workbook
 from queries.gaps import chain_gaps
 from queries.targets import ScoringProfile, target_list
 from queries.types import ChainGaps, ConnectorList, TargetList
+from queries.underway import with_underway
 from web.engine import Engine
 from web.pages import HomeQ, engine_of
 from web.render import page
@@ -53,7 +54,8 @@ def targets(
 
     def build() -> TargetList:
         ctx = eng.context(code, private)
-        return target_list(store, definition, code, n=n, profile=profile, context=ctx)
+        found = target_list(store, definition, code, n=n, profile=profile, context=ctx)
+        return with_underway(store, found)
 
     return eng.memo(("targets", cluster, code, n, private), build)
 

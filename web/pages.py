@@ -16,6 +16,7 @@ from graph.privacy import redact
 from graph.sqlite_store import SqliteStore
 from queries.paths import referral_paths
 from queries.types import ReferralResult
+from queries.underway import with_underway
 from queries.view import find_company
 from resolve.divisions import Division
 from web.engine import Engine
@@ -62,6 +63,7 @@ def introduce(
     target = find_company(store, query)
     ctx = eng.context(division.code, include_private)
     found = referral_paths(store, target, division.code, k=k, max_hops=max_hops, context=ctx)
+    found = with_underway(store, found)
     return redact(found, include_private), division
 
 

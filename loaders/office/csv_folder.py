@@ -75,22 +75,22 @@ class _FolderLoad(FolderState):
     def region(self, file: str, row: int, cells: Row) -> None:
         code, name = clean_text(cells["code"]), cells["name"]
         if not REGION_CODE.match(code):
-            raise RowError("code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+            raise RowError("code", "bad_region_code", f"不是 GB/T 2260 行政区划代码：{code!r}")
         if not name:
-            raise RowError("name", "missing_name", "no name")
+            raise RowError("name", "missing_name", "没有名称")
         rid = node_id(NodeKind.REGION, code)
         if rid in self.queued:
-            raise RowError("code", "duplicate_code", f"code {code} is given by an earlier row")
+            raise RowError("code", "duplicate_code", f"代码 {code} 已被前面的行使用")
         self.add_node(Region(id=rid, name=name, code=code, sources=[self.source(file, row)]))
 
     def industry(self, file: str, row: int, cells: Row) -> None:
         code, name = clean_text(cells["code"]), cells["name"]
         if not code:
-            raise RowError("code", "missing_code", "no code")
+            raise RowError("code", "missing_code", "没有代码")
         if not name:
-            raise RowError("name", "missing_name", "no name")
+            raise RowError("name", "missing_name", "没有名称")
         if code in self.industries:
-            raise RowError("code", "duplicate_code", f"code {code} is given by an earlier row")
+            raise RowError("code", "duplicate_code", f"代码 {code} 已被前面的行使用")
         self.industries[code] = row
         parent = clean_text(cells.get("parent_code", ""))
         if parent:
@@ -123,7 +123,7 @@ class _FolderLoad(FolderState):
             row = self.industries[code]
             ref = self.industry_ref(parent)
             if ref is None:
-                msg = f"parent {parent} is not an industry of this folder; no SUBCLASS_OF"
+                msg = f"上级 {parent} 不是本文件夹中的行业；未建立 SUBCLASS_OF"
                 self.warn("industries.csv", row, "parent_code", "unknown_industry", msg)
                 continue
             src = node_id(NodeKind.INDUSTRY, INDUSTRY_SYSTEM, code)
@@ -131,7 +131,7 @@ class _FolderLoad(FolderState):
 
     def product(self, file: str, row: int, cells: Row) -> None:
         if not cells["name"]:
-            raise RowError("name", "missing_name", "no name")
+            raise RowError("name", "missing_name", "没有名称")
         pid = node_id(NodeKind.PRODUCT, cells["name"])
         name = clean_text(cells["name"])
         self.add_node(Product(id=pid, name=name, sources=[self.source(file, row)]))
@@ -141,7 +141,7 @@ class _FolderLoad(FolderState):
         full_name = cells.get("full_name") or None
         name = cells["name"] or full_name
         if not name:
-            raise RowError("name", "missing_name", "neither name nor full_name")
+            raise RowError("name", "missing_name", "name 和 full_name 都为空")
         src = self.source(file, row)
         uscc = self.company_uscc(file, row, cells.get("uscc", ""))
         code = self.company_stock(file, row, cells.get("stock_code", ""))
@@ -166,7 +166,7 @@ class _FolderLoad(FolderState):
         for code_ in split_list(cells.get("industries", "")):
             ref = self.industry_ref(clean_text(code_))
             if ref is None:
-                msg = f"{code_} is not an industry of this folder; link skipped"
+                msg = f"{code_} 不是本文件夹中的行业；已跳过该关联"
                 self.warn(file, row, "industries", "unknown_industry", msg)
             else:
                 self.link(RelKind.IN_INDUSTRY, cid, ref.id, src)
@@ -175,7 +175,7 @@ class _FolderLoad(FolderState):
             try:
                 ref = self.product_ref(product, src)
             except RowError as err:
-                self.warn(file, row, err.column, err.code, f"{err.message} in {item!r}; skipped")
+                self.warn(file, row, err.column, err.code, f"{item!r}：{err.message}；已跳过")
                 continue
             self.link(RelKind.MAKES, cid, self.accept(ref), src, weight=weight)
 
@@ -185,7 +185,7 @@ class _FolderLoad(FolderState):
         code = normalise_uscc(raw)
         if is_valid_uscc(code):
             return code
-        msg = f"USCC {raw!r} fails the GB 32100 check; kept here only, not stored or used as key"
+        msg = f"统一社会信用代码 {raw!r} 未通过 GB 32100 校验；只记在本报告中，不保存、不用于对齐"
         self.warn(file, row, "uscc", "invalid_uscc", msg)
         return None
 
@@ -194,7 +194,7 @@ class _FolderLoad(FolderState):
             return None
         code = stock_code(raw)
         if code is None:
-            self.warn(file, row, "stock_code", "bad_stock_code", f"not a stock code: {raw!r}")
+            self.warn(file, row, "stock_code", "bad_stock_code", f"不是股票代码：{raw!r}")
         return code
 
     def optional_region(self, file: str, row: int, raw: str, src: Source) -> Ref | None:
@@ -204,7 +204,7 @@ class _FolderLoad(FolderState):
         try:
             return self.region_ref(raw, src)
         except RowError as err:
-            self.warn(file, row, "region_code", err.code, err.message + "; ignored")
+            self.warn(file, row, "region_code", err.code, err.message + "；已忽略")
             return None
 
     def product_share(self, file: str, row: int, item: str) -> tuple[str, float | None]:
@@ -217,13 +217,13 @@ class _FolderLoad(FolderState):
                 return name, parse_number(share, 0, 100, percent=True) / 100
             return name, parse_number(share, 0, 1)
         except ValueError as exc:
-            self.warn(file, row, "products", "bad_share", f"{name}: {exc}; share dropped")
+            self.warn(file, row, "products", "bad_share", f"{name}：{exc}；占比已舍弃")
             return name, None
 
     def actor(self, file: str, row: int, cells: Row, *, kind: NodeKind) -> None:
         key = self.claim_key(file, row, cells["key"])
         if not cells["name"]:
-            raise RowError("name", "missing_name", "no name")
+            raise RowError("name", "missing_name", "没有名称")
         src = self.source(file, row)
         nid = node_id(kind, self.dataset, key)
         region = self.optional_region(file, row, cells.get("region_code", ""), src)
@@ -241,7 +241,7 @@ class _FolderLoad(FolderState):
             itype = INTERMEDIARY_TYPES.get(clean_text(raw).lower())
             if raw and itype is None:
                 known = ", ".join(sorted(INTERMEDIARY_TYPES))
-                self.warn(file, row, "type", "bad_type", f"{raw!r} is not one of {known}; ignored")
+                self.warn(file, row, "type", "bad_type", f"{raw!r} 不是 {known} 之一；已忽略")
             node = Intermediary.model_validate(
                 {
                     "id": nid,
@@ -262,7 +262,7 @@ class _FolderLoad(FolderState):
             kind = RelKind(clean_text(cells["kind"]).upper())
         except ValueError:
             known = ", ".join(k.value for k in RelKind)
-            raise RowError("kind", "bad_kind", f"{cells['kind']!r} is not one of {known}") from None
+            raise RowError("kind", "bad_kind", f"{cells['kind']!r} 不是 {known} 之一") from None
         a = self.reference("src", cells["src"], src)
         b = self.reference("dst", cells["dst"], src)
         check_endpoints(kind, a.kind, b.kind)
@@ -344,7 +344,7 @@ def load_folder(
     >>> _ = (folder / "relations.csv").write_text(
     ...     "src,dst,kind\nproduct:碳酸锂,product:锂电池,UPSTREAM_OF\n", "utf-8")
     >>> load_folder(folder, SqliteStore(), CompanyIndex()).summary()
-    'mini: 3 rows read, 2 nodes and 1 relations written, 0 rows skipped'
+    'mini：读取 3 行，写入节点 2 个、关系 1 条，跳过 0 行'
     """
     if not folder.is_dir():
         raise LoadError(f"文件夹 {folder} 不存在或不是文件夹")

@@ -74,14 +74,15 @@ class FolderState:
     def region_ref(self, code: str, src: Source) -> Ref:
         code = clean_text(code)
         if not REGION_CODE.match(code):
-            raise RowError("region_code", "bad_region_code", f"not a GB/T 2260 code: {code!r}")
+            message = f"不是 GB/T 2260 行政区划代码：{code!r}"
+            raise RowError("region_code", "bad_region_code", message)
         rid = node_id(NodeKind.REGION, code)
         new = None if self.known(rid) else Region(id=rid, name=code, code=code, sources=[src])
         return Ref(rid, NodeKind.REGION, new, code)
 
     def product_ref(self, name: str, src: Source) -> Ref:
         if not clean_text(name):
-            raise RowError("products", "missing_name", "a product without a name")
+            raise RowError("products", "missing_name", "产品没有名称")
         pid = node_id(NodeKind.PRODUCT, name)
         new = None if self.known(pid) else Product(id=pid, name=clean_text(name), sources=[src])
         return Ref(pid, NodeKind.PRODUCT, new)
@@ -102,11 +103,11 @@ class FolderState:
     def claim_key(self, file: str, row: int, key: str) -> str:
         key = clean_text(key)
         if not key:
-            raise RowError("key", "missing_key", "no key")
+            raise RowError("key", "missing_key", "没有编号")
         if ":" in key:
-            raise RowError("key", "bad_key", f"a key may not contain ':' ({key!r})")
+            raise RowError("key", "bad_key", f"编号不能含有 ':'（{key!r}）")
         if key in self.keys:
-            raise RowError("key", "duplicate_key", f"key {key!r} is used by an earlier row")
+            raise RowError("key", "duplicate_key", f"编号 {key!r} 已被前面的行使用")
         return key
 
     def each(
@@ -124,14 +125,14 @@ class FolderState:
         if not sep:
             if text in self.keys:
                 return self.keys[text]
-            raise RowError(column, "unknown_key", f"no firm, person, intermediary or fund {text!r}")
+            raise RowError(column, "unknown_key", f"没有名为 {text!r} 的企业、人员、中介或基金")
         value = value.strip()
         if prefix == "product" and value:
             return self.product_ref(value, src)
         if prefix == "industry" and value:
             ref = self.industry_ref(value)
             if ref is None:
-                raise RowError(column, "unknown_industry", f"no {INDUSTRY_SYSTEM} industry {value}")
+                raise RowError(column, "unknown_industry", f"{INDUSTRY_SYSTEM} 中没有行业 {value}")
             return ref
         if prefix == "region" and value:
             try:
@@ -139,5 +140,5 @@ class FolderState:
             except RowError as err:
                 raise RowError(column, err.code, err.message) from None
         raise RowError(
-            column, "bad_reference", f"{text!r}: use a key, product:, industry: or region:"
+            column, "bad_reference", f"{text!r}：请写编号，或以 product:、industry:、region: 开头"
         )

@@ -114,7 +114,7 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
             return encoding, encoding
     declared = declared_charset(head[:_HEAD])
     if declared is not None and bad_offset(path, declared) is None:
-        return declared, declared if declared in ("utf-8", "gb18030") else f"{declared} (declared)"
+        return declared, declared if declared in ("utf-8", "gb18030") else f"{declared}（文件声明）"
     bad = bad_offset(path, "utf-8")
     if bad is None:
         return "utf-8", "utf-8"
@@ -122,7 +122,7 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
         raise _bad_bytes(path, "utf-8", bad[0])
     bad = bad_offset(path, "gb18030")
     if bad is not None:
-        raise _bad_bytes(path, "utf-8 or gb18030", bad[0])
+        raise _bad_bytes(path, "UTF-8 或 GB18030", bad[0])
     return "gb18030", "gb18030"
 
 
@@ -164,10 +164,10 @@ def _bad_bytes(path: Path, encoding: str, offset: int) -> LoadError:
         byte = fh.read(1)
         fh.seek(0)
         best = from_bytes(fh.read(65536)).best()
-    guess = f"; it looks like {best.encoding}" if best is not None else ""
+    guess = f"；看起来是 {best.encoding}" if best is not None else ""
     line = before.count(b"\n") + 1
-    code = f"0x{byte[0]:02x}" if byte else "end of file"
+    code = f"0x{byte[0]:02x}" if byte else "文件结尾"
     return LoadError(
-        f"{path.name}: not {encoding} text (byte {code} at offset {offset}, "
-        f"line {line}){guess}; save it as UTF-8 or GBK"
+        f"{path.name}：不是 {encoding} 编码的文本（第 {line} 行，偏移 {offset} 处的字节 {code}）"
+        f"{guess}；请另存为 UTF-8 或 GBK 编码"
     )

@@ -55,11 +55,11 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
         try:
             kind = RelKind(word.upper())
         except ValueError:
-            raise RowError(cells["kind"][1], "bad_kind", f"unknown relation {word!r}") from None
+            raise RowError(cells["kind"][1], "bad_kind", f"未知的关系类型 {word!r}") from None
     a = reference(run, cells["src"], row, text_of(cells.get("src_org", (None, ""))[0]))
     b = reference(run, cells["dst"], row, text_of(cells.get("dst_org", (None, ""))[0]))
     if a.id == b.id:
-        message = f"both ends name one node ({a.id}): a relation needs two"
+        message = f"关系两端是同一个节点（{a.id}）：关系需要两个不同的节点"
         raise RowError(cells["dst"][1], "self_loop", message)
     try:
         check_endpoints(kind, a.kind, b.kind)
@@ -125,7 +125,7 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int, context: str =
         return next(iter(named))
     if len(named) > 1:
         ids = ", ".join(sorted(r.id for r in named)[:3])
-        message = f"{text!r} names {len(named)} different nodes ({ids}); use a key (编号)"
+        message = f"{text!r} 对应 {len(named)} 个不同节点（{ids}）；请改用编号"
         raise RowError(column, "ambiguous_name", message)
     if found.verdict is Verdict.BRANCH:
         run.index.record(run.dataset, found, run.source(row))
@@ -135,7 +135,7 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int, context: str =
         return Ref(stored[0], NodeKind.COMPANY)
     if len(stored) > 1:
         ids = ", ".join(stored[:3])
-        message = f"{text!r} names {len(stored)} firms of the graph ({ids}); use a code"
+        message = f"{text!r} 对应图谱中 {len(stored)} 家企业（{ids}）；请改用代码"
         raise RowError(column, "ambiguous_name", message)
     if text and any(w in text for w in _COMPANY_WORDS):
         run.index.record(run.dataset, found, run.source(row))
@@ -143,9 +143,9 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int, context: str =
         if not run.known(cid):
             run.add(Company(id=cid, name=text, full_name=text, sources=[run.source(row)]))
             run.index.add(Company(id=cid, name=text, full_name=text, sources=[run.source(row)]))
-            run.warn(row, column, "new_company", f"{text!r} was no firm of the graph; added")
+            run.warn(row, column, "new_company", f"{text!r} 不是图谱中已有的企业；已新增")
         return Ref(cid, NodeKind.COMPANY)
-    raise RowError(column, "unknown_reference", f"no firm, person, intermediary or fund {text!r}")
+    raise RowError(column, "unknown_reference", f"没有名为 {text!r} 的企业、人员、中介或基金")
 
 
 def cluster_row(run: RowBuilder, cells: Cells, row: int) -> None:
@@ -159,7 +159,7 @@ def cluster_row(run: RowBuilder, cells: Cells, row: int) -> None:
     """
     name = text_of(cells["name"][0])
     if not name:
-        raise RowError(cells["name"][1], "missing_name", "no name")
+        raise RowError(cells["name"][1], "missing_name", "没有名称")
     cid = node_id(NodeKind.CLUSTER, name)
     description = text_of(cells.get("description", (None, ""))[0]) or None
     run.add(Cluster(id=cid, name=name, description=description, sources=[run.source(row)]))

@@ -51,7 +51,7 @@ def listing_props(run: RowBuilder, cells: Cells, row: int) -> dict[str, Any]:
     if raw:
         code = stock_code(raw)
         if code is None:
-            run.warn(row, cells["stock_code_b"][1], "bad_stock_code", f"not a code: {raw!r}")
+            run.warn(row, cells["stock_code_b"][1], "bad_stock_code", f"不是股票代码：{raw!r}")
         else:
             props["stock_codes"].append(code)
     if _text(cells, "short_name_b"):
@@ -60,7 +60,7 @@ def listing_props(run: RowBuilder, cells: Cells, row: int) -> dict[str, Any]:
         try:
             props["listed_on"] = parse_date(cells["listed_on"][0])
         except ValueError as exc:
-            run.warn(row, cells["listed_on"][1], "bad_date", f"{exc}; left empty")
+            run.warn(row, cells["listed_on"][1], "bad_date", f"{exc}；留空")
     return props
 
 
@@ -75,13 +75,13 @@ def placed_region(run: RowBuilder, cells: Cells, name: str, row: int) -> str | N
     if place is None and not columns:
         if not any(i.code == "no_region_column" and i.file == run.file for i in run.report.issues):
             message = (
-                "no 行政区划代码, address, city or province column: firms whose name "
-                "names no place are local to no home region"
+                "没有 行政区划代码、地址、城市 或 省份 列：名称中不含地名的企业"
+                "不计为任何地区的本地企业"
             )
             run.warn(0, "", "no_region_column", message)
     elif place is None:
         column = cells[columns[0]][1]
-        message = "region code, address, city and province place nowhere: local to no region"
+        message = "行政区划代码、地址、城市和省份都无法定位：不计为任何地区的本地企业"
         run.warn(row, column, "no_region", message)
     if place is None:
         return None

@@ -193,11 +193,11 @@ class Mapping:
             raise LoadError(f"列映射文件 {path} 不是有效的 TOML：{exc}") from exc
         for kind, table in data.items():
             if kind not in BUILTIN or not isinstance(table, dict):
-                raise LoadError(f"{path}: [{kind}] is not one of {', '.join(KINDS)}")
+                raise LoadError(f"{path}：[{kind}] 不是 {'、'.join(KINDS)} 之一")
             for header, field in table.items():
                 if field not in BUILTIN[kind] and field != "ignore":
                     known = ", ".join(BUILTIN[kind])
-                    raise LoadError(f"{path}: [{kind}] {header!r} = {field!r}: not one of {known}")
+                    raise LoadError(f"{path}：[{kind}] {header!r} = {field!r}：不是 {known} 之一")
                 tables[kind][header_key(header)[0]] = field
         return cls(tables)
 

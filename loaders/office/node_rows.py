@@ -146,7 +146,7 @@ class RowBuilder:
         if key is None:
             return None
         if key in self.keys and self.keys[key].kind is kind:
-            raise RowError("key", "duplicate_key", f"{key!r} is used by an earlier row")
+            raise RowError("key", "duplicate_key", f"编号 {key!r} 已被前面的行使用")
         return key
 
     def firm_named(self, text: str) -> str | None:
@@ -174,7 +174,7 @@ class RowBuilder:
             return None
         if not _REGION_CODE.match(code):
             self.warn(
-                row, cells["region_code"][1], "bad_region_code", f"not a GB/T 2260 code: {code!r}"
+                row, cells["region_code"][1], "bad_region_code", f"不是 GB/T 2260 代码：{code!r}"
             )
             return None
         rid = node_id(NodeKind.REGION, code)
@@ -189,7 +189,7 @@ class RowBuilder:
         try:
             return code_text(value)
         except PrecisionLost as exc:
-            self.warn(row, header, "precision_lost", f"{exc}; not used (store it as text)")
+            self.warn(row, header, "precision_lost", f"{exc}；未使用（请以文本格式保存）")
             return ""
 
     # -- one method per kind --------------------------------------------------------
@@ -197,7 +197,7 @@ class RowBuilder:
         """Queue a firm, its region, industries, products and legal representative."""
         full = text_of(cells.get("name", (None, ""))[0])
         if not full:
-            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")
+            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "没有名称")
         short = text_of(cells.get("short_name", (None, ""))[0])
         uscc = self.company_uscc(cells, row)
         lei = self.code(cells, "lei", row).upper() or None
@@ -206,15 +206,13 @@ class RowBuilder:
                 row,
                 cells["lei"][1],
                 "invalid_lei",
-                f"LEI {lei!r} fails the ISO 17442 check; dropped",
+                f"LEI {lei!r} 未通过 ISO 17442 校验；已舍弃",
             )
             lei = None
         raw_code = self.code(cells, "stock_code", row)
         code = stock_code(raw_code) if raw_code else None
         if raw_code and code is None:
-            self.warn(
-                row, cells["stock_code"][1], "bad_stock_code", f"not a stock code: {raw_code!r}"
-            )
+            self.warn(row, cells["stock_code"][1], "bad_stock_code", f"不是股票代码：{raw_code!r}")
         src = self.source(row)
         cid = self.index.company_id(full, uscc, code, self.dataset, src)
         key = self.claim(cells, None, NodeKind.COMPANY)
@@ -278,7 +276,7 @@ class RowBuilder:
         code = normalise_uscc(raw)
         if is_valid_uscc(code):
             return code
-        msg = f"USCC {raw!r} fails the GB 32100 check; kept in this report only, not a key"
+        msg = f"统一社会信用代码 {raw!r} 未通过 GB 32100 校验；只记在本报告中，不用于对齐"
         self.warn(row, cells["uscc"][1], "invalid_uscc", msg)
         return None
 
@@ -289,10 +287,10 @@ class RowBuilder:
         try:
             amount = parse_amount(cell[0], amount_unit(cell[1]))
             if amount < 0:
-                raise ValueError(f"a negative amount: {cell[0]!r}")
+                raise ValueError(f"金额为负数：{cell[0]!r}")
             return amount
         except ValueError as exc:
-            self.warn(row, cell[1], "bad_amount", f"{exc}; left empty")
+            self.warn(row, cell[1], "bad_amount", f"{exc}；留空")
             return None
 
     def date(self, cell: tuple[Value, str], row: int) -> Any:
@@ -300,7 +298,7 @@ class RowBuilder:
         try:
             return parse_date(cell[0])
         except ValueError as exc:
-            self.warn(row, cell[1], "bad_date", f"{exc}; left empty")
+            self.warn(row, cell[1], "bad_date", f"{exc}；留空")
             return None
 
     def industry(self, text: str, row: int) -> str:
@@ -325,7 +323,7 @@ class RowBuilder:
         """Queue a person, intermediary or fund (and a person's OFFICER_OF its employer)."""
         name = text_of(cells.get("name", (None, ""))[0])
         if not name:
-            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "no name")
+            raise RowError(cells.get("name", (None, "name"))[1], "missing_name", "没有名称")
         employer = text_of(cells.get("employer", (None, ""))[0])
         default = short_hash(name, employer) if kind is NodeKind.PERSON else name_key(name)
         key = self.claim(cells, default, kind)
@@ -349,9 +347,7 @@ class RowBuilder:
             raw = text_of(cells.get("type", (None, ""))[0])
             itype = INTERMEDIARY_TYPES.get(raw.lower())
             if raw and itype is None:
-                self.warn(
-                    row, cells["type"][1], "bad_type", f"{raw!r} is not a known intermediary type"
-                )
+                self.warn(row, cells["type"][1], "bad_type", f"{raw!r} 不是已知的中介类型")
             node = Intermediary.model_validate(
                 {
                     "id": nid,
@@ -370,7 +366,7 @@ class RowBuilder:
             found = self.index.resolve(employer, dataset=self.dataset, source=self.source(row))
             firm = found.firm or self.firm_named(employer)
             if firm is None:
-                msg = f"employer {employer!r} is no firm of the graph; no OFFICER_OF"
+                msg = f"任职单位 {employer!r} 不是图谱中的企业；未建立任职关系（OFFICER_OF）"
                 self.warn(row, cells["employer"][1], "unknown_employer", msg)
             else:
                 roles = split_items(cells.get("title", (None, ""))[0])

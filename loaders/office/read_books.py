@@ -46,7 +46,7 @@ def check_zip(path: Path, budget: Budget) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LoadError(f"{path.name}: damaged XLSX file ({exc})") from exc
+        raise LoadError(f"{path.name}：XLSX 文件已损坏（{exc}）") from exc
     total = 0
     for info in infos:
         total += info.file_size
@@ -128,7 +128,7 @@ def open_xlsx(path: Path, budget: Budget) -> Workbook:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         archive = zipfile.ZipFile(path)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise LoadError(f"{path.name}: damaged XLSX file ({exc})") from exc
+        raise LoadError(f"{path.name}：XLSX 文件已损坏（{exc}）") from exc
 
     def sheets() -> Iterator[Sheet]:
         for ws in book.worksheets:
@@ -153,7 +153,7 @@ def _xlsx_rows(ws: Any, path: Path) -> Rows:
         for number, row in enumerate(ws.iter_rows(), start=1):
             yield number, [_xlsx_value(c) for c in row]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise LoadError(f"{path.name}: damaged XLSX file ({exc})") from exc
+        raise LoadError(f"{path.name}：XLSX 文件已损坏（{exc}）") from exc
 
 
 def _calamine_value(value: object) -> Value:
@@ -179,7 +179,7 @@ def open_xls(path: Path, budget: Budget) -> Workbook:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
     except python_calamine.CalamineError as exc:
-        raise LoadError(f"{path.name}: damaged XLS file ({exc})") from exc
+        raise LoadError(f"{path.name}：XLS 文件已损坏（{exc}）") from exc
 
     def sheets() -> Iterator[Sheet]:
         limits = budget.limits
@@ -187,7 +187,7 @@ def open_xls(path: Path, budget: Budget) -> Workbook:
             try:
                 ws = book.get_sheet_by_name(name)
             except python_calamine.CalamineError as exc:
-                raise LoadError(f"{path.name}: damaged XLS file ({exc})") from exc
+                raise LoadError(f"{path.name}：XLS 文件已损坏（{exc}）") from exc
             area = ws.total_height * ws.total_width
             if budget.cells + area > limits.cells:
                 found = f"工作表 {name} 有 {ws.total_height:,} 行 × {ws.total_width:,} 列"

@@ -180,4 +180,4 @@ def html_sheets(stream: IO[str], budget: Budget) -> Iterator[Sheet]:
             pass
         item = after[0]
     if count == 0:
-        raise LoadError(f"{budget.name}: an HTML file without a table")
+        raise LoadError(f"{budget.name}：HTML 文件中没有表格")

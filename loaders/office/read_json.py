@@ -65,8 +65,8 @@ class _Scanner:
     def take(self, chars: str) -> str:
         char = self.peek()
         if char == "" or char not in chars:
-            found = repr(char) if char else "the end of the file"
-            raise LoadError(f"{self.name}: not JSON (expected {chars!r}, found {found})")
+            found = repr(char) if char else "文件结尾"
+            raise LoadError(f"{self.name}：不是 JSON（应为 {chars!r}，实为 {found}）")
         self.pos = _skip(self.buf, self.pos) + 1
         return char
 
@@ -84,7 +84,7 @@ class _Scanner:
             except json.JSONDecodeError as exc:
                 if self.more(grow=True):
                     continue
-                raise LoadError(f"{self.name}: not JSON ({exc})") from None
+                raise LoadError(f"{self.name}：不是 JSON（{exc}）") from None
             if end == len(self.buf) and self.more(grow=True):
                 continue  # a number may go on in the next chunk
             self.pos = end
@@ -100,7 +100,7 @@ def _items(stream: IO[str], name: str, max_chars: int) -> Iterator[tuple[int, An
         _end(scan)
         return
     if first != "{":
-        raise LoadError(f"{name}: JSON must be an array of objects (or hold one)")
+        raise LoadError(f"{name}：JSON 应为对象数组（或包含一个对象数组）")
     scan.take("{")
     record: dict[str, Any] = {}
     found = False
@@ -123,7 +123,7 @@ def _items(stream: IO[str], name: str, max_chars: int) -> Iterator[tuple[int, An
 def _end(scan: _Scanner) -> None:
     """Refuse text after the JSON value (a JSON Lines file is told apart by sniffing)."""
     if scan.peek():
-        raise LoadError(f"{scan.name}: not JSON (more text after the JSON value)")
+        raise LoadError(f"{scan.name}：不是 JSON（JSON 值之后还有内容）")
 
 
 def _offset(scan: _Scanner) -> int:

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import IO
 
 from graph.errors import LoadError
+from graph.files import os_reason
 from loaders.office.encodings import decode as decode
 from loaders.office.encodings import detect_encoding
 from loaders.office.limits import Limits
@@ -263,9 +264,9 @@ def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
         with path.open("rb") as fh:
             head = fh.read(_HEAD)
     except OSError as exc:
-        raise LoadError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise LoadError(f"{path}：无法读取（{os_reason(exc)}）") from exc
     if not head.strip():
-        raise LoadError(f"{path.name}: the file is empty")
+        raise LoadError(f"{path.name}：文件是空的")
     fmt = sniff(head, path)
     budget = Budget(path.name, limits)
     if fmt in ("xlsx", "xls"):
@@ -274,8 +275,8 @@ def read_workbook(path: Path, limits: Limits | None = None) -> Workbook:
         return (open_xlsx if fmt == "xlsx" else open_xls)(path, budget)
     if fmt not in ("html", "json", "jsonl", "text"):
         raise LoadError(
-            f"{path.name}: the file is a {fmt.upper()} file, not a table zhaoshang reads; "
-            "save it as XLSX or CSV"
+            f"{path.name}：这是 {fmt.upper()} 文件，不是 zhaoshang 能读取的表格；"
+            "请另存为 XLSX 或 CSV"
         )
     encoding, recorded = detect_encoding(path, head)
     opened: list[IO[str]] = []

@@ -94,15 +94,15 @@ def check_endpoints(kind: RelKind, src: NodeKind, dst: NodeKind) -> None:
     >>> check_endpoints(RelKind.OFFICER_OF, NodeKind.COMPANY, NodeKind.COMPANY)
     Traceback (most recent call last):
     ...
-    loaders.office.rows.RowError: OFFICER_OF cannot start at a Company
+    loaders.office.rows.RowError: OFFICER_OF 不能从 Company 出发
     """
     sources, targets = ENDPOINTS[kind]
     if src not in sources:
-        raise RowError("src", "bad_endpoint", f"{kind.value} cannot start at a {src.value}")
+        raise RowError("src", "bad_endpoint", f"{kind.value} 不能从 {src.value} 出发")
     if dst not in targets:
-        raise RowError("dst", "bad_endpoint", f"{kind.value} cannot end at a {dst.value}")
+        raise RowError("dst", "bad_endpoint", f"{kind.value} 不能指向 {dst.value}")
     if kind is RelKind.SUBCLASS_OF and src is not dst:
-        message = f"SUBCLASS_OF joins two nodes of one kind, not {src.value} and {dst.value}"
+        message = f"SUBCLASS_OF 只能连接同一类节点，不能连接 {src.value} 和 {dst.value}"
         raise RowError("dst", "bad_endpoint", message)
 
 
@@ -152,7 +152,7 @@ def relation_props(kind: RelKind, cells: Row) -> dict[str, Any]:
             except ValueError as exc:
                 raise RowError(name, "bad_date", str(exc)) from None
     if "since" in props and "until" in props and props["until"] < props["since"]:
-        message = f"until {props['until']} is before since {props['since']}"
+        message = f"结束日期 {props['until']} 早于开始日期 {props['since']}"
         raise RowError("until", "bad_date", message)
     props["confidence"] = CURATED
     if cell("confidence"):
@@ -161,7 +161,7 @@ def relation_props(kind: RelKind, cells: Row) -> dict[str, Any]:
         except ValueError as exc:
             raise RowError("confidence", "bad_confidence", str(exc)) from None
         if props["confidence"] == 0:
-            message = "confidence 0 means no evidence: leave the row out instead"
+            message = "置信度 0 表示没有证据：请删去这一行"
             raise RowError("confidence", "bad_confidence", message)
     props["private"] = kind is RelKind.KNOWS
     if cell("private"):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from graph.errors import LoadError
+from graph.files import os_reason
 from loaders.office.encodings import bad_offset
 from loaders.office.limits import Limits
 from loaders.office.readers import Budget, CellIssue, csv_rows
@@ -81,9 +82,9 @@ def read_table(
     try:
         bad = bad_offset(path, "utf-8-sig")
     except OSError as exc:
-        raise LoadError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise LoadError(f"{path}：无法读取（{os_reason(exc)}）") from exc
     if bad is not None:
-        raise LoadError(f"{path}: not UTF-8 text (invalid byte at offset {bad[0]})")
+        raise LoadError(f"{path}：不是 UTF-8 文本（第 {bad[0]} 字节无效）")
     stream = path.open(encoding="utf-8-sig", newline="")
     budget = Budget(path.name, limits)
     issues: list[CellIssue] = []
@@ -92,17 +93,17 @@ def read_table(
     header = [clean_text(str(h or "")) for h in (first[1] if first else [])]
     if not any(header):
         stream.close()
-        raise LoadError(f"{path}: no header row")
+        raise LoadError(f"{path}：没有表头行")
     missing = [c for c in required if c not in header]
     repeated = sorted({c for c in header if header.count(c) > 1})
     if missing or repeated:
         stream.close()
-        what = f"missing column(s) {missing}" if missing else f"repeated column(s) {repeated}"
-        raise LoadError(f"{path}: {what}; expected {[*required, *optional]}")
+        what = f"缺少列 {missing}" if missing else f"列重复 {repeated}"
+        raise LoadError(f"{path}：{what}；应有的列：{[*required, *optional]}")
     wanted = {*required, *optional}
     for col in header:
         if col not in wanted and col not in FREE_COLUMNS:
-            report.add(Issue(path.name, 1, col, "unknown_column", "column ignored", "warning"))
+            report.add(Issue(path.name, 1, col, "unknown_column", "未识别的列，已忽略", "warning"))
     return _rows(path, header, wanted, rows, issues, report, stream)
 
 
@@ -128,7 +129,7 @@ def _rows(
             report.rows_read += 1
             if any(c.strip() for c in cells[len(header) :]):
                 extra = ", ".join(repr(c) for c in cells[len(header) :])
-                message = f"more cells than columns ({extra}): an unquoted comma? row skipped"
+                message = f"单元格比列多（多 {extra} 个）：可能有未加引号的逗号？已跳过该行"
                 report.add(Issue(path.name, number, "", "extra_cells", message))
                 continue
             yield number, {h: c.strip() for h, c in zip(header, cells, strict=False) if h in wanted}

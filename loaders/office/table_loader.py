@@ -88,7 +88,8 @@ def _load_sheet(
 ) -> int:
     for header in table.columns:
         if header and not mapping.field(kind, header) and header not in FREE:
-            issue = Issue(run.file, table.header_row, header, "unknown_column", "column ignored")
+            message = "未识别的列，已忽略"
+            issue = Issue(run.file, table.header_row, header, "unknown_column", message)
             report.add(Issue(**{**issue.__dict__, "severity": "warning", "sheet": run.sheet}))
     fields = _fields(table, kind, mapping)
     missing = [f for f in REQUIRED[kind] if f not in fields]
@@ -227,7 +228,7 @@ def _ends_stored(rel: Relation, run: RowBuilder, report: LoadReport) -> bool:
     missing = [e for e in (rel.src, rel.dst) if e not in run.queued and not run.known(e)]
     if missing:
         file, _, sheet = rel.sources[0].file.partition("#")
-        message = f"{rel.kind.value} to {missing[0]}, whose row was skipped"
+        message = f"{rel.kind.value} 指向 {missing[0]}，而该行已被跳过"
         report.add(Issue(file, rel.sources[0].row, "", "skipped_endpoint", message, sheet=sheet))
     return not missing
 

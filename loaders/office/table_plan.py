@@ -118,11 +118,11 @@ def plan(
                 continue
             found.append(Work(ORDER.index(sheet_kind), path, position, sheet_kind, sheet.name))
             parts.append(
-                f"{sheet.name or 'table'}→{sheet_kind}"
-                + ("" if table.header_rows == 1 else f" ({table.header_rows}-row header)")
+                f"{sheet.name or '表格'}→{sheet_kind}"
+                + ("" if table.header_rows == 1 else f"（表头 {table.header_rows} 行）")
             )
         named = path.suffix.lower().lstrip(".")
-        fmt = book.format + (f" (named .{named})" if named and named != book.format else "")
+        fmt = book.format + (f"（扩展名为 .{named}）" if named and named != book.format else "")
         report.read_as[path.name] = ", ".join(
             [fmt, *([book.encoding] if book.encoding else []), *parts]
         )

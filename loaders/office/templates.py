@@ -73,7 +73,7 @@ HELP: dict[str, tuple[str, str]] = {
         "关系类型：任职、持股、控股、投资、供应、合作、会员、老乡、认识（人认识某企业的人）、服务、受聘…",
         "任职",
     ),
-    "roles": ("职务（任职关系），多个用/分隔", "董事长"),
+    "roles": ("职务（任职关系），多个用；分隔", "董事长；总经理"),
     "share_pct": ("持股比例（%）", "51%"),
     "amount": ("金额，单位万元", "2000"),
     "since": ("开始日期", "2021-03-01"),
@@ -85,9 +85,26 @@ HELP: dict[str, tuple[str, str]] = {
     "src_org": ("起点人员的工作单位：区分同名的人，名录中无此人时新建", "岚港锂能科技股份有限公司"),
     "dst_org": ("终点人员的工作单位（同上）", ""),
     "industries": ("核心行业：申万代码或行业名称，多个用；分隔", "630701"),
-    "related_industries": ("相关行业", "630702"),
-    "description": ("说明", "锂电池全产业链"),
+    "related_industries": ("相关行业：申万代码或行业名称，多个用；分隔", "630702"),
+    "description": ("集群简介", "锂电池全产业链"),
 }
+#: (kind, field) → (explanation, example) where a column means something else per table.
+KIND_HELP: dict[tuple[str, str], tuple[str, str]] = {
+    ("company", "name"): ("企业全称（与营业执照一致）", "岚港锂能科技股份有限公司"),
+    ("person", "name"): ("姓名（个人信息，输出时默认遮盖为 刘**）", "刘志强"),
+    ("person", "tags"): ("标签，多个用；分隔", "校友；招商大使"),
+    ("intermediary", "name"): ("机构全称", "岚港市浙江商会"),
+    ("intermediary", "tags"): ("标签，多个用；分隔", "异地商会"),
+    ("fund", "name"): ("基金全称", "岚港市新能源产业引导基金"),
+    ("fund", "tags"): ("标签，多个用；分隔", "政府出资"),
+    ("cluster", "name"): ("集群名称，与集群文件（TOML）中的 name 一致", "新能源电池"),
+    ("cluster", "products"): ("集群产品，多个用；分隔", "锂电池；储能系统"),
+}
+#: The last line of every 填写说明, naming the one list separator: ``；`` or ``;`` (what
+#: :func:`loaders.office.values.split_list` and the table loader both split on).
+LIST_NOTE = (
+    "一行一条记录；不要合并单元格；代码类列请保持文本格式；一格填多个值时用分号（；或 ;）分隔。"
+)
 
 
 def header_of(field: str, kind: str) -> str:
@@ -127,11 +144,15 @@ def write_templates(folder: Path) -> list[Path]:
         notes = wb.create_sheet("填写说明")
         append_row(notes, ["列名", "是否必填", "说明", "示例"])
         for field in fields:
-            text, example = LEDGER_HELP.get((kind, field)) or HELP.get(field, ("", ""))
+            text, example = (
+                KIND_HELP.get((kind, field))
+                or LEDGER_HELP.get((kind, field))
+                or HELP.get(field, ("", ""))
+            )
             required = "必填" if field in REQUIRED[kind] else "选填"
             append_row(notes, [header_of(field, kind), required, text, example])
         append_row(notes, [])
-        append_row(notes, ["一行一条记录；不要合并单元格；代码类列请保持文本格式。"])
+        append_row(notes, [LIST_NOTE])
         for letter, chars in zip("ABCD", (18, 10, 60, 30), strict=True):
             notes.column_dimensions[letter].width = chars
         path = folder / TEMPLATE_FILES[kind]
@@ -161,8 +182,8 @@ def write_report_xlsx(reports: list[LoadReport], path: Path) -> None:
     summary = wb.create_sheet("汇总")
     append_row(summary, ["数据集", "项目", "数量"])
     for report in reports:
-        append_row(summary, [report.dataset, "rows read", report.rows_read])
-        append_row(summary, [report.dataset, "rows skipped", report.rows_skipped])
+        append_row(summary, [report.dataset, "读取行数", report.rows_read])
+        append_row(summary, [report.dataset, "跳过行数", report.rows_skipped])
         for kind, n in report.written_by_kind.items():
             append_row(summary, [report.dataset, f"written {kind}", n])
         for file, how in report.read_as.items():

@@ -65,7 +65,7 @@ def excel_serial_date(serial: float) -> dt.date:
     """
     low, high = _SERIAL_RANGE
     if not math.isfinite(serial) or not low <= serial < high + 1:
-        raise ValueError(f"{serial!r} is not an Excel date serial ({low}–{high})")
+        raise ValueError(f"{serial!r} 不是 Excel 日期序号（{low}–{high}）")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
@@ -100,7 +100,7 @@ def parse_date(value: Value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"not a date: {value!r}")
+        raise ValueError(f"不是日期：{value!r}")
     if isinstance(value, int | float):
         return excel_serial_date(value)
     folded = _fold(value)[:64]
@@ -115,12 +115,12 @@ def parse_date(value: Value) -> dt.date:
         year = "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in match[1])
         parts = (year, cn2an.cn2an(match[2], "smart"), cn2an.cn2an(match[3], "smart"))
     else:
-        hint = " (day first is ambiguous: write the year first)" if _DAY_FIRST.match(folded) else ""
+        hint = "（日在前的写法有歧义：请把年份写在前面）" if _DAY_FIRST.match(folded) else ""
         raise ValueError(f"not a date (use 2023-05-20 or 2023年5月20日){hint}: {value!r}")
     try:
         return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
-        raise ValueError(f"no such day: {value!r}") from None
+        raise ValueError(f"没有这一天：{value!r}") from None
 
 
 def parse_number(text: str, low: float, high: float, percent: bool = False) -> float:
@@ -151,9 +151,9 @@ def parse_number(text: str, low: float, high: float, percent: bool = False) -> f
     try:
         value = float(folded)
     except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(f"不是数字：{text!r}") from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{text!r} is outside [{low:g}, {high:g}]")
+        raise ValueError(f"{text!r} 超出范围 [{low:g}, {high:g}]")
     return value
 
 
@@ -288,18 +288,18 @@ def parse_amount(value: Value, unit: str = "元") -> Decimal:
     (Decimal('12345000'), Decimal('1200000'), Decimal('5000000'))
     """
     if unit not in AMOUNT_UNITS:
-        raise ValueError(f"unknown amount unit {unit!r}; use one of {', '.join(AMOUNT_UNITS)}")
+        raise ValueError(f"未知的金额单位 {unit!r}；请用 {'、'.join(AMOUNT_UNITS)} 之一")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"not an amount: {value!r}")
+        raise ValueError(f"不是金额：{value!r}")
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise ValueError(f"not an amount: {value!r}")
+            raise ValueError(f"不是金额：{value!r}")
         return _plain(Decimal(repr(value)) * AMOUNT_UNITS[unit])
     if len(value) > MAX_AMOUNT_CHARS:
-        raise ValueError(f"not an amount (longer than {MAX_AMOUNT_CHARS} characters)")
+        raise ValueError(f"不是金额（超过 {MAX_AMOUNT_CHARS} 个字符）")
     text = _fold(value).translate(_TRADITIONAL).replace(" ", "")
     if _FOREIGN.search(text):
-        raise ValueError(f"not in 元 (no exchange rate is assumed): {value!r}")
+        raise ValueError(f"不是以元计的金额（不做汇率换算）：{value!r}")
     explicit = text.startswith("¥")  # a currency sign names the unit: 元
     text = _CURRENCY.sub("", _CURRENCY.sub("", text))
     explicit = explicit or text.endswith("元")
@@ -314,7 +314,7 @@ def parse_amount(value: Value, unit: str = "元") -> Decimal:
         else:
             raise ValueError(text)
     except (ValueError, InvalidOperation, TypeError, KeyError):
-        raise ValueError(f"not an amount: {value!r}") from None
+        raise ValueError(f"不是金额：{value!r}") from None
     factor = 1 if explicit else AMOUNT_UNITS[unit]
     return _plain(number * factor)
 
@@ -357,8 +357,7 @@ def code_text(value: Value) -> str:
     if isinstance(value, int):
         if len(str(abs(value)).rstrip("0")) > EXCEL_DIGITS or abs(value) >= 10**EXCEL_DIGITS:
             raise PrecisionLost(
-                f"{value} was stored as a number: Excel keeps {EXCEL_DIGITS} digits, "
-                "the rest are lost"
+                f"{value} 以数字格式保存：Excel 只保留 {EXCEL_DIGITS} 位有效数字，其余各位已丢失"
             )
         return str(value)
     if isinstance(value, float):

@@ -153,7 +153,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         src = Source(dataset=DATASET, file=FILE, row=row)
         code = stock_code(rec.get("ts_code", ""))
         if code is None:
-            message = f"ts_code {rec.get('ts_code')!r} is not a stock code"
+            message = f"ts_code {rec.get('ts_code')!r} 不是股票代码"
             report.add(Issue(FILE, row, "ts_code", "bad_stock_code", message))
             continue
         cid = index.resolve_code(code) or company_id_for_code(code)
@@ -184,7 +184,7 @@ def _company(cid: str, code: str, rec: dict[str, str], src: Source, report: Load
         listed: dt.date | None = dt.datetime.strptime(raw, "%Y%m%d").date()
     except ValueError:
         listed = None
-        report.add(Issue(FILE, src.row, "list_date", "bad_date", f"{raw!r}: no date", "warning"))
+        report.add(Issue(FILE, src.row, "list_date", "bad_date", f"{raw!r}：不是日期", "warning"))
     return Company(
         id=cid,
         name=rec.get("name") or code[:6],
@@ -208,8 +208,8 @@ def _region(
 ) -> None:
     found = _AREAS.get(area)
     if found is None:
-        code, message = ("missing_area", "no area") if not area else ("unknown_area", area)
-        report.add(Issue(FILE, src.row, "area", code, f"{message}: no region", "warning"))
+        code, message = ("missing_area", "没有地区") if not area else ("unknown_area", area)
+        report.add(Issue(FILE, src.row, "area", code, f"{message}：无法确定地区", "warning"))
         return
     rid = node_id(NodeKind.REGION, found[0])
     if rid not in nodes:  # sourced to the first row naming it
@@ -226,7 +226,7 @@ def _industry(
     rels: list[Relation],
 ) -> None:
     if not name:
-        report.add(Issue(FILE, src.row, "industry", "missing_industry", "no industry", "warning"))
+        report.add(Issue(FILE, src.row, "industry", "missing_industry", "没有行业", "warning"))
         return
     iid = node_id(NodeKind.INDUSTRY, SYSTEM, name)
     if iid not in nodes:
@@ -254,7 +254,7 @@ def _controllers(
             ctl = match.firm or company_id_for_name(name)
             if ctl == cid:  # 东风汽车有限公司 and 东风汽车股份有限公司 share a name key
                 ctl = company_id_for_name(name)
-                message = f"controller {name!r} has the firm's name key; kept as its own node"
+                message = f"实际控制人 {name!r} 与该企业名称键相同；单独保留为一个节点"
                 issue = Issue(
                     FILE, src.row, "act_name", "controller_name_clash", message, "warning"
                 )

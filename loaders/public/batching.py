@@ -91,7 +91,7 @@ def read_json_lines(path: Path, report: LoadReport) -> Iterator[tuple[int, dict[
         gives one ``missing_file`` issue (row 0) and nothing else.
     """
     if not path.is_file():
-        report.add(Issue(path.name, 0, "", "missing_file", f"{path} not found"))
+        report.add(Issue(path.name, 0, "", "missing_file", f"找不到 {path}"))
         return
     with path.open(encoding="utf-8-sig") as fh:
         for row, line in enumerate(fh, 1):
@@ -104,7 +104,7 @@ def read_json_lines(path: Path, report: LoadReport) -> Iterator[tuple[int, dict[
                 report.add(Issue(path.name, row, "", "invalid_json", f"not JSON: {exc}"))
                 continue
             if not isinstance(data, dict):
-                report.add(Issue(path.name, row, "", "invalid_json", "not a JSON object"))
+                report.add(Issue(path.name, row, "", "invalid_json", "不是 JSON 对象"))
                 continue
             yield row, data
 
@@ -128,7 +128,7 @@ def read_csv_rows(path: Path, report: LoadReport) -> Iterator[tuple[int, dict[st
         order. A missing file gives one ``missing_file`` issue (row 0) and nothing else.
     """
     if not path.is_file():
-        report.add(Issue(path.name, 0, "", "missing_file", f"{path} not found"))
+        report.add(Issue(path.name, 0, "", "missing_file", f"找不到 {path}"))
         return
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)

@@ -191,18 +191,18 @@ def _companies(
         code = stock_code(_text(data, "code"), exchange)
         short, full = _plain(data, "name"), _plain(data, "fullname")
         if code is None:
-            message = f"code {data.get('code')!r} is not a stock code"
+            message = f"代码 {data.get('code')!r} 不是股票代码"
             report.add(Issue(path.name, row, "code", "bad_stock_code", message))
             continue
         if not (short or full):
-            report.add(Issue(path.name, row, "name", "empty_name", "no short or full name"))
+            report.add(Issue(path.name, row, "name", "empty_name", "简称和全称都为空"))
             continue
         if exchange is None:
-            message = f"location {location!r} is not an exchange; {code} by its prefix"
+            message = f"上市地 {location!r} 不是交易所；按代码前缀定为 {code}"
             report.add(Issue(path.name, row, "location", "bad_exchange", message, "warning"))
         listed = _iso_date(when)
         if listed is None:
-            message = f"time {when!r} is not a date; no listing date"
+            message = f"时间 {when!r} 不是日期；不记上市日期"
             report.add(Issue(path.name, row, "time", "bad_date", message, "warning"))
         groups.setdefault(code, []).append(_Row(row, short or full, full, listed))
     ids: dict[str, str] = {}
@@ -226,7 +226,7 @@ def _company(cid: str, code: str, rows: list[_Row], file: str, report: LoadRepor
     chosen, dropped_at = choose_full_name([(r.short, r.full) for r in named])
     dropped = [named[i] for i in dropped_at]
     for r in dropped:
-        message = f"legal name {r.full!r} disagrees with {r.short!r} (code {code}); dropped"
+        message = f"全称 {r.full!r} 与简称 {r.short!r} 不符（代码 {code}）；已舍弃"
         report.add(Issue(file, r.row, "fullname", "full_name_conflict", message, "warning"))
     if chosen is not None:
         listed = next(r.listed for r in named if r.full == chosen)
@@ -265,7 +265,7 @@ def _industries(
     for row, data in read_json_lines(path, report):
         code, name = _text(data, "code"), _text(data, "name")
         if not (code.isdigit() and len(code) == 6) or not name:
-            message = f"code {code!r} / name {name!r}: expected a 6-digit code and a name"
+            message = f"代码 {code!r} / 名称 {name!r}：应为 6 位代码和名称"
             report.add(Issue(path.name, row, "code", "bad_industry", message))
             continue
         names.setdefault(code, (row, name))
@@ -275,10 +275,10 @@ def _industries(
         child, parent = _text(data, "from_code"), _text(data, "to_code")
         missing = [c for c in (child, parent) if c not in names]
         if missing:
-            message = f"industry code(s) {missing} not in industry.json"
+            message = f"行业代码 {missing} 不在 industry.json 中"
             report.add(Issue(tree.name, row, "from_code", "unknown_industry", message))
         elif child == parent:
-            report.add(Issue(tree.name, row, "to_code", "self_loop", f"{child} is its parent"))
+            report.add(Issue(tree.name, row, "to_code", "self_loop", f"{child} 的上级是它自己"))
         else:
             parents.setdefault(child, (row, parent))
     in_tree = set(parents) | {parent for _, parent in parents.values()}
@@ -286,10 +286,10 @@ def _industries(
         by_code = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
         level = _depth(code, parents) if code in in_tree else by_code
         if code not in in_tree:
-            message = f"{code} is not in {tree.name}; level {by_code} by its code"
+            message = f"{code} 不在 {tree.name} 中；按代码定为第 {by_code} 级"
             report.add(Issue(path.name, row, "code", "not_in_tree", message, "warning"))
         elif level != by_code:
-            message = f"{code} is level {level} in the tree but looks level {by_code}"
+            message = f"{code} 在行业树中是第 {level} 级，按代码看是第 {by_code} 级"
             report.add(Issue(path.name, row, "code", "level_mismatch", message, "warning"))
         nodes.append(
             Industry(
@@ -338,7 +338,7 @@ def adopt_firm(
     match = index.resolve(short, codes=[code], dataset=DATASET, source=src)
     cid = match.firm or company_id_for_code(code)
     nodes.append(Company(id=cid, name=short, stock_codes=[code], sources=[src]))
-    message = f"{code} ({short}) not in company.json; the firm is taken from this row"
+    message = f"{code}（{short}）不在 company.json 中；按本行建立该企业"
     report.add(Issue(src.file, src.row, "company_code", "company_from_link", message, "warning"))
     return cid
 
@@ -363,14 +363,14 @@ def _company_industries(
     for row, data in read_json_lines(path, report):
         code, ind = stock_code(_text(data, "company_code")), _text(data, "industry_code")
         if code is None:
-            message = f"company {data.get('company_code')!r} is not a stock code"
+            message = f"企业 {data.get('company_code')!r} 不是股票代码"
             report.add(Issue(path.name, row, "company_code", "unknown_company", message))
             continue
         if code not in codes:
             short = _plain(data, "company_name") or code[:6]
             codes[code] = adopt_firm(code, short, _src(path.name, row), index, nodes, report)
         if ind not in industries:
-            message = f"industry {ind!r} ({_text(data, 'industry_name')}) not in industry.json"
+            message = f"行业 {ind!r}（{_text(data, 'industry_name')}）不在 industry.json 中"
             report.add(Issue(path.name, row, "industry_code", "unknown_industry", message))
             continue
         rel = new_relation(

@@ -72,7 +72,7 @@ class ProductTable:
             name = str(data.get("name") or "").strip()
             pid = table.product_id(name)
             if pid is None:
-                report.add(Issue(path.name, row, "name", "empty_name", "blank product name"))
+                report.add(Issue(path.name, row, "name", "empty_name", "产品名称为空"))
                 continue
             table.known.add(pid)
             table.nodes.append(Product(id=pid, name=name, sources=[_src(path.name, row)]))
@@ -91,12 +91,12 @@ class ProductTable:
         """Return the id of a product named by a link; create it when unlisted."""
         pid = self.product_id(name)
         if pid is None:
-            self.report.add(Issue(src.file, src.row, column, "empty_name", "blank product name"))
+            self.report.add(Issue(src.file, src.row, column, "empty_name", "产品名称为空"))
             return None
         if pid not in self.known:
             self.known.add(pid)
             self.nodes.append(Product(id=pid, name=name, sources=[src]))
-            message = f"product {name!r} not in product.json; created"
+            message = f"产品 {name!r} 不在 product.json 中；已新建"
             self.report.add(
                 Issue(src.file, src.row, column, "unlisted_product", message, "warning")
             )
@@ -200,19 +200,19 @@ def makes(
         if code is not None and code not in codes and adopt is not None:
             codes[code] = adopt(code, src)
         if code not in codes:
-            message = f"company {data.get('company_code')!r} not in company.json"
+            message = f"企业 {data.get('company_code')!r} 不在 company.json 中"
             report.add(Issue(path.name, row, "company_code", "unknown_company", message))
             continue
         if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
-            message = f"rel_weight {raw!r} is not a number"
+            message = f"rel_weight {raw!r} 不是数字"
             report.add(Issue(path.name, row, "rel_weight", "bad_weight", message))
             continue
         if raw < 0:
-            message = f"rel_weight {raw} < 0: an elimination or balancing line, not a product"
+            message = f"rel_weight {raw} < 0：抵销或调整行，不是产品"
             report.add(Issue(path.name, row, "rel_weight", "negative_weight", message))
             continue
         if raw > 1:
-            message = f"rel_weight {raw} > 1 stored as 1.0"
+            message = f"rel_weight {raw} > 1，按 1.0 保存"
             report.add(Issue(path.name, row, "rel_weight", "weight_clipped", message, "warning"))
         pid = table.ref(_name(data, "product_name"), src, "product_name")
         if pid is None:

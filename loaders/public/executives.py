@@ -163,7 +163,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     for row, rec in read_csv_rows(data_dir / STOCKS, report):
         code = stock_code(rec.get("code") or rec.get("stock_id:ID(Stock)", ""))
         if code is None:
-            report.add(Issue(STOCKS, row, "code", "bad_stock_code", f"{rec!r}: no code"))
+            report.add(Issue(STOCKS, row, "code", "bad_stock_code", f"{rec!r}：没有代码"))
             continue
         stocks.setdefault(code, (row, rec.get("name") or code[:6]))
     positions = _positions(data_dir / POSITIONS, persons, report)
@@ -184,7 +184,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     for b, a in match_share_classes(rosters).items():
         own = store.get_node(company_id_for_code(b)) is not None
         if own or index.resolve_code(b) not in (None, firms[a]):
-            message = f"{b} has the roster of {a} but a Company node of its own; kept apart"
+            message = f"{b} 与 {a} 的高管名单相同，但是单独的企业节点；分开保留"
             row = stocks.get(b, (0, ""))[0]
             report.add(Issue(STOCKS, row, "code", "share_class_conflict", message, "warning"))
             continue
@@ -208,14 +208,12 @@ def _persons(path: Path, report: LoadReport) -> dict[str, Person]:
     for row, rec in read_csv_rows(path, report):
         pid, name = rec.get("person_id:ID(Executive)", ""), rec.get("name", "")
         if not (pid and name):
-            report.add(Issue(path.name, row, "name", "empty_value", "no person id or name"))
+            report.add(Issue(path.name, row, "name", "empty_value", "没有人员编号或姓名"))
             continue
         gender = rec.get("gender", "")
         age = rec.get("age:int", "")
         if gender not in ("男", "女"):
-            report.add(
-                Issue(path.name, row, "gender", "missing_value", "gender unknown", "warning")
-            )
+            report.add(Issue(path.name, row, "gender", "missing_value", "性别不详", "warning"))
         if not (age.isdigit() and 0 <= int(age) <= 130):
             message = f"age {age!r} unknown"
             report.add(Issue(path.name, row, "age:int", "missing_value", message, "warning"))
@@ -242,10 +240,10 @@ def _positions(
         pid, raw = rec.get(":START_ID(Executive)", ""), rec.get(":END_ID(Stock)", "")
         code = stock_code(raw)
         if code is None:
-            message = f"{raw!r} is not a stock code"
+            message = f"{raw!r} 不是股票代码"
             report.add(Issue(path.name, row, ":END_ID(Stock)", "bad_stock_code", message))
         elif pid not in persons:
-            message = f"person {pid!r} not in {PERSONS}"
+            message = f"人员 {pid!r} 不在 {PERSONS} 中"
             report.add(Issue(path.name, row, ":START_ID(Executive)", "unknown_person", message))
         else:
             rows.append((row, pid, rec.get("jobs", ""), code))
@@ -259,7 +257,7 @@ def _company(
     if code in stocks:
         line, name = stocks[code]
         return Company(id=cid, name=name, stock_codes=[code], sources=[_src(STOCKS, line)])
-    message = f"{code} not in {STOCKS}; named by its code"
+    message = f"{code} 不在 {STOCKS} 中；以代码命名"
     report.add(Issue(POSITIONS, row, ":END_ID(Stock)", "unknown_stock", message, "warning"))
     return Company(id=cid, name=code[:6], stock_codes=[code], sources=[_src(POSITIONS, row)])
 

@@ -65,20 +65,20 @@ _PRECEDENCE = {rel: i for i, rel in enumerate(TIES)}
 
 #: FinRE relations that are not ties (active forms; 被 forms follow), with the reason.
 NOT_TIES: dict[str, str] = {
-    "unknown": "no relation stated",
-    "自己": "two names of one firm",
-    "竞争": "competitors, not a tie",
-    "纠纷": "a dispute, not a tie",
-    "分析": "an analyst's comment",
-    "发行": "a securities issue (underwriting), not a tie between the firms",
-    "交易": "a one-off transaction",
-    "商讨": "talks only",
-    "帮助": "help or support, too vague for a tie",
-    "欠款": "a debt, not a tie",
-    "转让": "a transfer of assets or shares between the two, direction of the tie unclear",
-    "重组": "a restructuring, written both ways: no direction",
-    "合并": "a merger, written both ways: no acquirer",
-    "减持": "a stake being reduced or sold off: the tie is ending",
+    "unknown": "未说明关系",
+    "自己": "同一企业的两个名称",
+    "竞争": "竞争对手，不是关系",
+    "纠纷": "纠纷，不是关系",
+    "分析": "分析师评论",
+    "发行": "证券发行（承销），不是企业间的关系",
+    "交易": "一次性交易",
+    "商讨": "仅在商讨",
+    "帮助": "帮助或支持，太笼统，不算关系",
+    "欠款": "欠款，不是关系",
+    "转让": "双方之间转让资产或股份，关系方向不明",
+    "重组": "重组，两个方向都有记载：无方向",
+    "合并": "合并，两个方向都有记载：不知收购方",
+    "减持": "减持或出售股份：关系正在结束",
     "买资": (
         "a purchase of assets from the other firm (联想 买资 IBM: the x86 server "
         "business), not ownership of it"
@@ -139,7 +139,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     for split in SPLITS:
         path = data_dir / split
         if not path.is_file():
-            report.add(Issue(split, 0, "", "missing_file", f"{path} not found", "warning"))
+            report.add(Issue(split, 0, "", "missing_file", f"找不到 {path}", "warning"))
             continue
         with path.open(encoding="utf-8-sig") as fh:
             lines = fh.read().split("\n")  # not splitlines: U+2028 may occur in sentences
@@ -155,10 +155,10 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
                 report.add(issue)
     for (split, rel), count in sorted(skipped.items()):
         reason = NOT_TIES[rel.removeprefix(PASSIVE)]
-        message = f"{count} rows of {rel!r} skipped: {reason}"
+        message = f"{rel!r} 的 {count} 行已跳过：{reason}"
         report.add(Issue(split, 0, "relation", "not_a_tie", message, "warning"))
     for name in sorted(linker.stale):
-        message = f"index resolves {name!r} to a firm missing from the store; kept apart"
+        message = f"{name!r} 对齐到的企业不在图谱中；分开保留"
         report.add(Issue(SPLITS[0], 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(evidence.items())]
@@ -178,7 +178,7 @@ def _add_row(
     file, row = src.file, src.row
     parts = line.split("\t")
     if len(parts) != 4:
-        message = f"expected 4 tab-separated fields, found {len(parts)}"
+        message = f"应有 4 个制表符分隔的字段，实有 {len(parts)} 个"
         return Issue(file, row, "", "malformed_row", message)
     head, tail, rel = clean_text(parts[0]), clean_text(parts[1]), clean_text(parts[2])
     active = rel.removeprefix(PASSIVE)
@@ -189,14 +189,14 @@ def _add_row(
         return Issue(file, row, "relation", "unknown_relation", f"relation {rel!r} unknown")
     for col, value in (("head", head), ("tail", tail)):
         if not value:
-            return Issue(file, row, col, "empty_name", f"{col} is blank")
+            return Issue(file, row, col, "empty_name", f"{col} 为空")
     if rel != active:
         head, tail = tail, head
     if company_id_for_name(head) == company_id_for_name(tail):
-        return Issue(file, row, "", "self_loop", f"{head!r} is both head and tail")
+        return Issue(file, row, "", "self_loop", f"{head!r} 既是首实体又是尾实体")
     src_id, dst_id = linker.link(head, src), linker.link(tail, src)
     if src_id == dst_id:
-        return Issue(file, row, "", "self_loop", f"{head!r} and {tail!r} are one firm ({src_id})")
+        return Issue(file, row, "", "self_loop", f"{head!r} 和 {tail!r} 是同一家企业（{src_id}）")
     if kind in SYMMETRIC_KINDS and dst_id < src_id:
         src_id, dst_id = dst_id, src_id
     ev = evidence.setdefault((kind, src_id, dst_id), _Evidence())

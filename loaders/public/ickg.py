@@ -129,7 +129,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     for split in SPLITS:
         path = data_dir / split
         if not path.is_file():
-            report.add(Issue(split, 0, "", "missing_file", f"{path} not found", "warning"))
+            report.add(Issue(split, 0, "", "missing_file", f"找不到 {path}", "warning"))
             continue
         for row, line in _lines(path):
             report.rows_read += 1
@@ -137,10 +137,10 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
             if issue is not None:
                 report.add(issue)
     for (split, rel), count in sorted(triples.skipped.items()):
-        message = f"{count} rows of {rel!r} skipped: not a tie between firms"
+        message = f"{rel!r} 的 {count} 行已跳过：不是企业间的关系"
         report.add(Issue(split, 0, "relation", "not_a_tie", message, "warning"))
     for name in sorted(triples.linker.stale):
-        message = f"index resolves {name!r} to a firm missing from the store; kept apart"
+        message = f"{name!r} 对齐到的企业不在图谱中；分开保留"
         report.add(Issue("entity2id.txt", 0, "name", "stale_index", message, "warning"))
 
     rels = [_relation(key, ev) for key, ev in sorted(triples.evidence.items())]
@@ -168,10 +168,10 @@ class _Triples:
         try:
             head_id, rel_id, tail_id, time_id = (int(p) for p in line.split("\t")[:4])
         except ValueError:
-            return Issue(file, row, "", "malformed_row", f"expected 4 integer ids: {line!r}")
+            return Issue(file, row, "", "malformed_row", f"应为 4 个整数编号：{line!r}")
         rel = self.relations.get(rel_id)
         if rel is None:
-            return Issue(file, row, "relation", "unknown_id", f"relation id {rel_id} unknown")
+            return Issue(file, row, "relation", "unknown_id", f"未知的关系编号 {rel_id}")
         kind = TIES.get(rel)
         if kind is None:
             self.skipped[(file, rel)] += 1
@@ -180,20 +180,20 @@ class _Triples:
         day = self.times.get(time_id)
         if head is None or tail is None:
             col, ident = ("head", head_id) if head is None else ("tail", tail_id)
-            return Issue(file, row, col, "unknown_id", f"entity id {ident} unknown")
+            return Issue(file, row, col, "unknown_id", f"未知的实体编号 {ident}")
         if day is None:
-            return Issue(file, row, "time", "unknown_id", f"time id {time_id} unknown")
+            return Issue(file, row, "time", "unknown_id", f"未知的时间编号 {time_id}")
         (head_name, head_line), (tail_name, tail_line) = head, tail
         verdict = self.verdicts.get((head_name, rel, tail_name), set())
         if verdict == {"incorrect"}:
-            text = f"experts marked ({head_name}, {rel}, {tail_name}) incorrect"
+            text = f"专家标注（{head_name}, {rel}, {tail_name}）有误"
             return Issue(file, row, "", "expert_incorrect", text)
         if company_id_for_name(head_name) == company_id_for_name(tail_name):
-            return Issue(file, row, "", "self_loop", f"{head_name!r} is both head and tail")
+            return Issue(file, row, "", "self_loop", f"{head_name!r} 既是首实体又是尾实体")
         src_id = self.linker.link(head_name, _entity_source(head_line))
         dst_id = self.linker.link(tail_name, _entity_source(tail_line))
         if src_id == dst_id:
-            text = f"{head_name!r} and {tail_name!r} are one firm ({src_id})"
+            text = f"{head_name!r} 和 {tail_name!r} 是同一家企业（{src_id}）"
             return Issue(file, row, "", "self_loop", text)
         if kind in SYMMETRIC_KINDS and dst_id < src_id:
             src_id, dst_id = dst_id, src_id
@@ -204,7 +204,7 @@ class _Triples:
         ev.labels.add(rel)
         ev.checked = ev.checked or verdict == {"correct"}
         if len(verdict) > 1:
-            text = f"experts disagree on ({head_name}, {rel}, {tail_name}); loaded unchecked"
+            text = f"专家对（{head_name}, {rel}, {tail_name}）意见不一；按未核实载入"
             return Issue(file, row, "", "expert_disagreement", text, "warning")
         return None
 
@@ -238,7 +238,7 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 
 def _require(path: Path) -> None:
     if not path.is_file():
-        raise LoadError(f"{path}: required ICKG file not found")
+        raise LoadError(f"{path}：找不到必需的 ICKG 文件")
 
 
 def _read_pairs(path: Path, report: LoadReport) -> dict[int, tuple[str, int]]:
@@ -271,7 +271,7 @@ def _read_times(path: Path, report: LoadReport) -> dict[int, dt.date]:
 def _read_annotations(path: Path, report: LoadReport) -> dict[tuple[str, str, str], set[str]]:
     """Return ``{(head, relation, tail): {expert labels}}`` from the expert file."""
     if not path.is_file():
-        report.add(Issue(path.name, 0, "", "missing_file", f"{path} not found", "warning"))
+        report.add(Issue(path.name, 0, "", "missing_file", f"找不到 {path}", "warning"))
         return {}
     out: dict[tuple[str, str, str], set[str]] = {}
     for row, line in _lines(path):
@@ -280,7 +280,7 @@ def _read_annotations(path: Path, report: LoadReport) -> dict[tuple[str, str, st
             head, rel, tail = (str(x).strip() for x in record["triple"])
             label = str(record["expert_label"])
         except (ValueError, KeyError, TypeError) as exc:
-            message = f"unreadable annotation ({exc!r})"
+            message = f"无法读取的标注（{exc!r}）"
             report.add(Issue(path.name, row, "", "malformed_row", message, "warning"))
             continue
         out.setdefault((head, rel, tail), set()).add(label)

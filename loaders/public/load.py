@@ -124,7 +124,7 @@ def load_public(
             continue
         if not folder.is_dir():
             report = LoadReport(dataset=name)
-            report.add(Issue(name, 0, "", "missing_dataset", f"folder {folder} not found"))
+            report.add(Issue(name, 0, "", "missing_dataset", f"找不到文件夹 {folder}"))
             reports.append(report)
             continue
         reports.append(loader(folder, store, index))

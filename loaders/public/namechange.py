@@ -88,15 +88,15 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         raw, day, name = rec.get("code", ""), rec.get("timestamp", ""), rec.get("company", "")
         code = stock_code(raw) if raw.isdigit() else None
         if code is None:
-            report.add(Issue(FILE, row, "code", "bad_stock_code", f"{raw!r} is not a code"))
+            report.add(Issue(FILE, row, "code", "bad_stock_code", f"{raw!r} 不是股票代码"))
             continue
         try:
             start = dt.date.fromisoformat(day)
         except ValueError:
-            report.add(Issue(FILE, row, "timestamp", "bad_date", f"{day!r} is not a date"))
+            report.add(Issue(FILE, row, "timestamp", "bad_date", f"{day!r} 不是日期"))
             continue
         if not plain_short_name(name):
-            report.add(Issue(FILE, row, "company", "missing_name", "no short name"))
+            report.add(Issue(FILE, row, "company", "missing_name", "没有简称"))
             continue
         history = histories.setdefault(code, _History())
         history.names.append((start, row, plain_short_name(name)))

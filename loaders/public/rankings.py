@@ -133,16 +133,16 @@ def read_mapping(
         code = stock_code(raw_code) if raw_code else None
         zh = clean_text(rec.get("zh_name") or "") or None
         problem = (
-            "unknown list" if key[0] not in (FORBES, FORTUNE)
-            else "no English name" if not key[1]
-            else f"bad stock code {raw_code!r}" if raw_code and code is None
-            else "neither Chinese name nor code" if not (zh or code)
-            else "repeated entry" if key in out
+            "未知的榜单" if key[0] not in (FORBES, FORTUNE)
+            else "没有英文名称" if not key[1]
+            else f"股票代码有误 {raw_code!r}" if raw_code and code is None
+            else "既没有中文名称也没有代码" if not (zh or code)
+            else "重复的条目" if key in out
             else None
         )  # fmt: skip
         if problem is not None:
             if report is not None:
-                report.add(Issue(path.name, row, "", "bad_mapping", f"{problem}: {key}"))
+                report.add(Issue(path.name, row, "", "bad_mapping", f"{problem}：{key}"))
             continue
         out[key] = MappingEntry(zh_name=zh, stock_code=code)
     return out
@@ -207,7 +207,7 @@ def load(
     ):
         path = data_dir / file
         if not path.is_file():
-            report.add(Issue(file, 0, "", "missing_file", f"{path} not found", "warning"))
+            report.add(Issue(file, 0, "", "missing_file", f"找不到 {path}", "warning"))
             continue
         for row, name, rank, country, revenue in rows(path, report):
             src = Source(dataset=DATASET, file=file, row=row)
@@ -217,11 +217,11 @@ def load(
             if country in CHINESE:
                 chinese += 1
                 if not entry.linked:
-                    text = f"{name!r} ({country}) not linked to a listed firm"
+                    text = f"{name!r}（{country}）未对应到上市企业"
                     report.add(Issue(file, row, col, "not_linked", text, "warning"))
             if list_name in entry.rankings:
                 first = entry.rankings[list_name]
-                text = f"{name!r} ranked twice in {list_name}; keeping rank {first}"
+                text = f"{name!r} 在 {list_name} 中出现两次；保留排名 {first}"
                 report.add(Issue(file, row, "", "duplicate_in_list", text, "warning"))
                 continue
             entry.sources.append(src)
@@ -259,7 +259,7 @@ def _target(
             # Loaded before the registries: keyed by the code as they key it, so a later
             # registry load joins this node instead of adding a second firm.
             cid = company_id_for_code(mapped.stock_code)
-            text = f"{mapped.stock_code} ({name}) 尚未载入：按代码建为 {cid}，注册数据载入后合并"
+            text = f"{mapped.stock_code}（{name}）尚未载入：按代码建为 {cid}，上市公司名录载入后合并"
             report.add(Issue(src.file, src.row, col, "unknown_stock_code", text, "warning"))
             stored_code = store.get_node(cid)
             if isinstance(stored_code, Company):
@@ -342,7 +342,7 @@ def _common(
     rank_text = rec.get(rank_col) or ""
     rank = _parse_rank(rank_text)
     if not name:
-        report.add(Issue(path.name, row, name_col, "missing_name", "no company name"))
+        report.add(Issue(path.name, row, name_col, "missing_name", "没有企业名称"))
         return None
     if rank is None:
         report.add(Issue(path.name, row, rank_col, "bad_rank", f"rank {rank_text!r} unreadable"))

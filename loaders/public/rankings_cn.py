@@ -92,7 +92,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     for file in (FORTUNE_CN, ACFIC):
         path = data_dir / file
         if not path.is_file():
-            report.add(Issue(file, 0, "", "missing_file", f"{path} not found", "warning"))
+            report.add(Issue(file, 0, "", "missing_file", f"找不到 {path}", "warning"))
             continue
         for row, rec in read_csv_rows(path, report):
             src = Source(dataset=DATASET, file=file, row=row)
@@ -103,7 +103,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
             cid, entry = _target(name, store, index, src)
             entry = entries.setdefault(cid, entry)
             if list_name in entry.rankings:
-                text = f"{name!r} ranked twice in {list_name}; keeping {entry.rankings[list_name]}"
+                text = f"{name!r} 在 {list_name} 中出现两次；保留 {entry.rankings[list_name]}"
                 report.add(Issue(file, row, "", "duplicate_in_list", text, "warning"))
                 continue
             entry.sources.append(src)
@@ -167,7 +167,7 @@ def _figure(
     try:
         Decimal(text)
     except InvalidOperation:
-        message = f"{column} {text!r} unreadable; loaded without it"
+        message = f"{column} {text!r} 无法读取；不载入该值"
         report.add(Issue(src.file, src.row, column, "bad_number", message, "warning"))
         return []
     return [Figure(measure, text, unit, f"{label} {column}", src.cite())]
@@ -177,7 +177,7 @@ def _fortune(rec: dict[str, str], src: Source, report: LoadReport) -> _Parsed | 
     list_name = "财富中国500强 2025"
     name = rec.get("公司名称(中文)", "").strip()
     if not name:
-        report.add(Issue(src.file, src.row, "公司名称(中文)", "missing_name", "no name"))
+        report.add(Issue(src.file, src.row, "公司名称(中文)", "missing_name", "没有名称"))
         return None
     rank = _rank(rec.get("排名", ""), src, report, "排名")
     if rank is None:
@@ -196,7 +196,7 @@ def _acfic(rec: dict[str, str], src: Source, report: LoadReport) -> _Parsed | No
         return None
     name = rec.get("企业名称", "").strip()
     if not name:
-        report.add(Issue(src.file, src.row, "企业名称", "missing_name", "no name"))
+        report.add(Issue(src.file, src.row, "企业名称", "missing_name", "没有名称"))
         return None
     rank = _rank(rec.get("序号", ""), src, report, "序号")
     if rank is None:

@@ -46,6 +46,6 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
     path = data_dir / FILE
     if not path.is_file():
         report = LoadReport(dataset=DATASET)
-        report.add(Issue(FILE, 0, "", "missing_file", f"{path} not found"))
+        report.add(Issue(FILE, 0, "", "missing_file", f"找不到 {path}"))
         return report
     return load_table(path, store, index, kind="company", dataset=DATASET)

@@ -51,4 +51,27 @@ function drawFactors() {
   window.addEventListener("resize", () => chart.resize());
 }
 
-document.addEventListener("DOMContentLoaded", () => { drawPaths(); drawFactors(); });
+function drawProgress() {
+  const data = readData("progress-chart-data");
+  const box = document.getElementById("progress-chart");
+  if (!data || !box || typeof echarts === "undefined") return;
+  box.style.height = (90 + 40 * data.units.length) + "px";
+  const chart = echarts.init(box);
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => (v === null ? "无目标" : v + "%") },
+    legend: { top: 0 },
+    grid: { left: 8, right: 48, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+    yAxis: { type: "category", inverse: true, data: data.units, axisLabel: { width: 160, overflow: "truncate" } },
+    series: [
+      { name: "对任务目标", type: "bar", data: data.city,
+        markLine: { symbol: "none", label: { formatter: "时序进度 " + data.time + "%" }, data: [{ xAxis: data.time }] } },
+      { name: "对自定目标", type: "bar", data: data.own },
+    ],
+  });
+  window.addEventListener("resize", () => chart.resize());
+}
+
+document.addEventListener("DOMContentLoaded", () => { drawPaths(); drawFactors(); drawProgress(); });
