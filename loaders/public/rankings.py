@@ -259,7 +259,7 @@ def _target(
             # Loaded before the registries: keyed by the code as they key it, so a later
             # registry load joins this node instead of adding a second firm.
             cid = company_id_for_code(mapped.stock_code)
-            text = f"{mapped.stock_code}（{name}）尚未载入：按代码建为 {cid}，上市公司名录载入后合并"
+            text = f"{mapped.stock_code}（{name}）尚未载入：按代码建为 {cid}，名录载入后合并"
             report.add(Issue(src.file, src.row, col, "unknown_stock_code", text, "warning"))
             stored_code = store.get_node(cid)
             if isinstance(stored_code, Company):
