@@ -72,9 +72,10 @@ def synthetic(n: int, seed: int = 5) -> CsrGraph:
     degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
     ours = rng.random(n) < 0.03
     state = rng.random(n) < 0.005
+    limit = model.hub_limit(degree.tolist())
     factor = np.where(
-        degree > model.hub_degree,
-        (model.hub_degree / np.maximum(degree, 1)) ** model.hub_exponent,
+        degree > limit,
+        (limit / np.maximum(degree, 1)) ** model.hub_exponent,
         1.0,
     ) * np.where(state, model.pass_through["政府机构"], 1.0)
     leave = np.where(ours, 0.0, -np.log(factor))

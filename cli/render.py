@@ -30,7 +30,8 @@ def show_referrals(console: Console, result: ReferralResult) -> None:
         else ""
     )
     if not result.paths:
-        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径。{weak}")
+        hint = "；加 --include-private 可能找到经私人关系的路径" if result.private_hint else ""
+        console.print(f"  在 {result.max_hops} 跳内没有找到引荐路径{hint}。{weak}")
         return
     for s in result.introducers:
         best = f"{s.best_strength:.3f}（{s.best_word}）"

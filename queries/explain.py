@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from graph.schema import Relation, RelKind
+from graph.schema import NodeKind, Relation, RelKind
 
 #: Relation kinds whose ``since`` is the date of an event (a deal, an order, a report).
 EVENT_KINDS = frozenset(
@@ -126,6 +126,10 @@ def relation_sentence(
         text = f"{a} 收购了 {b}"
     elif kind is RelKind.MEMBER_OF:
         text = f"{a} 是 {b} 的会员单位"
+    elif kind is RelKind.KNOWS and _is_person(rel.src) != _is_person(rel.dst):
+        person, firm = (a, b) if _is_person(rel.src) else (b, a)
+        how = f"（{rel.label}）" if rel.label and rel.label != "认识" else ""
+        text = f"{person} 认识 {firm} 的人{how}"  # "knows someone at" a firm
     elif kind is RelKind.KNOWS:
         text = f"{a} 与 {b} 是{rel.label or '熟人'}"
     elif kind is RelKind.SERVES:
@@ -155,3 +159,8 @@ def evidence(rel: Relation, limit: int = 2) -> str:
     elif rel.as_of:
         text += f"；截至 {rel.as_of}"
     return text
+
+
+def _is_person(node_id: str) -> bool:
+    """Tell whether a node id is a person's (``Person:…``)."""
+    return node_id.startswith(f"{NodeKind.PERSON.value}:")

@@ -2,7 +2,8 @@
 
 Search model (DESIGN.md §3): walk tie relations only, in either direction; a hop has
 strength s (see :mod:`queries.ties`) and cost −ln s; leaving a hub node (more ties than
-``hub_degree``) adds −ln of its hub factor. Paths start at an our-side node (the
+the hub limit of ``queries/ties.toml``: top 0.1 % by degree, at least ``hub_degree``)
+adds −ln of its hub factor. Paths start at an our-side node (the
 introducer, never charged a hub penalty) and pass through no other our-side node (a
 path through a second local firm is that firm's path). The answer is the k cheapest
 simple paths within ``max_hops`` (Yen's algorithm), strongest first.
@@ -210,7 +211,9 @@ def referral_paths(
         ``paths`` ordered by cost asc (strength desc), costs compared rounded to 12
         decimals, ties by the node ids from introducer to target; ``introducers``
         grouped by introducer, best strength desc then id. Empty lists when no path
-        exists within ``max_hops``; fewer than ``k`` when fewer exist.
+        exists within ``max_hops``; fewer than ``k`` when fewer exist. When there is no
+        path and private ties were not walked, ``private_hint`` tells whether walking
+        them would find one.
 
     Raises
     ------
@@ -241,6 +244,7 @@ def referral_paths(
     found = [] if at is None else k_shortest(arrays, at, k, max_hops, Deadline(budget_s))
     ids = arrays.ids
     paths = [_explain(store, ctx, cost, [ids[i] for i in nodes]) for cost, nodes in found]
+    hint = not found and not ctx.include_private and _private_would_find(ctx, target, max_hops)
     floor = ctx.model.strength_floor if floor is None else floor
     weak = [p for p in paths if p.strength < floor]
     paths = [p for p in paths if p.strength >= floor]
@@ -255,7 +259,18 @@ def referral_paths(
         target_delisted="已退市" in getattr(store.get_node(target), "tags", []),
         weak_paths=len(weak),
         strength_floor=floor,
+        private_hint=hint,
     )
+
+
+def _private_would_find(ctx: SearchContext, target: str, max_hops: int) -> bool:
+    """Tell whether a search that walks private ties finds a path to ``target`` (only
+    whether: nothing of the private path leaves this function)."""
+    private = SearchContext.build(
+        ctx.store, ctx.home, ctx.model, as_of=ctx.as_of, include_private=True
+    )
+    at = private.arrays.index.get(target)
+    return at is not None and bool(k_shortest(private.arrays, at, 1, max_hops, Deadline(5.0)))
 
 
 def summarise(paths: list[ReferralPath]) -> list[IntroducerSummary]:

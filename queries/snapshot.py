@@ -46,7 +46,7 @@ from graph.schema import TIE_KINDS, NodeKind, RelKind
 from graph.store import Store, scan_nodes, scan_relations
 from queries.csr import BoolArray, FloatArray, IntArray, csr_structure, our_side_guide
 from queries.strings import StringTable
-from queries.ties import TieModel
+from queries.ties import TieModel, engaged_code
 
 SNAPSHOT_VERSION = 1
 #: Node kinds that can stand on a referral path (every other kind classifies).
@@ -149,9 +149,13 @@ def build_snapshot(
     kinds: list[int] = []
     region: list[str] = []
     tagged: dict[int, list[str]] = {}
+    ours: dict[str, str] = {}
     for node in scan_nodes(store, ACTOR_KINDS):
         if node.get("tags"):
             tagged[len(ids)] = node["tags"]
+            code = engaged_code(node, model.our_side_tags)
+            if code:
+                ours[node["id"]] = code
         ids.append(node["id"])
         kinds.append(_KIND_CODE[node["kind"]])
         region.append(node.get("region_code") or "")
@@ -170,7 +174,7 @@ def build_snapshot(
     dst: list[int] = []
     strength: list[float] = []
     rids: list[str] = []
-    engaged: list[tuple[int, str]] = []
+    engaged: list[tuple[int, str]] = [(index[n], code) for n, code in ours.items()]
     for rel in scan_relations(store, sorted(TIE_KINDS)):
         if rel["kind"] == RelKind.ENGAGED_BY.value and rel["dst"] in regions:
             if rel["src"] in index:
@@ -205,8 +209,9 @@ def build_snapshot(
     rel_table = StringTable.of(rids[rel_order[j]] for j in used.tolist())
     degree = np.diff(indptr)
     factor = np.ones(n, dtype=np.float64)
-    hubs = degree > model.hub_degree
-    factor[hubs] = (model.hub_degree / degree[hubs]) ** model.hub_exponent
+    limit = model.hub_limit(degree.tolist())  # top hub_percentile of the tied nodes
+    hubs = degree > limit
+    factor[hubs] = (limit / degree[hubs]) ** model.hub_exponent
     for i, tags in tagged.items():
         factor[i] *= min(
             (model.pass_through[t] for t in tags if t in model.pass_through), default=1.0

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from graph.errors import SchemaError
 from graph.files import read_user_text
 from graph.schema import CLASSIFICATION_KINDS, LEDGER_KINDS, TIE_KINDS, NodeKind, RelKind
@@ -42,15 +44,21 @@ class TieModel:
     half_life_years : float > 0
         Years after which a dated tie keeps half its strength.
     hub_degree : int >= 1
-        Tie degree above which a node is a hub.
+        Least hub limit: a node with this many ties or fewer is never a hub.
+    hub_percentile : float in [0, 100]
+        The hub limit of a graph is the tie degree at this percentile of its nodes with
+        ties (:meth:`hub_limit`), at least ``hub_degree``.
     hub_exponent : float >= 0
         Hub penalty exponent: a hop into a hub of degree d keeps
-        ``(hub_degree / d) ** hub_exponent`` of its strength.
+        ``(limit / d) ** hub_exponent`` of its strength.
     event_kinds : frozenset of RelKind
         Kinds whose ``since`` is an event date from which they decay.
     pass_through : dict of str to float in (0, 1]
         Node tag → share of strength kept by a path passing through a node with that
         tag (e.g. 政府机构: two firms with one state controller).
+    our_side_tags : frozenset of str
+        Tags (招商大使, 招商顾问) that make a person, intermediary or fund with a
+        行政区划代码 ours for that region, as ENGAGED_BY that region does.
     """
 
     kind: dict[RelKind, float]
@@ -63,6 +71,8 @@ class TieModel:
     hub_exponent: float
     event_kinds: frozenset[RelKind] = frozenset()
     pass_through: dict[str, float] = field(default_factory=dict)
+    hub_percentile: float = 100.0
+    our_side_tags: frozenset[str] = frozenset()
     strength_floor: float = 0.0
     words: tuple[tuple[float, str], ...] = ()
 
@@ -101,8 +111,10 @@ class TieModel:
                 half_life_years=float(raw["half_life_years"]),
                 hub_degree=int(raw["hub_degree"]),
                 hub_exponent=float(raw["hub_exponent"]),
+                hub_percentile=float(raw.get("hub_percentile", 100.0)),
                 event_kinds=frozenset(RelKind(k) for k in raw.get("event_kinds", [])),
                 pass_through={str(k): float(v) for k, v in raw.get("pass_through", {}).items()},
+                our_side_tags=frozenset(str(t) for t in raw.get("our_side_tags", [])),
                 strength_floor=float(raw.get("strength_floor", 0.0)),
                 words=tuple(
                     sorted(
@@ -163,15 +175,43 @@ class TieModel:
                 value *= 0.5 ** (years / self.half_life_years)
         return value
 
-    def hub_factor(self, degree: int, tags: Iterable[str] = ()) -> float:
+    def hub_limit(self, degrees: Iterable[int]) -> float:
+        """The tie degree above which a node of a graph is a hub.
+
+        The degree at ``hub_percentile`` of the nodes with ties (linear interpolation,
+        as :func:`numpy.percentile`), at least ``hub_degree``. A graph too small for its
+        top share to hold one node (fewer than 1,000 tied nodes at 99.9) has no such
+        percentile: its limit is ``hub_degree``.
+
+        Examples
+        --------
+        >>> m = TieModel.load()
+        >>> m.hub_limit([1] * 9980 + list(range(31, 51)))  # top 0.1 %: 41 … 50 ties
+        40.001
+        >>> m.hub_limit([1] * 990 + [5] * 9 + [40])  # 5.035 at 99.9: below hub_degree
+        20.0
+        >>> m.hub_limit([1] * 500 + [60])  # 501 nodes: no top 0.1 % node
+        20.0
+        """
+        tied = np.asarray([d for d in degrees if d > 0], dtype=np.float64)
+        if len(tied) * (100.0 - self.hub_percentile) / 100.0 < 1.0:
+            return float(self.hub_degree)
+        at = round(float(np.percentile(tied, self.hub_percentile)), 6)
+        return max(float(self.hub_degree), at)
+
+    def hub_factor(
+        self, degree: int, tags: Iterable[str] = (), limit: float | None = None
+    ) -> float:
         """Return the strength kept by passing through a node.
 
-        The hub factor ``(hub_degree / degree) ** hub_exponent`` when the node has more
-        than ``hub_degree`` ties, times the smallest ``pass_through`` factor of its tags.
+        The hub factor ``(limit / degree) ** hub_exponent`` when the node has more than
+        ``limit`` ties (the graph's :meth:`hub_limit`; ``hub_degree`` if not given),
+        times the smallest ``pass_through`` factor of its tags.
         """
+        limit = float(self.hub_degree) if limit is None else limit
         factor = min((self.pass_through[t] for t in tags if t in self.pass_through), default=1.0)
-        if degree > self.hub_degree:
-            factor *= (self.hub_degree / degree) ** self.hub_exponent
+        if degree > limit:
+            factor *= (limit / degree) ** self.hub_exponent
         return float(factor)
 
 
@@ -198,11 +238,14 @@ class TieGraph:
     names: dict[str, str] = field(default_factory=dict)
     region: dict[str, str] = field(default_factory=dict)
     tags: dict[str, list[str]] = field(default_factory=dict)
+    _limit: float | None = field(default=None, repr=False)
     engaged: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def pass_factor(self, model: TieModel, node: str) -> float:
         """Strength kept by a path passing through ``node`` (hub and tag penalties)."""
-        return model.hub_factor(self.degree(node), self.tags.get(node, ()))
+        if self._limit is None:
+            self._limit = model.hub_limit(len(v) for v in self.adj.values())
+        return model.hub_factor(self.degree(node), self.tags.get(node, ()), self._limit)
 
     def degree(self, node: str) -> int:
         """Number of distinct tie neighbours of ``node``."""
@@ -250,7 +293,9 @@ def build_tie_graph(
         Parallel relations between one pair keep the strongest (ties broken by the
         smaller relation id). Classification nodes (Industry, Product, Cluster,
         Region) and the 招商 ledger's nodes (Project, Unit, Outing, Introduction) never
-        appear; ENGAGED_BY to a Region marks the node as ours instead.
+        appear; ENGAGED_BY to a Region marks the node as ours instead, and so does a
+        tag of ``our_side_tags`` on a person, intermediary or fund with a region code
+        (:func:`engaged_code`).
     """
     walk = set(kinds) if kinds is not None else set(TIE_KINDS)
     graph = TieGraph()
@@ -270,6 +315,9 @@ def build_tie_graph(
             graph.region[node["id"]] = node["region_code"]
         if node.get("tags"):
             graph.tags[node["id"]] = node["tags"]
+        code = engaged_code(node, model.our_side_tags)
+        if code:
+            graph.engaged[node["id"]].add(code)
     walk_values = {k.value for k in walk}
     for rel in store.raw_relations():
         kind = rel["kind"]
@@ -289,6 +337,22 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
+
+
+def engaged_code(node: Mapping[str, Any], tags: Iterable[str]) -> str | None:
+    """The region a stored node works for by its own row: the 行政区划代码 of a person,
+    intermediary or fund tagged 招商大使 (a tag of ``tags``); None for any other node.
+
+    Examples
+    --------
+    >>> engaged_code({"kind": "Person", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
+    '3707'
+    >>> engaged_code({"kind": "Company", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
+    """
+    if node.get("kind") == NodeKind.COMPANY.value or not node.get("region_code"):
+        return None
+    wanted = set(tags)
+    return str(node["region_code"]) if any(t in wanted for t in node.get("tags") or ()) else None
 
 
 def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:

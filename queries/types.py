@@ -110,6 +110,7 @@ class ReferralResult(_Result):
     weak_paths: int = 0
     strength_floor: float = 0.0
     underway: Underway | None = None
+    private_hint: bool = False  # no path, but one through private ties (not shown) exists
 
 
 class Factor(_Result):

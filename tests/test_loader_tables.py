@@ -147,7 +147,7 @@ def test_report_names_every_problem(office: Path) -> None:
         (x, s, 0, "", "no_region_column", "warning"),
         ("关系表.csv", "", 3, "对象", "new_company", "warning"),
         ("关系表.csv", "", 4, "主体", "unknown_reference", "error"),
-        ("关系表.csv", "", 5, "主体", "bad_endpoint", "error"),  # 朋友 = KNOWS: people only
+        ("关系表.csv", "", 5, "主体", "bad_endpoint", "error"),  # 朋友 = KNOWS: from a person only
         ("关系表.csv", "", 6, "结束日期", "bad_date", "error"),  # ends before it starts
         ("关系表.csv", "", 7, "关系类型", "bad_kind", "error"),
     }

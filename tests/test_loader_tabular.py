@@ -179,7 +179,7 @@ def test_symmetric_private_and_confidence(
     demo: tuple[SqliteStore, LoadReport],
 ) -> None:
     store, _ = demo
-    knows = store.get_relation("KNOWS:Person:demo:p_liu>Person:demo:p_wu")
+    knows = store.get_relation("KNOWS:Person:demo:p_liu>Person:demo:p_wu#校友")  # keyed by label
     assert knows is not None
     assert knows.private and knows.confidence == 0.8 and knows.label == "校友"
     # written 岚港滨海化工 → 霁川化工; stored in id order ("Company:name:" < "Company:uscc:")

@@ -6,7 +6,10 @@ index knows; a firm name the index resolves; the one person, intermediary or fun
 that name; the one firm of the graph known by exactly that name, short name or former
 name (:class:`resolve.lookup.NameTable`, firms without a code too); else, when the
 text looks like a firm name (…公司, …集团), a new firm added with a warning. Anything
-else is an error naming the cell.
+else is an error naming the cell. A person named with a firm (``张伟（乙公司）``, or the
+主体单位 / 对象单位 column) is the one of that name at that firm, else a new person
+(:func:`loaders.office.person_refs.person_at`); a branch (…分公司) gets BRANCH_OF to
+its parent (:func:`loaders.office.person_refs.branch_of`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 from graph.ids import node_id
 from graph.schema import Cluster, Company, NodeKind, Region, RelKind
 from loaders.office.node_rows import Cells, Ref, RowBuilder, split_items, text_of
+from loaders.office.person_refs import branch_of, looks_like_person, person_at, split_context
 from loaders.office.relations import REL_WORDS, check_endpoints, make_relation, relation_props
 from loaders.office.rows import RowError
 from loaders.office.values import Value, parse_date
 from resolve.codes import is_valid_uscc, normalise_uscc
 from resolve.index import company_id_for_name
+from resolve.match import Verdict
 from resolve.normalise import name_key, stock_code
 
 _COMPANY_WORDS = ("公司", "集团", "厂", "企业", "合伙)", "Ltd", "Inc")
@@ -51,8 +56,8 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
             kind = RelKind(word.upper())
         except ValueError:
             raise RowError(cells["kind"][1], "bad_kind", f"未知的关系类型 {word!r}") from None
-    a = reference(run, cells["src"], row)
-    b = reference(run, cells["dst"], row)
+    a = reference(run, cells["src"], row, text_of(cells.get("src_org", (None, ""))[0]))
+    b = reference(run, cells["dst"], row, text_of(cells.get("dst_org", (None, ""))[0]))
     if a.id == b.id:
         message = f"关系两端是同一个节点（{a.id}）：关系需要两个不同的节点"
         raise RowError(cells["dst"][1], "self_loop", message)
@@ -76,8 +81,10 @@ def relation_row(run: RowBuilder, cells: Cells, row: int) -> None:
     run.relations.append(make_relation(kind, a.id, b.id, run.source(row), **props))
 
 
-def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
+def reference(run: RowBuilder, cell: tuple[Value, str], row: int, context: str = "") -> Ref:
     """Resolve one endpoint cell (see the module docstring for the order).
+
+    ``context`` is the firm the sheet says a person named in the cell is at.
 
     Raises
     ------
@@ -110,6 +117,9 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
     if found.firm:
         run.index.record(run.dataset, found, run.source(row))
         return Ref(found.firm, NodeKind.COMPANY)
+    name, org = (text, context) if context else split_context(text)
+    if org and (looks_like_person(run, name, org) or (context and found.verdict is Verdict.NEW)):
+        return person_at(run, name, org, column, row)
     named = run.names.get(name_key(text), set())
     if len(named) == 1:
         return next(iter(named))
@@ -117,6 +127,9 @@ def reference(run: RowBuilder, cell: tuple[Value, str], row: int) -> Ref:
         ids = ", ".join(sorted(r.id for r in named)[:3])
         message = f"{text!r} 对应 {len(named)} 个不同节点（{ids}）；请改用编号"
         raise RowError(column, "ambiguous_name", message)
+    if found.verdict is Verdict.BRANCH:
+        run.index.record(run.dataset, found, run.source(row))
+        return branch_of(run, text, found, column, row)
     stored = run.stored_names().find(text) if text else []
     if len(stored) == 1:  # a firm of the graph known by exactly this name (no code)
         return Ref(stored[0], NodeKind.COMPANY)

@@ -117,6 +117,8 @@ BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
         "label": ("说明", "label"),
         "confidence": ("可信度", "confidence"),
         "private": ("私密", "private"),
+        "src_org": ("主体单位", "主体所在单位", "主体工作单位", "src_org"),
+        "dst_org": ("对象单位", "对象所在单位", "对象工作单位", "dst_org"),
     },
     "cluster": {
         "name": ("集群名称", "产业集群", "集群", "name"),

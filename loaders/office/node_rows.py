@@ -149,6 +149,18 @@ class RowBuilder:
             raise RowError("key", "duplicate_key", f"编号 {key!r} 已被前面的行使用")
         return key
 
+    def firm_named(self, text: str) -> str | None:
+        """The firm ``text`` names: a key of this load, the firm the index resolves, else
+        the one stored firm of exactly that name, short name or former name."""
+        ref = self.keys.get(text)
+        if ref is not None:
+            return ref.id if ref.kind is NodeKind.COMPANY else None
+        found = self.index.resolve(text).firm
+        if found:
+            return found
+        stored = self.stored_names().find(text) if text else []
+        return stored[0] if len(stored) == 1 else None
+
     def remember(self, key: str | None, name: str, ref: Ref) -> None:
         """Make a node findable by key and by name for relation rows."""
         if key:
@@ -352,7 +364,7 @@ class RowBuilder:
             self.link(RelKind.LOCATED_IN, nid, region, row)
         if employer:
             found = self.index.resolve(employer, dataset=self.dataset, source=self.source(row))
-            firm = found.firm
+            firm = found.firm or self.firm_named(employer)
             if firm is None:
                 msg = f"任职单位 {employer!r} 不是图谱中的企业；未建立任职关系（OFFICER_OF）"
                 self.warn(row, cells["employer"][1], "unknown_employer", msg)

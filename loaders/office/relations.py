@@ -39,7 +39,8 @@ ENDPOINTS: dict[RelKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelKind.PARTNERS_WITH: (ORGANISATIONS, ORGANISATIONS),
     RelKind.ACQUIRED: (ACTORS, frozenset({_C})),
     RelKind.MEMBER_OF: (frozenset({_C, _P, _F}), frozenset({_I})),
-    RelKind.KNOWS: (frozenset({_P}), frozenset({_P})),
+    # a person knows a person, or "knows someone at" a firm, fund or intermediary
+    RelKind.KNOWS: (frozenset({_P}), ORGANISATIONS | {_P}),
     RelKind.SERVES: (frozenset({_I, _P, _F}), frozenset({_C})),
     RelKind.ENGAGED_BY: (ACTORS, frozenset({NodeKind.REGION})),
     RelKind.IN_INDUSTRY: (ORGANISATIONS, frozenset({NodeKind.INDUSTRY})),
@@ -184,7 +185,9 @@ def make_relation(kind: RelKind, src: str, dst: str, source: Source, **props: An
     kind : RelKind
     src, dst : str
         Endpoint node ids; for PARTNERS_WITH and KNOWS they are swapped into id order,
-        so A–B and B–A are one relation.
+        so A–B and B–A are one relation. Two KNOWS of one pair with different labels
+        (校友, 同事) are two parallel relations, each with its own sentence and strength,
+        never one merged tie.
     source : Source
     **props
         Other :class:`Relation` fields. A relation without ``since``, ``until`` or
@@ -204,9 +207,20 @@ def make_relation(kind: RelKind, src: str, dst: str, source: Source, **props: An
             props = {**props, "as_of": dt.date.fromisoformat(source.revision[:10])}
     try:
         return Relation(
-            id=relation_id(kind, src, dst), kind=kind, src=src, dst=dst, sources=[source], **props
+            id=relation_id(kind, src, dst, _parallel_key(kind, props)),
+            kind=kind,
+            src=src,
+            dst=dst,
+            sources=[source],
+            **props,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
         column = str(first["loc"][0]) if first["loc"] else ""
         raise RowError(column, "invalid_value", f"{column}: {first['msg']}") from None
+
+
+def _parallel_key(kind: RelKind, props: dict[str, Any]) -> str | None:
+    """The key telling parallel ties of one pair apart: a KNOWS tie's label."""
+    label = props.get("label")
+    return str(label) if kind is RelKind.KNOWS and label else None

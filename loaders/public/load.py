@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.schema import Company, NodeKind
 from graph.store import Store
 from loaders.public import (
     a_share,
@@ -44,6 +45,31 @@ DATASETS: list[tuple[str, Loader]] = [
     ("rankings", rankings.load),
     ("rankings", rankings_cn.load),
 ]
+
+
+#: Datasets that name firms only by name, linked to the registries' listed firms ...
+_LINKING = ("ickg25", "finre", "rankings")
+#: ... which these load (with 2025 legal names and every A-share code).
+_REGISTRIES = ("chain-kg", "szse-2025", "a-share-2025")
+
+
+def _registries_loaded(store: Store) -> bool:
+    """Tell whether a registry has loaded listed firms (stops at the first found)."""
+    for node in store.nodes(NodeKind.COMPANY):
+        if isinstance(node, Company) and any(s.dataset in _REGISTRIES for s in node.sources):
+            return True
+    return False
+
+
+def _refused(name: str) -> LoadReport:
+    """The report of a name-linking dataset refused before the registries."""
+    report = LoadReport(dataset=name)
+    message = (
+        f"{name} 只按名称关联企业，须在上市公司名录（{'、'.join(_REGISTRIES)}）之后载入："
+        "先载入会把同一企业建成两个节点（如 Sany Heavy Industry 与 600031）；未载入"
+    )
+    report.add(Issue(name, 0, "", "registries_first", message))
+    return report
 
 
 def load_public(
@@ -78,7 +104,11 @@ def load_public(
         One per dataset, in load order, then the current-names pass
         (:func:`loaders.public.current.mark_current`) when a 2025 list was loaded. A missing
         folder gives a report with one ``missing_dataset`` issue instead of an
-        exception.
+        exception. ickg25, finre and the rankings asked for before any registry has
+        loaded (neither in the store nor in ``only``) are refused with one
+        ``registries_first`` error each: loaded first, they would leave a firm twice
+        (its English or legal name beside its stock code), since the registries key
+        listed firms by code.
     """
     index = index if index is not None else CompanyIndex.from_store(store)
     reports: list[LoadReport] = []
@@ -88,6 +118,10 @@ def load_public(
         if on_start is not None:
             on_start(name)
         folder = root / name
+        early = name in _LINKING and not set(_REGISTRIES) & set(only or _REGISTRIES)
+        if early and not _registries_loaded(store):
+            reports.append(_refused(name))
+            continue
         if not folder.is_dir():
             report = LoadReport(dataset=name)
             report.add(Issue(name, 0, "", "missing_dataset", f"找不到文件夹 {folder}"))

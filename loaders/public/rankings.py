@@ -42,7 +42,7 @@ from graph.schema import Company, Source
 from graph.store import Store
 from loaders.public.linking import write
 from loaders.report import Issue, LoadReport
-from resolve.index import CompanyIndex, company_id_for_name
+from resolve.index import CompanyIndex, company_id_for_code, company_id_for_name
 from resolve.normalise import clean_text, stock_code
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class _Entry:
     country: str | None = None
     revenue_usd: float | None = None
     figures: list[str] = field(default_factory=list)
+    stock_codes: list[str] = field(default_factory=list)
 
 
 def default_mapping_path() -> Path:
@@ -174,7 +175,10 @@ def load(
         - ``not_linked`` (warning): a Chinese row (HQ China, Hong Kong, Taiwan) that
           did not link to a listed firm (no table entry, an unlisted group, a code the
           index does not know): it gets its own node; linked = Chinese rows − these;
-        - ``unknown_stock_code`` (warning): the table's code is not in the index;
+        - ``unknown_stock_code`` (warning): the table's code is not in the index (the
+          rankings loaded before the registries): the firm is keyed by its code
+          (:func:`resolve.ids.company_id_for_code`) with that code, so the registries
+          loaded later join it and the firms do not depend on the load order;
         - ``bad_rank`` / ``missing_name`` (error): the row is skipped;
         - ``bad_number`` (warning): revenue unreadable, loaded without it;
         - ``duplicate_in_list`` (warning): a second row for one firm in one list;
@@ -252,8 +256,17 @@ def _target(
         )
         found = match.id if match.rule == "stock_code" else None
         if found is None:
-            text = f"{mapped.stock_code}（{name}）不在企业索引中"
+            # Loaded before the registries: keyed by the code as they key it, so a later
+            # registry load joins this node instead of adding a second firm.
+            cid = company_id_for_code(mapped.stock_code)
+            text = f"{mapped.stock_code}（{name}）尚未载入：按代码建为 {cid}，名录载入后合并"
             report.add(Issue(src.file, src.row, col, "unknown_stock_code", text, "warning"))
+            stored_code = store.get_node(cid)
+            if isinstance(stored_code, Company):
+                return cid, _Entry(name=stored_code.name, linked=True)
+            entry = _Entry(name=name, linked=True, full_name=mapped.zh_name)
+            entry.stock_codes = [mapped.stock_code]
+            return cid, entry
     elif mapped is not None and mapped.zh_name is not None:
         # The table gives the Chinese legal name: resolved as such, recorded for ``name``.
         match = index.resolve(mapped.zh_name)
@@ -290,6 +303,7 @@ def _companies(entries: dict[str, _Entry], store: Store) -> tuple[list[Company],
             country=country,
             revenue_usd=e.revenue_usd,
             figures=e.figures,
+            stock_codes=e.stock_codes,
             private=stored.private if stored is not None else False,
         )
         (new if stored is None else known).append(company)

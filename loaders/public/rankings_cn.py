@@ -13,7 +13,9 @@ Source (fixtures only: republished without a license):
 Each row puts a rank in ``rankings`` (keys :data:`LISTS`), a tag (中国500强, 民营500强,
 制造业民营500强, 服务业民营100强) and the row's numbers as written, with their units, in
 ``figures`` (:mod:`graph.figures`). A name is resolved by the company index (a listed
-firm's legal name links to it; a group is never its listed subsidiary); an unresolved
+firm's legal name links to it, and so does a legal name the English table of
+:mod:`loaders.public.rankings` gives with a stock code; a group is never its listed
+subsidiary); an unresolved
 name is a firm of its own, ``company_id_for_name`` (the node a controller or a news
 mention of the same name has). Fortune's revenue, converted from 百万美元, fills
 ``revenue_usd`` when no other list gave one; ACFIC revenues stay in 元 (no exchange
@@ -23,6 +25,7 @@ name starts with inside that province).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -207,6 +210,19 @@ def _target(name: str, store: Store, index: CompanyIndex, src: Source) -> tuple[
     """The firm a row names (resolved, else its own name-keyed node) and a fresh entry."""
     match = index.resolve(name, dataset=f"{DATASET}/{src.file}", source=src)
     found = match.firm
+    if found is None and name in _listed_names():  # a legal name the table gives a code
+        found = index.resolve_code(_listed_names()[name])
     if found is not None and store.get_node(found) is not None:
         return found, _Entry(name=name, resolved=True)
     return company_id_for_name(name), _Entry(name=name, resolved=False)
+
+
+@functools.cache
+def _listed_names() -> dict[str, str]:
+    """Chinese legal name → A-share code, from the hand-checked table of
+    :mod:`loaders.public.rankings` (三一重工股份有限公司 → 600031.SH): a listed firm
+    whose legal name no loaded registry carries is still found by its code."""
+    from loaders.public.rankings import default_mapping_path, read_mapping
+
+    table = read_mapping(default_mapping_path())
+    return {e.zh_name: e.stock_code for e in table.values() if e.zh_name and e.stock_code}
