@@ -53,6 +53,11 @@ def _cells(number: int | str, row: UnitProgress) -> list[object]:
     ]
 
 
+#: Heights (points) of the title row and the header row, whose labels wrap to two lines
+#: (rendered with LibreOffice: at the default height they spilled over the title).
+HEADER_HEIGHTS = (22.0, 32.0)
+
+
 def write_progress_xlsx(report: ProgressReport, path: Path) -> Path:
     """Write ``report`` to ``path`` (an .xlsx; its folder is created); return the path."""
     from openpyxl import Workbook
@@ -92,6 +97,8 @@ def write_progress_xlsx(report: ProgressReport, path: Path) -> Path:
                 cell.number_format = '0.0"%"'
     for i, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[ws.cell(2, i).column_letter].width = width
+    ws.row_dimensions[1].height = HEADER_HEIGHTS[0]  # the title, 14 pt
+    ws.row_dimensions[2].height = HEADER_HEIGHTS[1]  # headers wrap to two lines
     _page(ws)
     reserve = wb.create_sheet("项目储备")
     append_row(reserve, [f"项目储备（截至 {report.date_to}）"])

@@ -129,6 +129,7 @@ def test_cli_table_json_and_workbook(tmp_path: Path) -> None:
     assert ws.cell(5, 2).fill.fgColor.rgb in ("00000000", None)  # 广饶县: on schedule
     assert [c.value for c in ws[8]][1:8] == ["合计", None, 524, 608, 32, 377.6, 72.1]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert (ws.row_dimensions[1].height, ws.row_dimensions[2].height) == (22.0, 32.0)
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
 
 
