@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from cli.common import err, out
-from cli.render import show_referrals, show_targets
+from cli.render import region_label, show_referrals, show_targets
 from graph.errors import LoadError
 from graph.files import remove_store_files
 from graph.privacy import redact
+from graph.schema import NodeKind, Region
 from graph.sqlite_store import SqliteStore
 from loaders.office.csv_folder import load_folder
 from queries.clusters import read_clusters
@@ -57,6 +58,8 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     err.print(report.summary(), highlight=False)
     clusters = read_clusters(data / "clusters.toml")
     home = clusters.home_region or ""
+    places = [(n.code, n.name) for n in store.nodes(NodeKind.REGION) if isinstance(n, Region)]
+    label = region_label(home, places)  # the demo city 岚港市 is a Region of its own data
     ctx = SearchContext.build(store, home)
     lists = []
     for cluster in clusters.cluster:
@@ -65,7 +68,7 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
         show_targets(out, redact(tl))  # people masked, as in every output
         for row in tl.rows[:top]:
             found = referral_paths(store, row.company, home, k=3, context=ctx)
-            show_referrals(out, redact(found))
+            show_referrals(out, redact(found), label)
             out.print()
     workbook = write_workbook(lists, out_dir / "targets.xlsx", sources=[f"{data} (示例数据)"])
     out.print(f"目标企业清单已写入 {workbook}")

@@ -6,6 +6,8 @@ styles are set as :class:`~rich.text.Text` spans here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Console
 from rich.table import Table
 
@@ -13,13 +15,34 @@ from cli.console import styled
 from queries.types import ReferralResult, TargetList
 
 
-def show_referrals(console: Console, result: ReferralResult) -> None:
-    """Print referral paths grouped by introducer, each hop as a Chinese sentence."""
+def region_label(code: str, extra: Iterable[tuple[str, str]] = ()) -> str:
+    """``山东省（37）`` for a GB/T 2260 code (or a region of ``extra``), else the code.
+
+    Examples
+    --------
+    >>> region_label("37"), region_label("3799", [("3799", "岚港市")]), region_label("99")
+    ('山东省（37）', '山东省岚港市（3799）', '99')
+    """
+    from graph.errors import ZhaoshangError
+    from resolve.divisions import resolve_region
+
+    try:
+        return resolve_region(code, extra).label
+    except ZhaoshangError:
+        return code
+
+
+def show_referrals(console: Console, result: ReferralResult, region: str | None = None) -> None:
+    """Print referral paths grouped by introducer, each hop as a Chinese sentence.
+
+    ``region`` names the home region (default: :func:`region_label` of its code).
+    """
     gone = "（已退市）" if result.target_delisted else ""
+    home = region or region_label(result.home_region)
     console.print(
         styled(
             (f"谁能引荐我们认识 {result.target_name}{gone}", "bold"),
-            f"（本地 {result.home_region}，最多 {result.max_hops} 跳，前 {result.k} 条）",
+            f"（本地：{home}，最多 {result.max_hops} 跳，前 {result.k} 条）",
         )
     )
     if result.underway is not None:  # so two units do not chase one firm unknowingly

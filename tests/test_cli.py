@@ -142,3 +142,11 @@ def test_info_and_missing_graph(graph: Path, tmp_path: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and re.match(r"zhaoshang \d+\.\d+", result.stdout)
+
+
+def test_render_doctests() -> None:
+    import doctest
+
+    import cli.render
+
+    assert doctest.testmod(cli.render).failed == 0
