@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from cli.render import region_label
 from graph.schema import RelKind
 from queries.export import FACTOR_ZH
 from queries.types import ReferralResult
@@ -85,6 +86,7 @@ def hop_date(since: dt.date | None, until: dt.date | None) -> str:
 
 
 TEMPLATES.env.filters["words"] = strength_words
+TEMPLATES.env.filters["region"] = region_label  # 37 → 山东省（37）
 TEMPLATES.env.filters["relation_zh"] = lambda kind: RELATION_ZH.get(kind, kind)
 TEMPLATES.env.filters["kind_zh"] = lambda kind: KIND_ZH.get(kind, RELATION_ZH.get(kind, kind))
 TEMPLATES.env.filters["factor_zh"] = lambda name: FACTOR_ZH.get(name, name)
