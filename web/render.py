@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from cli.render import region_label
 from graph.schema import RelKind
+from queries.channels import TIE_ZH
 from queries.export import FACTOR_ZH
 from queries.types import ReferralResult
 
@@ -24,19 +25,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 #: Relation kinds as an officer says them.
 RELATION_ZH = {
-    RelKind.OWNS.value: "持股",
-    RelKind.CONTROLS.value: "实际控制",
-    RelKind.PARENT_OF.value: "母子公司",
+    **TIE_ZH,
     RelKind.BRANCH_OF.value: "分支机构",
-    RelKind.OFFICER_OF.value: "任职",
-    RelKind.INVESTED_IN.value: "投资",
-    RelKind.LP_IN.value: "有限合伙出资",
-    RelKind.SUPPLIES.value: "供货",
-    RelKind.PARTNERS_WITH.value: "合作",
-    RelKind.ACQUIRED.value: "收购",
-    RelKind.MEMBER_OF.value: "会员",
-    RelKind.KNOWS.value: "相识",
-    RelKind.SERVES.value: "服务",
     RelKind.ENGAGED_BY.value: "受聘于本地",
     RelKind.IN_INDUSTRY.value: "所属行业",
     RelKind.MAKES.value: "生产",
@@ -44,7 +34,6 @@ RELATION_ZH = {
     RelKind.SUBCLASS_OF.value: "细分",
     RelKind.CLUSTER_INCLUDES.value: "集群包含",
     RelKind.LOCATED_IN.value: "所在地",
-    RelKind.CONTACTED.value: "走访",
 }
 KIND_ZH = {
     "Company": "企业",
