@@ -9,7 +9,8 @@ like a spreadsheet formula) are in 工程机械 (640100), the one core industry 
 cluster 高端装备; H has no tie.
 
 The 招商 ledger (:func:`add_ledger`): unit 本地区 (3701) is responsible for project P
-(远方电池济南基地, investor T, 在谈 2026-01-10, 签约 2026-04-01, 12亿元) and project Q
+(远方电池济南基地, investor T, 在谈 2026-01-10, 签约 2026-04-01, 开工 2026-05-02;
+12亿元 signed, 8亿元 invested) and project Q
 (named like a script, investor X, 线索 2026-02-01); its outing to 深圳 on 2026-03-15
 (4 people) met T, outcome 达成投资意向. Two 备案 name P: 李四 (a person) on 2026-02-01
 09:00 (领先: first, before signing) and 本地商会 (an organisation) on 2026-02-05 (在后).
@@ -117,7 +118,9 @@ def add_ledger(store: Store) -> None:
                 stages=[
                     StageEvent(stage="在谈", on=dt.date(2026, 1, 10)),
                     StageEvent(stage="签约", on=dt.date(2026, 4, 1)),
+                    StageEvent(stage="开工", on=dt.date(2026, 5, 2)),
                 ],
+                invested_yuan=Decimal(800_000_000),
                 sources=LEDGER_SRC,
             ),
             Project(
