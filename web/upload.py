@@ -38,6 +38,10 @@ KIND_ZH = {
     "fund": "投资机构",
     "relation": "关系",
     "cluster": "产业集群",
+    "unit": "招商单位与目标",
+    "project": "招商项目",
+    "outing": "外出招商",
+    "introduction": "引荐备案",
 }
 #: The load report's issue codes as an officer reads them (the loader's own message,
 #: as written, follows in the report).
@@ -87,6 +91,17 @@ ISSUE_ZH = {
 }
 #: Largest upload accepted, MiB (env ZHAOSHANG_MAX_UPLOAD_MB).
 DEFAULT_MAX_UPLOAD_MB = 200
+
+
+def read_as_zh(text: str) -> str:
+    """A report's 读取方式 with the table kinds in Chinese.
+
+    Examples
+    --------
+    >>> read_as_zh("csv, gb18030, 表格→company")
+    'csv, gb18030, 表格→企业名录'
+    """
+    return re.sub(r"→([a-z]+)", lambda m: "→" + KIND_ZH.get(m[1], m[1]), text)
 
 
 class NothingLoaded(Exception):
@@ -187,6 +202,7 @@ async def upload(
         committed=committed,
         error="",
         issue_zh=ISSUE_ZH,
+        read_as_zh=read_as_zh,
     )
 
 
