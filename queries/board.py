@@ -3,8 +3,8 @@
 One column per stage in the order 线索 → 在谈 → 签约 → 开工 → 投产 (the loader reads
 洽谈 as 在谈, :class:`graph.base.Stage`); a project is at the last stage it reached on
 or before the day asked (:meth:`graph.ledger.Project.stage_on`); a project whose first
-stage comes later is left out. With ``unit`` only that unit's projects are shown. The
-ledger holds no personal data.
+stage comes later is left out. With ``unit`` (a unit's id or name) only that unit's
+projects are shown. The ledger holds no personal data.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from graph.base import Stage
+from graph.errors import NotFound
 from graph.ledger import Project, Unit
 from graph.schema import NodeKind
 from graph.store import Store
@@ -46,7 +47,8 @@ class BoardColumn(BaseModel):
 class ProjectBoard(BaseModel):
     """The board on ``as_of``: one column per stage (all five, in stage order).
 
-    ``units`` lists every unit (id, name) by name, for the unit filter.
+    ``unit_id`` is the unit asked (None: all); ``units`` lists every unit (id, name)
+    by name, for the unit filter.
     """
 
     as_of: dt.date
@@ -55,7 +57,7 @@ class ProjectBoard(BaseModel):
     columns: list[BoardColumn]
 
 
-def project_board(store: Store, as_of: dt.date, unit_id: str | None = None) -> ProjectBoard:
+def project_board(store: Store, as_of: dt.date, unit: str | None = None) -> ProjectBoard:
     """The projects of ``store`` by the stage each is at on ``as_of``.
 
     Parameters
@@ -64,16 +66,26 @@ def project_board(store: Store, as_of: dt.date, unit_id: str | None = None) -> P
         Its Project and Unit nodes are read (one scan each).
     as_of : date
         The day asked; stage changes after it are not counted.
-    unit_id : str, optional
-        Only the projects this unit is responsible for.
+    unit : str, optional
+        Only the projects this unit (its id, or its name) is responsible for.
 
     Returns
     -------
     ProjectBoard
         Columns in stage order; cards newest stage change first, then project id.
         Projects without an amount count 0 in a column's amount.
+
+    Raises
+    ------
+    NotFound
+        When ``unit`` is neither a unit's id nor its name (candidates: the units' names).
     """
     units = {u.id: u.name for u in store.nodes(NodeKind.UNIT) if isinstance(u, Unit)}
+    unit_id = None
+    if unit:
+        unit_id = unit if unit in units else next((i for i, n in units.items() if n == unit), None)
+        if unit_id is None:
+            raise NotFound(f"没有名为“{unit}”的招商单位", sorted(units.values()))
     cards: dict[Stage, list[BoardCard]] = {stage: [] for stage in Stage}
     for project in store.nodes(NodeKind.PROJECT):
         if not isinstance(project, Project):

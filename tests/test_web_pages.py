@@ -253,7 +253,8 @@ def test_attribution_without_rules_computes_no_reward(client: TestClient) -> Non
     assert client.get("/api/attribution", params={"as_of": "2026-5-1"}).status_code == 422
 
 
-def test_board_by_stage_and_unit(client: TestClient) -> None:
+def test_board_by_stage_and_unit(client: TestClient, paths: tuple[Path, Path]) -> None:
+    graph, _ = paths
     login(client, "viewer")
     board = client.get("/api/board", params={"as_of": "2026-05-31"}).json()
     assert [(c["stage"], [p["project"] for p in c["cards"]]) for c in board["columns"]] == [
@@ -273,8 +274,13 @@ def test_board_by_stage_and_unit(client: TestClient) -> None:
         ("线索", [("Project:Q", "2026-02-01")]),
         ("在谈", [("Project:P", "2026-01-10")]),
     ]
-    other = client.get("/api/board", params={"as_of": "2026-05-31", "unit": "Unit:无此单位"}).json()
-    assert all(c["cards"] == [] for c in other["columns"])
+    by_name = client.get("/api/board", params={"as_of": "2026-05-31", "unit": "本地区"}).json()
+    assert by_name["unit_id"] == "Unit:本地区" and by_name["columns"] == board["columns"]
+    assert by_name == cli_json(
+        "board", "--as-of", "2026-05-31", "--unit", "本地区", "--json", "--graph", str(graph)
+    )
+    other = client.get("/board", params={"as_of": "2026-05-31", "unit": "无此单位"})
+    assert other.status_code == 404 and "没有名为“无此单位”的招商单位" in other.text
     page = client.get("/board", params={"as_of": "2026-05-31"}).text
     assert "远方电池济南基地项目" in page and "12 亿元" in page
 

@@ -133,7 +133,13 @@ def day_of(text: str, today: dt.date | None = None) -> dt.date:
 
 
 def board(eng: Engine, store: SqliteStore, day: dt.date, unit: str) -> ProjectBoard:
-    """:func:`project_board` of ``day`` (``unit``: a unit id, "" for all), per revision."""
+    """``zhaoshang board --as-of DAY [--unit U] --json`` ("" for all units), per revision.
+
+    Raises
+    ------
+    NotFound
+        An unknown unit (candidates: the units' names).
+    """
     return eng.memo(("board", day, unit), lambda: project_board(store, day, unit or None))
 
 
@@ -150,7 +156,7 @@ async def board_page(
 async def board_json(
     request: Request, user: UserDep, as_of: DayQ = "", unit: UnitQ = ""
 ) -> JSONResponse:
-    """The project board as JSON (:class:`queries.board.ProjectBoard`)."""
+    """The JSON of ``zhaoshang board --as-of D [--unit U] --json``."""
     found = await engine_of(request).read(board, day_of(as_of), unit)
     return JSONResponse(found.model_dump(mode="json"))
 
