@@ -53,16 +53,21 @@ def pending(eng: Engine, store: SqliteStore, fuzzy: bool) -> list[ReviewPair]:
     """The pairs ``resolve --review`` would write now: not judged yet, most useful first.
 
     The candidate pairs are worked out once per store revision (the decisions change
-    only with a load); the judgements are read from the log on every call.
+    only with a load); the judgements are read again whenever the log file changed.
     """
-    log = read_log(log_path(eng.graph))
+    path = log_path(eng.graph)
 
     def build() -> list[ReviewPair]:
+        log = read_log(path)
         unjudged = ResolutionLog(log.decisions, log.conflicts, [])
         return review_pairs(unjudged, CompanyIndex.from_store(store), fuzzy=fuzzy)
 
-    judged = {j.key for j in log.judgements}
+    def marks() -> set[tuple[str, str]]:
+        return {j.key for j in read_log(path).judgements}
+
     pairs = eng.memo(("review", fuzzy), build)
+    seen = path.stat() if path.exists() else None
+    judged = eng.memo(("judged", seen and (seen.st_mtime_ns, seen.st_size)), marks)
     return [p for p in pairs if (spelling_key(p.mention), p.firm) not in judged]
 
 
