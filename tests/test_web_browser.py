@@ -3,9 +3,10 @@ by Playwright against ``uvicorn`` serving the hand-made graph of tests/web_graph
 
 Log in, find a firm through the suggestions, read its referral path with sources and
 picture, open a cluster's target list and download the workbook (opened with
-openpyxl), upload a GBK CSV and read its report, log out. Each page is saved as a
-screenshot under the test's tmp folder (``ZHAOSHANG_SCREENSHOTS`` names another
-folder) for a person to look at. Skips when no chromium is installed
+openpyxl), upload a GBK CSV and read its report, read the project board and the
+引荐台账, judge a match 是 on the review page, log out. Each page is saved as a
+screenshot in ``out/screenshots/hand`` (``ZHAOSHANG_SCREENSHOTS`` names another folder)
+for a person to look at. Skips when no chromium is installed
 (``make browser`` installs it; CI does).
 """
 
@@ -22,6 +23,7 @@ from tests.web_graph import PASSWORD, build_graph
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
@@ -32,8 +34,8 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture()
-def shots(tmp_path: Path) -> Path:
-    return screenshot_folder(tmp_path / "screenshots")
+def shots() -> Path:
+    return screenshot_folder(ROOT / "out" / "screenshots", "hand")
 
 
 def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_path: Path) -> None:
