@@ -122,6 +122,20 @@ def test_the_acceptance_scenario_on_the_public_data(server: str, tmp_path: Path)
         cells = {c for ws in book for row in ws.iter_rows(values_only=True) for c in row}
         assert first in cells
 
+        # filter by a tag: the rows that carry it, in the same order
+        tagged = [
+            i
+            for i in range(ranked.count())
+            if "中国500强" in ranked.nth(i).locator("td.firm").inner_text()
+        ]
+        page.select_option("select[name=tag]", "中国500强")
+        page.click("button[type=submit] >> text=筛选")
+        page.wait_for_selector("#factor-chart canvas")
+        kept = page.locator("table.targets").first.locator("tbody tr td.firm")
+        assert kept.count() == len(tagged) > 0
+        assert all("中国500强" in kept.nth(i).inner_text() for i in range(kept.count()))
+        page.screenshot(path=shots / "05b-targets-tag.png", full_page=True)
+
         # upload a GBK CSV, read the report row by row
         table = tmp_path / "企业名录.csv"
         table.write_bytes("企业名称,行政区划代码\n黄河重工有限公司,370500\n,370500\n".encode("gbk"))

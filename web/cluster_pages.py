@@ -92,9 +92,12 @@ def connectors(
     return eng.memo(("connectors", cluster, code, n, private), build)
 
 
-def _chart(result: TargetList, rows: int = 20) -> dict[str, Any]:
-    """ECharts data of the factor bars: the top ``rows`` firms, one series per factor."""
-    top = result.rows[:rows]
+def _chart(
+    result: TargetList, shown: list[TargetRow] | None = None, rows: int = 20
+) -> dict[str, Any]:
+    """ECharts data of the factor bars: the top ``rows`` firms of ``shown`` (default: the
+    list's rows), one series per factor."""
+    top = (result.rows if shown is None else shown)[:rows]
     factors = list(result.weights)
     return {
         "firms": [r.name for r in top],
@@ -157,11 +160,12 @@ async def targets_page(
     tags = await eng.read(firm_tags, found)
     result = redact(found, user.sees_private)
     provinces = sorted({r.province for r in result.rows if r.province})
+    rows = [r for r in result.rows if keep(r, tags, province, scale, tag)]
     return page(
         request,
         "targets.html",
         result=result,
-        rows=[r for r in result.rows if keep(r, tags, province, scale, tag)],
+        rows=rows,
         expand=[r for r in result.expand_here if keep(r, tags, "", scale, tag)],
         provinces=provinces,
         province=province,
@@ -173,7 +177,7 @@ async def targets_page(
         clusters=names,
         home=home or "",
         n=n,
-        chart=_chart(result),
+        chart=_chart(result, rows),
     )
 
 
