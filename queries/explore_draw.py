@@ -31,6 +31,9 @@ KIND_ZH: dict[str, str] = {
     "Unit": "招商单位",
     "Outing": "外出招商",
     "Introduction": "引荐备案",
+    "Channel": "招商渠道",
+    "Mandate": "委托招商",
+    "FairLead": "展会客商",
 }
 #: Relation kind → Chinese name (edge labels when the relation has no roles or label).
 REL_ZH: dict[str, str] = {
@@ -58,6 +61,8 @@ REL_ZH: dict[str, str] = {
     "RESPONSIBLE_FOR": "责任单位",
     "INVESTOR_OF": "投资方",
     "INTRODUCES": "引荐",
+    "COVERS": "联系覆盖",
+    "LEAD_OF": "展会线索",
 }
 assert set(KIND_ZH) == {k.value for k in NodeKind} and set(REL_ZH) == {k.value for k in RelKind}
 
