@@ -38,6 +38,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from graph.ledger_channels import Channel, FairLead, Mandate
+from graph.privacy import redact
 from graph.schema import Company, NodeKind, RelKind, Source
 from graph.sqlite_store import SqliteStore
 from graph.store import Store
@@ -46,6 +47,7 @@ from loaders.office.table_loader import load_dir
 from loaders.office.templates import write_templates
 from loaders.report import LoadReport
 from queries.channel_actors import actor_report
+from queries.channels import channel_report
 from queries.progress import progress
 from queries.underway import underway
 from resolve.index import CompanyIndex, company_id_for_name
@@ -398,6 +400,8 @@ def test_cli_channels_masks_ambassadors_and_progress_names_gaps(tmp_path: Path) 
     shown = runner.invoke(app, ["channels", "--as-of", "2026-12-31", "-g", graph, "--json"])
     assert shown.exit_code == 0, shown.output
     data = json.loads(shown.stdout)
+    library = channel_report(SqliteStore(tmp_path / "g.db"), DAY)
+    assert data == redact(library, names=library.own.people()).model_dump(mode="json")
     names = [c["name"] for c in data["own"]["channels"]]
     assert "张*" in names and "张三" not in shown.stdout
     assert data["own"]["mandates"][0]["projects_rate_pct"] == "33.3"
