@@ -51,6 +51,7 @@ from queries.channels import channel_report
 from queries.progress import progress
 from queries.underway import underway
 from resolve.index import CompanyIndex, company_id_for_name
+from web.firm import firm_page
 
 YI = Decimal(100_000_000)
 DAY = dt.date(2026, 12, 31)
@@ -257,9 +258,15 @@ def test_coverage_regions_resolved_and_firms_linked(tmp_path: Path) -> None:
     assert all("张三" not in c.id for c in channels.values())
     shenzhou = company_id_for_name("神州数码集团股份有限公司")
     assert channels["张三"].firm_ids == [shenzhou]
-    covers = [(r.src, r.dst) for r in store.relations(RelKind.COVERS)]
-    assert covers == [(channels["张三"].id, shenzhou)]
+    covers = [(r.src, r.dst, r.private) for r in store.relations(RelKind.COVERS)]
+    assert covers == [(channels["张三"].id, shenzhou, True)]  # a person's: private
     assert channels["李四"].firms == ["不存在科技有限公司"] and channels["李四"].firm_ids == []
+    # the firm page leaves the ambassador out unless private data is asked for
+    page = firm_page(store, shenzhou)
+    assert page.private_hidden == 1 and "张三" not in page.model_dump_json()
+    shown = firm_page(store, shenzhou, include_private=True)
+    assert "张三 负责联系 神州数码集团股份有限公司" in shown.model_dump_json()
+    assert "是展会线索（数博会：神州数码集团股份有限公司）" in page.model_dump_json()
 
 
 def test_fair_leads_one_per_exhibitor_resolved_where_possible(tmp_path: Path) -> None:
