@@ -109,6 +109,9 @@ def show_progress(report: ProgressReport) -> None:
     rule = (
         f"储备 = {report.date_to} 处于线索、在谈阶段的项目；少于 {report.reserve_min} 个为储备不足"
     )
+    if report.unlisted:
+        others = "、".join(f"{c} {n} 个" for c, n in report.unlisted.items())
+        rule += f"；另有储备项目所填集群不在本市集群中：{others}"
     if gaps:
         named = "；".join(f"{g.cluster} {g.gap}（线索 {g.leads}、在谈 {g.talks}）" for g in gaps)
         out.print(f"项目储备缺口：{named}。{rule}")

@@ -135,6 +135,9 @@ class ProgressReport(BaseModel):
         The city's clusters, fewest reserve projects first, then by name.
     reserve_min : int
         A cluster with fewer reserve projects has a gap.
+    unlisted : dict of str to int
+        Reserve projects whose cluster is none of the city's, by that cluster (a gap
+        may be a cluster named differently on the projects).
     """
 
     date_from: dt.date
@@ -146,6 +149,7 @@ class ProgressReport(BaseModel):
     reserve: list[ReserveRow]
     clusters: list[ClusterReserve] = []
     reserve_min: int = 3
+    unlisted: dict[str, int] = {}
 
     def gaps(self) -> list[ClusterReserve]:
         """The clusters with a reserve gap, fewest reserve projects first."""
@@ -248,6 +252,12 @@ def progress(
         sum(r.talks_count for r in rows),
     )
     order = list(Stage)
+    city = _cluster_reserve(store, reserve, clusters, few)
+    listed = {name_key(r.cluster) for r in city}
+    unlisted: Counter[str] = Counter()
+    for (stage, cluster), values in reserve.items():
+        if stage in (Stage.LEAD, Stage.TALKS) and name_key(cluster) not in listed:
+            unlisted[cluster] += len(values)
     return ProgressReport(
         date_from=date_from,
         date_to=date_to,
@@ -259,8 +269,9 @@ def progress(
             ReserveRow(stage=s, cluster=c, count=len(v), amount_yuan=sum(v, Decimal(0)))
             for (s, c), v in sorted(reserve.items(), key=lambda kv: (order.index(kv[0][0]), kv[0]))
         ],
-        clusters=_cluster_reserve(store, reserve, clusters, few),
+        clusters=city,
         reserve_min=few,
+        unlisted=dict(sorted(unlisted.items())),
     )
 
 

@@ -323,6 +323,9 @@ def test_reserve_gaps_by_hand(tmp_path: Path) -> None:
         ("高端装备", 1, 1, 8, None),
     ]
     assert [c.cluster for c in got.gaps()] == ["医养健康", "绿色化工", "新一代信息技术"]
+    assert got.unlisted == {}
+    fewer = progress(store, dt.date(2026, 1, 1), DAY, ["新一代信息技术"], few=2)
+    assert fewer.unlisted == {"高端装备": 2}  # HK-01 线索, KF-05 在谈
     # without a list: the clusters the projects name (no Cluster nodes in this graph);
     # the default threshold 3 makes 高端装备's 2 few too
     named = progress(store, dt.date(2026, 1, 1), DAY)
