@@ -432,3 +432,21 @@ def test_cli_channels_masks_ambassadors_and_progress_names_gaps(tmp_path: Path) 
         "项目储备缺口：光伏 无储备（线索 0、在谈 0）；新能源电池 无储备（线索 0、在谈 0）；"
         "绿色化工 无储备（线索 0、在谈 0）；新一代信息技术 储备不足（线索 0、在谈 1）。"
     ) in gaps.stdout.replace("\n", "")
+
+
+def test_demo_mandates_as_its_readme_says() -> None:
+    """LG-022 (80000 万元, 新一代信息技术, signed 2026-02-16) and LG-030 (3.5亿, 新一代信息技术,
+    03-03) for 上海衡策, LG-024 only 在谈; LG-023 (8亿元, 02-14) for 深圳前海启岚 at the
+    经开区; LG-040 (滨海新区) only 在谈."""
+    folder = Path(__file__).resolve().parent.parent / "examples" / "demo" / "ledger"
+    store = SqliteStore()
+    report = load_dir(folder, store, CompanyIndex(), dataset="demo")
+    assert [i for i in report.issues if i.severity == "error"] == []
+    got = actor_report(store, dt.date(2026, 5, 31))
+    assert [(m.agency[:4], m.unit, m.signed, m.target_projects, m.signed_yuan / YI,
+             m.target_yuan and m.target_yuan / YI) for m in got.mandates] == [
+        ("上海衡策", "岚港经济技术开发区", 2, 3, Decimal("11.5"), 20),
+        ("深圳前海", "岚港经济技术开发区", 1, 2, 8, 10),
+        ("深圳前海", "滨海新区", 0, 2, 0, 10),
+    ]  # fmt: skip
+    assert len(got.channels) == 11 and got.people() == {"刘明", "陈静", "杨帆", "黄磊", "周强"}
