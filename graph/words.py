@@ -21,6 +21,9 @@ KIND_ZH: dict[str, str] = {
     "Unit": "招商单位",
     "Outing": "外出招商",
     "Introduction": "引荐备案",
+    "Channel": "招商渠道",
+    "Mandate": "委托招商",
+    "FairLead": "展会客商",
 }
 
 #: Relation kind → Chinese name (edge labels when the relation has no roles or label).
@@ -49,4 +52,6 @@ REL_ZH: dict[str, str] = {
     "RESPONSIBLE_FOR": "责任单位",
     "INVESTOR_OF": "投资方",
     "INTRODUCES": "引荐",
+    "COVERS": "联系覆盖",
+    "LEAD_OF": "展会线索",
 }

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from graph.words import KIND_ZH, REL_ZH
+from graph.words import KIND_ZH as KIND_ZH
+from graph.words import REL_ZH as REL_ZH
 
 #: Node kind → colour (Tableau 10); our side's firms get :data:`OURS_COLOUR`.
 KIND_COLOURS: dict[str, str] = {
