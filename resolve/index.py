@@ -36,8 +36,9 @@ from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
 from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
-from resolve.match import SOURCES_KEPT, Conflict, Decision, Match, Verdict
+from resolve.match import Conflict, Decision, Match, Verdict
 from resolve.names import NameParts, is_subsequence, parse_name
+from resolve.spill import Decisions
 
 __all__ = [
     "CompanyIndex",
@@ -65,9 +66,10 @@ class CompanyIndex:
 
     Attributes
     ----------
-    decisions : dict
+    decisions : Decisions
         ``(dataset, mention) → Decision`` of every :meth:`resolve` call that named a
-        dataset, in first-seen order.
+        dataset, in first-seen order (a mapping; beyond 2·10^4 entries kept on disk,
+        :mod:`resolve.spill`).
     conflicts : list of Conflict
         Contradictions met while indexing (see :class:`Conflict`).
     judgements : dict
@@ -82,13 +84,14 @@ class CompanyIndex:
         self.by_full: dict[str, dict[str, NameParts]] = defaultdict(dict)
         self.by_alias: dict[str, dict[str, NameParts]] = defaultdict(dict)
         self.names: dict[str, str] = {}
-        self.decisions: dict[tuple[str, str], Decision] = {}
+        self.decisions = Decisions()
         self.conflicts: list[Conflict] = []
         self.judgements: dict[tuple[str, str], bool] = {}
         self._judged: dict[str, dict[str, bool]] = {}  # mention key → firm → 是/否
         self._conflicted: set[Conflict] = set()
         self._codes_of: dict[str, set[str]] = defaultdict(set)
-        self._ids_of: dict[str, dict[str, str]] = defaultdict(dict)
+        self._uscc_of: dict[str, str] = {}  # firm → its first USCC
+        self._lei_of: dict[str, str] = {}
         self._choice_keys: list[str] = []
         self._choice_ids: list[list[str]] = []
 
@@ -124,10 +127,10 @@ class CompanyIndex:
             self._codes_of[cid].add(code)
         if company.uscc:
             self.by_uscc.setdefault(company.uscc, cid)
-            self._ids_of[cid].setdefault("uscc", company.uscc)
+            self._uscc_of.setdefault(cid, company.uscc)
         if company.lei:
             self.by_lei.setdefault(company.lei, cid)
-            self._ids_of[cid].setdefault("lei", company.lei)
+            self._lei_of.setdefault(cid, company.lei)
         if not (company.stock_codes or company.uscc or company.lei):
             return  # a name-only node is found by its id (company_id_for_name), not here
         if company.full_name:
@@ -223,10 +226,7 @@ class CompanyIndex:
         The first match of a mention is kept; later calls only add their source, up to
         :data:`SOURCES_KEPT` (a firm named on 10^5 rows keeps its first sightings).
         """
-        decision = self.decisions.setdefault((dataset, match.mention), Decision(match, dataset))
-        kept = decision.sources
-        if source is not None and len(kept) < SOURCES_KEPT and source not in kept:
-            kept.append(source)
+        self.decisions.note(dataset, match, source)
 
     def _resolve(
         self, name: str, uscc: str | None, lei: str | None, codes: tuple[str, ...]
@@ -256,11 +256,12 @@ class CompanyIndex:
         forbidden = {firm for firm, same in said.items() if not same}
         # A name never overrules an identifier: a firm holding another USCC, LEI or set
         # of stock codes than the mention's is a different firm of the same name.
-        given = {"uscc": uscc, "lei": lei}
         for table in (self.by_full, self.by_alias):
             for firm in table.get(parts.key, {}):
-                known = self._ids_of.get(firm, {})
-                other_id = any(v and known.get(k) not in (None, v) for k, v in given.items())
+                other_id = any(
+                    given and known.get(firm) not in (None, given)
+                    for given, known in ((uscc, self._uscc_of), (lei, self._lei_of))
+                )
                 theirs = self._codes_of.get(firm)
                 if other_id or (codes and theirs and not set(codes) & theirs):
                     forbidden.add(firm)
