@@ -18,6 +18,8 @@ without chromium (fails with ``ZHAOSHANG_REQUIRE_BROWSER=1``).
 
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +28,9 @@ import openpyxl
 import pytest
 
 from graph.sqlite_store import SqliteStore
+from resolve.decisions import log_path
 from tests.browser_support import chromium_or_skip, screenshot_folder, serving
+from tests.conftest import public_data_dir
 from tests.web_graph import PASSWORD
 from web.app import create_app
 from web.users import UserStore, users_path
@@ -49,6 +53,7 @@ def public_graph(public_store: SqliteStore, tmp_path_factory: pytest.TempPathFac
         source.backup(target)
     source.close()
     target.close()
+    shutil.copy(log_path(public_store.path), log_path(path))
     users = UserStore(users_path(path))
     users.add_user("officer", "officer", PASSWORD)
     return path
@@ -146,6 +151,22 @@ def test_the_acceptance_scenario_on_the_public_data(server: str, tmp_path: Path)
         report = page.inner_text("main")
         assert "已载入图谱" in report and "缺少名称" in report and "gb18030" in report
         page.screenshot(path=shots / "06-report.png", full_page=True)
+
+        # the resolution review: 100 pairs a page, each citing where the mention was read
+        page.goto(server + "/review")
+        total = len(page.request.get(server + "/api/review").json())
+        assert f"待判断 {total} 对" in page.inner_text("h1") and total > 100
+        rows = page.locator("#review-table tbody tr")
+        assert rows.count() == 100
+        mention = rows.first.locator("td").nth(1).inner_text()
+        where = rows.first.locator("td").nth(2).inner_text()  # e.g. finre/train.txt:21103
+        found = re.fullmatch(r"([^/]+)/(.+):(\d+)", where)
+        assert found is not None, where
+        data = public_data_dir()
+        assert data is not None
+        lines = (data / found[1] / found[2]).read_text("utf-8").splitlines()
+        assert mention in lines[int(found[3]) - 1]
+        page.screenshot(path=shots / "07-review.png", full_page=False)
 
         # log out: the pages refuse again
         page.click("text=退出")
