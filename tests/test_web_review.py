@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cli.app import app as cli_app
@@ -109,3 +110,37 @@ def test_marks_in_the_browser_are_honoured_by_the_next_load(tmp_path: Path) -> N
     log = read_log(graph.with_name("g.resolution.jsonl"))
     rules = {d["mention"]: (d["verdict"], d["rule"]) for d in log.decisions}
     assert rules == {"中国石化": ("new", "none"), "白云山": ("same", "reviewer")}
+
+
+def test_the_list_equals_the_review_workbook_of_the_cli(tmp_path: Path) -> None:
+    """With close names (``?fuzzy=true``) the page lists what ``resolve --review`` writes:
+    白云山 ambiguous (two candidates), 中国石化 linked on its short name, and 白云山制药,
+    new, close to both 白云山 (RapidFuzz 90 each)."""
+    graph = tmp_path / "g.db"
+    roster = tmp_path / "firms.csv"
+    roster.write_text("企业名称\n中国石化\n白云山\n白云山制药\n", encoding="utf-8")
+    fresh_load(graph, roster).close()
+    review = tmp_path / "review.xlsx"
+    result = runner.invoke(cli_app, ["resolve", "--graph", str(graph), "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(review)["待判断"]
+    workbook = [
+        (r[1], r[2], r[3], r[5], r[6], r[7]) for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert [(w[1], w[3]) for w in workbook] == [
+        ("白云山", "Company:000522"),
+        ("白云山", "Company:600332"),
+        ("中国石化", "Company:600028"),
+        ("白云山制药", "Company:000522"),
+        ("白云山制药", "Company:600332"),
+    ]
+    UserStore(users_path(graph)).add_user("officer", "officer", PASSWORD)
+    with TestClient(create_app(graph)) as client:
+        assert login(client, "officer") == 303
+        listed = client.get("/api/review", params={"fuzzy": "true"}).json()
+        sure = client.get("/api/review").json()
+        page = client.get("/review", params={"fuzzy": "true"}).text
+    keys = ("dataset", "mention", "where", "firm", "current", "evidence")
+    assert [tuple(p[k] for k in keys) for p in listed] == workbook
+    assert sure == listed[:3]  # without close names: the first two groups
+    assert "待判断 5 对" in page and "名称相近：RapidFuzz 90" in page

@@ -15,6 +15,7 @@ Officers and admins only; every mark is audited.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -49,26 +50,60 @@ OfficerDep = Annotated[User, Depends(require_officer)]
 PAGE_ROWS = 100
 
 
-def pending(eng: Engine, store: SqliteStore, fuzzy: bool) -> list[ReviewPair]:
-    """The pairs ``resolve --review`` would write now: not judged yet, most useful first.
+def basis(eng: Engine, store: SqliteStore) -> tuple[int, ResolutionLog, CompanyIndex]:
+    """The store revision, the log's decisions (judgements left out) and the company
+    index the pairs are worked out from; built once per revision (reader thread)."""
 
-    The candidate pairs are worked out once per store revision (the decisions change
-    only with a load); the judgements are read again whenever the log file changed.
-    """
-    path = log_path(eng.graph)
+    def build() -> tuple[int, ResolutionLog, CompanyIndex]:
+        log = read_log(log_path(eng.graph))
+        unjudged = ResolutionLog(log.decisions, log.conflicts, [])
+        return eng.revision, unjudged, CompanyIndex.from_store(store)
+
+    return eng.memo("review-basis", build)
+
+
+def sure_pairs(eng: Engine, store: SqliteStore) -> list[ReviewPair]:
+    """The pairs without fuzzy proposals (ambiguous mentions, short-name links), per
+    revision (reader thread)."""
 
     def build() -> list[ReviewPair]:
-        log = read_log(path)
-        unjudged = ResolutionLog(log.decisions, log.conflicts, [])
-        return review_pairs(unjudged, CompanyIndex.from_store(store), fuzzy=fuzzy)
+        _, log, index = basis(eng, store)
+        return review_pairs(log, index, fuzzy=False)
 
-    def marks() -> set[tuple[str, str]]:
-        return {j.key for j in read_log(path).judgements}
+    return eng.memo("review-pairs", build)
 
-    pairs = eng.memo(("review", fuzzy), build)
+
+def judged(eng: Engine, store: SqliteStore) -> set[tuple[str, str]]:
+    """The (spelling key, firm) pairs already judged, read again when the log changed."""
+    path = log_path(eng.graph)
     seen = path.stat() if path.exists() else None
-    judged = eng.memo(("judged", seen and (seen.st_mtime_ns, seen.st_size)), marks)
-    return [p for p in pairs if (spelling_key(p.mention), p.firm) not in judged]
+    key = ("review-judged", seen and (seen.st_mtime_ns, seen.st_size))
+    return eng.memo(key, lambda: {j.key for j in read_log(path).judgements})
+
+
+async def pending(request: Request, fuzzy: bool) -> list[ReviewPair]:
+    """The pairs ``resolve --review`` would write now, less those already judged.
+
+    With ``fuzzy`` the close-name proposals (RapidFuzz, about a minute on the public
+    data) are worked out once per revision on a thread of their own, so other users'
+    questions are not held up; one computation at a time.
+    """
+    eng = engine_of(request)
+    if fuzzy:
+        revision, log, index = await eng.read(basis)
+        state = request.app.state
+        if getattr(state, "fuzzy_lock", None) is None:
+            state.fuzzy_lock = asyncio.Lock()  # one per app (and event loop)
+        async with state.fuzzy_lock:
+            done: tuple[int, list[ReviewPair]] | None = getattr(state, "fuzzy_review", None)
+            if done is None or done[0] != revision:
+                found = await asyncio.to_thread(review_pairs, log, index, True)
+                done = state.fuzzy_review = (revision, found)
+        pairs = done[1]
+    else:
+        pairs = await eng.read(sure_pairs)
+    marks = await eng.read(judged)
+    return [p for p in pairs if (spelling_key(p.mention), p.firm) not in marks]
 
 
 def firm_name(eng: Engine, store: SqliteStore, firm: str) -> str:
@@ -119,7 +154,7 @@ async def review_page(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     """The pairs waiting for a 是/否, ``PAGE_ROWS`` at a time."""
-    pairs = await engine_of(request).read(pending, fuzzy)
+    pairs = await pending(request, fuzzy)
     return page(
         request,
         "review.html",
@@ -134,7 +169,7 @@ async def review_page(
 @router.get("/api/review")
 async def review_json(request: Request, user: OfficerDep, fuzzy: bool = False) -> JSONResponse:
     """Every pair waiting for a 是/否 (the rows of ``resolve --review``'s workbook)."""
-    pairs = await engine_of(request).read(pending, fuzzy)
+    pairs = await pending(request, fuzzy)
     return JSONResponse([vars(p) for p in pairs])
 
 
