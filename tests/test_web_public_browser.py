@@ -56,6 +56,7 @@ def public_graph(public_store: SqliteStore, tmp_path_factory: pytest.TempPathFac
     shutil.copy(log_path(public_store.path), log_path(path))
     users = UserStore(users_path(path))
     users.add_user("officer", "officer", PASSWORD)
+    users.add_user("viewer", "viewer", PASSWORD)
     return path
 
 
@@ -173,5 +174,19 @@ def test_the_acceptance_scenario_on_the_public_data(server: str, tmp_path: Path)
         page.wait_for_url(server + "/login")
         page.goto(server + "/targets")
         assert "/login" in page.url
+
+        # a viewer reads the same path with the person masked, in the page and its JSON
+        page.fill("input[name=name]", "viewer")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/targets")
+        page.goto(server + "/introduce?q=三一重工&home=37")
+        page.wait_for_selector("#path-graph canvas")
+        text = page.inner_text("main")
+        assert "苏** 2018 年时任 山推工程机械股份有限公司 的独立董事" in text
+        assert "苏子孟" not in page.content()
+        found = page.request.get(server + "/api/introduce?target=三一重工&home=37").text()
+        assert "苏子孟" not in found and "苏**" in found
+        page.screenshot(path=shots / "08-viewer-paths.png", full_page=True)
         assert errors == []
         browser.close()
