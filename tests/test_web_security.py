@@ -281,3 +281,21 @@ def test_a_viewer_may_not_judge_matches(client: TestClient) -> None:
     assert client.post("/logout", data={"csrf": csrf_of(client)}).status_code == 200
     assert login(client, "officer") == 303
     assert [p["firm"] for p in client.get("/api/review").json()] == ["Company:T", "Company:X"]
+
+
+def test_a_judged_mention_like_a_script_is_shown_as_text(client: TestClient) -> None:
+    assert login(client, "officer") == 303
+    token = csrf_of(client)
+    answer = client.post(
+        "/review",
+        data={"mention": XSS, "firm": "Company:T", "same": "否", "csrf": token},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert answer.status_code == 200
+    assert XSS not in answer.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
+    client.post("/logout", data={"csrf": token})
+    assert login(client, "admin") == 303
+    log = client.get("/audit").text
+    assert (
+        XSS not in log and "“&lt;script&gt;alert(1)&lt;/script&gt;” 与 远方电池股份有限公司" in log
+    )
