@@ -25,7 +25,7 @@ from graph.ids import node_id
 from graph.schema import NodeKind, RelKind
 from graph.store import Store, nodes_by_id, relations_touching, scan_relations
 from queries.clusters import ClusterDef, product_ids
-from resolve.products import canonical, synonyms_of
+from resolve.products import canonical, spellings
 
 #: Product names too generic to be a chain segment.
 GENERIC_NAMES = frozenset(
@@ -103,10 +103,11 @@ def product_id_of_name(name: str) -> str | None:
 
 
 def synonym_ids(product: str) -> list[str]:
-    """The product id and the ids of its synonyms (:mod:`resolve.products`), in order."""
+    """The product id and the ids of its other spellings (:func:`resolve.products.
+    spellings`: synonyms and product-line names such as 阿胶系列), in that order."""
     name = product.split(":", 1)[-1]
     ids = [product]
-    for other in synonyms_of(name)[1:]:
+    for other in spellings(name)[1:]:
         pid = product_id_of_name(other)
         if pid is not None and pid not in ids:
             ids.append(pid)
@@ -245,6 +246,13 @@ class ChainIndex:
         self.load([product])
         return self.downstream.get(product, set())
 
+    def spelled(self, product: str) -> list[str]:
+        """The product and those of its other spellings (:func:`synonym_ids`) that make
+        a difference: made by a firm or with subclasses."""
+        ids = synonym_ids(product)
+        self.load(ids)
+        return [product, *(p for p in ids[1:] if self.makes.get(p) or self.children.get(p))]
+
     def families(self, products: Iterable[str]) -> dict[str, list[str]]:
         """:meth:`family` of several products, loading their trees level by level."""
         wanted = sorted(set(products))
@@ -257,8 +265,9 @@ class ChainIndex:
         return {p: self.family(p) for p in wanted}
 
     def family(self, product: str) -> list[str]:
-        """The product, its synonyms and all their SUBCLASS_OF descendants, in id order."""
-        seen = set(synonym_ids(product))
+        """The product, its other spellings (:meth:`spelled`) and all their SUBCLASS_OF
+        descendants, in id order."""
+        seen = set(self.spelled(product))
         stack = sorted(seen)
         while stack:
             top = stack.pop()

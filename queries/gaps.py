@@ -14,7 +14,10 @@ the product's industry (归属于行业, dated 2025). Each segment gets one labe
   into it);
 - 强链: covered by at least one but fewer than ``strong_min_local`` local firms
   (``queries/scoring.toml``, default 3): there, but thin;
-- none: covered by ``strong_min_local`` local firms or more.
+- none: covered by ``strong_min_local`` local firms or more;
+- 无数据: no firm of known region covers it, here or elsewhere: the data cannot tell
+  a gap from a naming or locality hole (阿胶 before product-line names were read), so
+  no gap is claimed.
 
 A 补链/延链 segment is a gap; gaps and 强链 segments list their best firms elsewhere by
 the cluster's target score.
@@ -43,10 +46,10 @@ def noise_rule(min_makers: int) -> str:
 
 
 #: Segment labels in display order (gaps first); None (covered) sorts last.
-LABEL_ORDER = {"补链": 0, "延链": 0, "强链": 1, None: 2}
+LABEL_ORDER = {"补链": 0, "延链": 0, "强链": 1, None: 2, "无数据": 3}
 
 
-def gap_label(role: str, local: int, strong_min_local: int) -> str | None:
+def gap_label(role: str, local: int, elsewhere: int, strong_min_local: int) -> str | None:
     """The label of a chain segment (module docstring).
 
     Parameters
@@ -54,17 +57,23 @@ def gap_label(role: str, local: int, strong_min_local: int) -> str | None:
     role : {"cluster", "upstream", "downstream"}
     local : int >= 0
         Distinct local firms covering the segment.
+    elsewhere : int >= 0
+        Distinct firms covering it registered outside the home region.
     strong_min_local : int >= 1
         Fewest local firms of a segment that is not 强链.
 
     Examples
     --------
-    >>> gap_label("cluster", 0, 3), gap_label("upstream", 0, 3)
+    >>> gap_label("cluster", 0, 2, 3), gap_label("upstream", 0, 1, 3)
     ('补链', '延链')
-    >>> gap_label("downstream", 2, 3), gap_label("cluster", 3, 3) is None
+    >>> gap_label("downstream", 2, 0, 3), gap_label("cluster", 3, 0, 3) is None
     ('强链', True)
+    >>> gap_label("cluster", 0, 0, 3)
+    '无数据'
     """
     if local == 0:
+        if elsewhere == 0:
+            return "无数据"
         return "补链" if role == "cluster" else "延链"
     return "强链" if local < strong_min_local else None
 
@@ -73,8 +82,9 @@ def label_rule(strong_min_local: int) -> str:
     """The label rule in one Chinese sentence (shown with every list of gaps)."""
     return (
         "补链：集群产品，本地无企业覆盖；延链：集群产品上下游一步的产品，本地无企业覆盖；"
-        f"强链：本地有企业覆盖但少于 {strong_min_local} 家。企业覆盖某产品，指其主营该产品"
-        "（含同义名、子类产品；chain-kg，截至 2021-12-31）或新闻称其属于该产品行业"
+        f"强链：本地有企业覆盖但少于 {strong_min_local} 家；"
+        "无数据：本地、外地均无已知地区的企业覆盖，不判为缺口。企业覆盖某产品，指其主营该产品"
+        "（含同义名、系列产品、子类产品；chain-kg，截至 2021-12-31）或新闻称其属于该产品行业"
         "（ickg25“归属于行业”，2025 年）"
     )
 
@@ -138,9 +148,9 @@ def chain_gaps(
                 elsewhere.append((cid, made))
             else:
                 unknown += 1
-        label = gap_label(seg.role, len(local), profile.strong_min_local)
+        label = gap_label(seg.role, len(local), len(elsewhere), profile.strong_min_local)
         candidates: list[GapCandidate] = []
-        if label is not None:
+        if label in ("补链", "延链", "强链"):
             ranked = sorted(
                 (c for c in elsewhere if c[0] in scored),
                 key=lambda c: (-scored[c[0]].score, c[0]),

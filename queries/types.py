@@ -222,10 +222,11 @@ class ChainSegment(_Result):
         Makers registered outside the home region (region known).
     unknown_region : int >= 0
         Makers whose region is unknown (counted neither local nor elsewhere).
-    label : {"补链", "强链", "延链"} or None
-        补链: a cluster product no local firm covers; 延链: an upstream/downstream
-        product no local firm covers; 强链: covered by at least one but fewer than
-        ``strong_min_local`` local firms; None: covered by that many or more.
+    label : {"补链", "强链", "延链", "无数据"} or None
+        补链: a cluster product no local firm covers and some firm elsewhere does;
+        延链: the same for an upstream/downstream product; 强链: covered by at least
+        one but fewer than ``strong_min_local`` local firms; None: covered by that
+        many or more; 无数据: no firm of known region covers it anywhere.
     gap : bool
         No local firm covers it (补链 or 延链).
     candidates : list of GapCandidate

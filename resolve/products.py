@@ -9,6 +9,8 @@ say a firm belongs to the 重卡行业. Two things make such names meet:
   (abbreviations, a chemical's two names, an English abbreviation), never a broader or
   narrower product (中重卡 is not 重卡, 锂电池 is not 锂离子电池); groups are closed
   under the rows (a = b and a = c make b = c);
+- :func:`spellings`: a product's names with the product-line suffixes chain-kg
+  writes (:data:`LINE_SUFFIXES`: 阿胶系列, 农药类, 软件产品 are 阿胶, 农药, 软件);
 - :func:`industry_forms`: the product names an industry name of the news may mean,
   the name itself and the name without a trailing 行业, 产业, 制造业 …
   (重卡行业 → 重卡, 船舶制造行业 → 船舶, 银行业 → 银行).
@@ -26,6 +28,9 @@ from importlib import resources
 
 #: Suffixes an industry name may carry after a product name, longest first.
 INDUSTRY_SUFFIXES = ("制造行业", "制造业", "行业", "产业", "工业", "业")
+#: Suffixes chain-kg writes after a product name for a firm's line of that product
+#: (东阿阿胶 主营 阿胶系列, 国光股份 农药类, 山推股份 …): ``P`` + suffix is a spelling of P.
+LINE_SUFFIXES = ("系列", "系列产品", "类", "类产品", "产品")
 
 
 def _key(name: str) -> str:
@@ -88,6 +93,21 @@ def synonyms_of(name: str) -> tuple[str, ...]:
     """
     group = _groups().get(_key(name), ())
     return (name, *(n for n in group if n != _key(name)))
+
+
+def spellings(name: str) -> tuple[str, ...]:
+    """Every name of ``name``'s product: :func:`synonyms_of`, each also with every
+    suffix of :data:`LINE_SUFFIXES` (a product-line name), in that order.
+
+    Examples
+    --------
+    >>> spellings("阿胶")
+    ('阿胶', '阿胶系列', '阿胶系列产品', '阿胶类', '阿胶类产品', '阿胶产品')
+    >>> spellings("重卡")[:3]
+    ('重卡', '重型卡车', '重卡系列')
+    """
+    names = synonyms_of(name)
+    return (*names, *(n + suffix for n in names for suffix in LINE_SUFFIXES))
 
 
 def canonical(name: str) -> str:

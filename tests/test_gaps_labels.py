@@ -1,20 +1,24 @@
 """Chain gap labels (补链/强链/延链), product synonyms and news memberships (issue 13, fault 10).
 
-Hand-made graph, home "37", cluster 装备 with products 重卡, 挖掘机, 轴承; 钢材 is
-UPSTREAM_OF 挖掘机; 重型卡车 is a synonym of 重卡 (``resolve/data/product_synonyms.csv``).
+Hand-made graph, home "37", cluster 装备 with products 重卡, 挖掘机, 轴承, 阿胶, 大蒜; 钢材
+is UPSTREAM_OF 挖掘机; 重型卡车 is a synonym of 重卡 (``resolve/data/product_synonyms.csv``),
+阿胶系列 a product-line name of 阿胶 (``resolve.products.LINE_SUFFIXES``).
 
 ==========  =========================================================  ==============
 segment     who covers it                                               label
 ==========  =========================================================  ==============
 轴承        E1 (44) 60 %, E2 (32) 30 %: no local firm                  补链 (cluster)
 重卡        L1 (370116) makes 重型卡车 90 % (synonym); E3 (61) 95 %     强链: 1 < 3
+阿胶        L1 makes 阿胶系列 80 % (product line)                      强链: 1 < 3
 挖掘机      L3 (3702) 50 %, L4 (3703) 20 %, L2 (3701) news 归属于行业    none: 3 local
+大蒜        nobody                                                      无数据
 钢材        E1 10 %, E2 20 % (2 makers ≥ min_makers 2): no local firm   延链 (upstream)
 ==========  =========================================================  ==============
 
-Order: cluster segments first, 补链 before 强链 before none, then upstream; ``gaps`` the
-补链/延链 ones. L2's membership has no revenue share, so it is listed after L3 and L4
-and is no target candidate.
+Order: cluster segments first, 补链 before 强链 (重卡: 1 maker elsewhere, before 阿胶:
+0) before none before 无数据, then upstream; ``gaps`` the 补链/延链 ones. L2's
+membership has no revenue share, so it is listed after L3 and L4 and is no target
+candidate.
 """
 
 from __future__ import annotations
@@ -38,13 +42,14 @@ from resolve.index import CompanyIndex
 from resolve.products import canonical, industry_forms, synonyms_of
 from tests.builders import company, product, rel, store_of
 
-CLUSTER = ClusterDef(name="装备", products=["重卡", "挖掘机", "轴承"])
+CLUSTER = ClusterDef(name="装备", products=["重卡", "挖掘机", "轴承", "阿胶", "大蒜"])
 NEWS = Source(dataset="ickg25", file="train.txt", row=7)
 
 
 def _graph():  # type: ignore[no-untyped-def]
     nodes = [
-        *(product(p) for p in ("重卡", "重型卡车", "挖掘机", "轴承", "钢材")),
+        *(product(p) for p in ("重卡", "重型卡车", "挖掘机", "轴承", "钢材", "阿胶", "阿胶系列")),
+        product("大蒜"),
         company("L1", "370116"),
         company("L2", "3701"),
         company("L3", "3702"),
@@ -66,6 +71,7 @@ def _graph():  # type: ignore[no-untyped-def]
     )
     rels = [
         rel(RelKind.MAKES, "Company:L1", "Product:重型卡车", weight=0.9),
+        rel(RelKind.MAKES, "Company:L1", "Product:阿胶系列", weight=0.8),
         rel(RelKind.MAKES, "Company:E3", "Product:重卡", weight=0.95),
         rel(RelKind.MAKES, "Company:L3", "Product:挖掘机", weight=0.5),
         rel(RelKind.MAKES, "Company:L4", "Product:挖掘机", weight=0.2),
@@ -89,7 +95,9 @@ def test_labels_of_a_hand_made_chain() -> None:
     assert got == [
         ("轴承", "cluster", "补链", True, 0, 2),
         ("重卡", "cluster", "强链", False, 1, 1),
+        ("阿胶", "cluster", "强链", False, 1, 0),
         ("挖掘机", "cluster", None, False, 3, 0),
+        ("大蒜", "cluster", "无数据", False, 0, 0),
         ("钢材", "upstream", "延链", True, 0, 2),
     ]
     assert gaps.gaps == ["Product:轴承", "Product:钢材"] and gaps.strong_min_local == 3
@@ -98,6 +106,8 @@ def test_labels_of_a_hand_made_chain() -> None:
     (l1,) = by["重卡"].local_makers
     assert (l1.company, l1.product, l1.share) == ("Company:L1", "重型卡车", 0.9)
     assert [c.company for c in by["重卡"].candidates] == ["Company:E3"]  # strengthens it
+    assert [(m.company, m.product) for m in by["阿胶"].local_makers] == [("Company:L1", "阿胶系列")]
+    assert by["大蒜"].candidates == [] and "无数据：本地、外地均无" in gaps.labels
     # the news membership counts as local coverage, dated, listed after revenue shares
     makers = [(m.company, m.share, m.basis, m.as_of) for m in by["挖掘机"].local_makers]
     assert makers == [
@@ -115,15 +125,16 @@ def test_labels_of_a_hand_made_chain() -> None:
 
 
 def test_gap_label_rule() -> None:
-    assert [gap_label("cluster", n, 3) for n in (0, 1, 2, 3, 9)] == [
+    assert [gap_label("cluster", n, 1, 3) for n in (0, 1, 2, 3, 9)] == [
         "补链",
         "强链",
         "强链",
         None,
         None,
     ]
-    assert [gap_label(r, 0, 1) for r in ("upstream", "downstream")] == ["延链", "延链"]
-    assert gap_label("upstream", 1, 1) is None  # strong_min_local 1: any local firm is enough
+    assert [gap_label(r, 0, 5, 1) for r in ("upstream", "downstream")] == ["延链", "延链"]
+    assert gap_label("upstream", 1, 0, 1) is None  # strong_min_local 1: any local firm is enough
+    assert [gap_label(r, 0, 0, 3) for r in ("cluster", "upstream")] == ["无数据", "无数据"]
 
 
 def test_synonyms_table() -> None:
