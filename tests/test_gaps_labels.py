@@ -28,6 +28,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from graph.ids import new_relation
@@ -46,7 +47,7 @@ CLUSTER = ClusterDef(name="装备", products=["重卡", "挖掘机", "轴承", "
 NEWS = Source(dataset="ickg25", file="train.txt", row=7)
 
 
-def _graph():  # type: ignore[no-untyped-def]
+def _parts():  # type: ignore[no-untyped-def]
     nodes = [
         *(product(p) for p in ("重卡", "重型卡车", "挖掘机", "轴承", "钢材", "阿胶", "阿胶系列")),
         product("大蒜"),
@@ -82,7 +83,14 @@ def _graph():  # type: ignore[no-untyped-def]
         rel(RelKind.MAKES, "Company:E2", "Product:钢材", weight=0.2),
         rel(RelKind.UPSTREAM_OF, "Product:钢材", "Product:挖掘机"),
     ]
-    return store_of(nodes, rels)
+    return nodes, rels
+
+
+def _graph():  # type: ignore[no-untyped-def]
+    return store_of(*_parts())
+
+
+LABELS = ["补链", "强链", "强链", None, "无数据", "延链"]  # the segments' order above
 
 
 @pytest.mark.usefixtures("backend")
@@ -122,6 +130,58 @@ def test_labels_of_a_hand_made_chain() -> None:
     # a membership alone makes no target candidate (it gives no revenue share)
     tl = target_list(store, CLUSTER, "37", n=0)
     assert "Company:L2" not in {r.company for r in tl.expand_here}
+
+
+def test_every_output_shows_the_label(tmp_path: Path) -> None:
+    """The CLI table and --json, /gaps and /api/gaps, the 产业链缺口 sheet."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from graph.store import open_store
+    from queries.export import GAP_HEADERS, write_workbook
+    from tests.web_graph import PASSWORD, login
+    from web.app import create_app
+    from web.users import UserStore, users_path
+
+    graph, clusters = tmp_path / "g.db", tmp_path / "clusters.toml"
+    store = open_store(graph)
+    nodes, rels = _parts()
+    store.upsert_nodes(nodes)
+    store.upsert_relations(rels)
+    store.save()
+    store.close()
+    UserStore(users_path(graph)).add_user("viewer", "viewer", PASSWORD)
+    products = ", ".join(f'"{p}"' for p in CLUSTER.products)
+    clusters.write_text(
+        f'home_region = "37"\n\n[[cluster]]\nname = "装备"\nproducts = [{products}]\n',
+        encoding="utf-8",
+    )
+    args = ["gaps", "--cluster", "装备", "--clusters", str(clusters), "--graph", str(graph)]
+    as_json = CliRunner().invoke(app, [*args, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert [s["label"] for s in json.loads(as_json.stdout)["segments"]] == LABELS
+    table = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert table.exit_code == 0, table.output
+    rows = [line for line in table.stdout.splitlines() if "│" in line]
+    assert [line.split("│")[3].strip() for line in rows] == [x or "—" for x in LABELS]
+    assert "地区不明" in table.stdout and "标签：补链：集群产品" in table.stdout
+    assert "新闻称属于挖掘机行业（2025-08-25）" in table.stdout
+    with TestClient(create_app(graph, clusters)) as client:
+        login(client, "viewer")
+        page = client.get("/gaps", params={"cluster": "装备"}).text
+        api = client.get("/api/gaps", params={"cluster": "装备"}).json()
+    assert [s["label"] for s in api["segments"]] == LABELS
+    assert "<strong>补链</strong>" in page and "<strong>延链</strong>" in page
+    assert "新闻称属于挖掘机行业（2025-08-25）" in page and "标签：补链：集群产品" in page
+    store = open_store(graph)
+    tl = target_list(store, CLUSTER, "37", n=0)
+    gaps = chain_gaps(store, CLUSTER, "37", targets=tl)
+    book = write_workbook([tl], tmp_path / "out.xlsx", gaps=[gaps])
+    sheet = openpyxl.load_workbook(book)["产业链缺口"]
+    column = GAP_HEADERS.index("标签")
+    assert [r[column] for r in sheet.iter_rows(min_row=2, values_only=True)] == LABELS
+    store.close()
 
 
 def test_gap_label_rule() -> None:
