@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
     """Add ``targets``, ``gaps`` and ``export`` to the root app."""
     for command, text in (
         (targets, "为 CLUSTER 排出应招引的外地企业（并列出可在本地增资扩产的企业）。"),
-        (gaps, "CLUSTER 的产业链环节：本地企业与外地企业对比，缺口及候选企业。"),
+        (gaps, "CLUSTER 的产业链环节（补链、延链、强链）：本地企业与外地企业对比，及候选企业。"),
         (export, "把各集群的目标企业清单、增资扩产清单和产业链缺口写入一个工作簿。"),
     ):
         app.command(command.__name__, help=text)(handle_errors(command))
