@@ -167,7 +167,7 @@ def info(
         print_json([{"nodes": nodes, "relations": rels, "dangling_relations": dangling}])
     else:
         out.print(str(graph if backend is Backend.EMBEDDED else store), style="bold")
-        from queries.explore_draw import KIND_ZH, REL_ZH
+        from graph.words import KIND_ZH, REL_ZH
 
         out.print("节点：" + "，".join(f"{KIND_ZH[k]}（{k}）{v:,}" for k, v in nodes.items()))
         out.print("关系：" + "，".join(f"{REL_ZH[k]}（{k}）{v:,}" for k, v in rels.items()))

@@ -73,21 +73,27 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     workbook = write_workbook(lists, out_dir / "targets.xlsx", sources=[f"{data} (示例数据)"])
     out.print(f"目标企业清单已写入 {workbook}")
     if (data / "ledger").is_dir():
-        _ledger(store, data / "ledger", out_dir)
+        _ledger(store, data / "ledger", out_dir, [c.name for c in clusters.cluster])
     return workbook
 
 
-def _ledger(store: SqliteStore, folder: Path, out_dir: Path) -> None:
-    """Load the demo's 招商 ledger and print its 调度 table for 2026-01-01 … 05-31."""
-    from cli.ledger_cli import show_progress
+def _ledger(store: SqliteStore, folder: Path, out_dir: Path, clusters: list[str]) -> None:
+    """Load the demo's 招商 ledger; print its 调度 table for 2026-01-01 … 05-31 (with
+    the reserve gaps of the demo city's ``clusters``) and its channels' record."""
+    from cli.ledger_cli import show_own_channels, show_progress
     from loaders.office.table_loader import load_dir
+    from queries.channels import channel_report
     from queries.progress import progress
     from queries.progress_xlsx import write_progress_xlsx
 
     report = load_dir(folder, store, CompanyIndex.from_store(store), dataset="demo")
     store.save()
     err.print(report.summary(), highlight=False)
-    table = progress(store, dt.date(2026, 1, 1), dt.date(2026, 5, 31))
+    day = dt.date(2026, 5, 31)
+    table = progress(store, dt.date(2026, 1, 1), day, clusters)
     out.print()
     show_progress(table)
     out.print(f"调度表已写入 {write_progress_xlsx(table, out_dir / '调度.xlsx')}")
+    found = channel_report(store, day)
+    out.print()
+    show_own_channels(redact(found, names=found.own.people()))  # ambassadors masked

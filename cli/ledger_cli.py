@@ -29,6 +29,7 @@ from cli.common import (
 )
 from graph.errors import UsageError
 from loaders.report import LoadReport
+from queries.channels import ChannelReport
 from queries.progress import ProgressReport
 
 record_app = typer.Typer(
@@ -39,6 +40,18 @@ record_app = typer.Typer(
 FromOpt = Annotated[str, typer.Option("--from", help="起始日期 YYYY-MM-DD（含）。")]
 ToOpt = Annotated[str, typer.Option("--to", help="截止日期 YYYY-MM-DD（含）；目标按此年度。")]
 XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="另存为可直接打印的 Excel 调度表。")]
+CityClustersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--clusters",
+        help="本市产业集群文件（TOML），据此找出项目储备缺口；默认取图谱中的集群，"
+        "没有则取项目所填的集群。",
+    ),
+]
+ReserveMinOpt = Annotated[
+    int,
+    typer.Option("--reserve-min", min=1, help="储备项目（线索、在谈）少于此数的集群列为储备不足。"),
+]
 
 
 def _day(text: str, option: str) -> dt.date:
@@ -92,23 +105,40 @@ def show_progress(report: ProgressReport) -> None:
             end_section=row is report.units[-1] if report.units else False,
         )
     out.print(table)
+    gaps = report.gaps()
+    rule = (
+        f"储备 = {report.date_to} 处于线索、在谈阶段的项目；少于 {report.reserve_min} 个为储备不足"
+    )
+    if report.unlisted:
+        others = "、".join(f"{c} {n} 个" for c, n in report.unlisted.items())
+        rule += f"；另有储备项目所填集群不在本市集群中：{others}"
+    if gaps:
+        named = "；".join(f"{g.cluster} {g.gap}（线索 {g.leads}、在谈 {g.talks}）" for g in gaps)
+        out.print(f"项目储备缺口：{named}。{rule}")
+    elif report.clusters:
+        out.print(f"项目储备：各集群均不少于 {report.reserve_min} 个储备项目。{rule}")
 
 
 def progress_cmd(
     date_from: FromOpt,
     date_to: ToOpt,
     xlsx: XlsxOpt = None,
+    clusters: CityClustersOpt = None,
+    reserve_min: ReserveMinOpt = 3,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """招商调度表：各单位任务目标、自定目标、签约项目数与金额、完成率、在谈项目，落后单位在前。"""
+    """招商调度表：各单位任务目标、自定目标、签约项目数与金额、完成率、在谈项目，落后单位在前；
+    另列项目储备及其缺口（储备少的产业集群）。"""
+    from queries.clusters import read_clusters
     from queries.progress import progress
 
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    names = None if clusters is None else [c.name for c in read_clusters(clusters).cluster]
     store = open_graph(backend, graph)
-    report = progress(store, start, end)
+    report = progress(store, start, end, names, reserve_min)
     if json:
         print_json(report)
     else:
@@ -226,17 +256,21 @@ def channels_cmd(
     as_of: Annotated[
         str, typer.Option("--as-of", help="统计截止日期 YYYY-MM-DD（默认今天）。")
     ] = "",
+    include_private: PrivateOpt = False,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     backend: BackendOpt = Backend.EMBEDDED,
     json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """渠道转化：各类引荐渠道（个人、商会、代理公司、本地企业……）的备案数、签约数、转化率与签约金额。"""
+    """渠道转化：各类引荐渠道（个人、商会、代理公司、本地企业……）的备案数、签约数、转化率与签约金额；
+    本市招商大使、顾问、代理机构、驻外办事处各自的引荐成效，委托招商对目标的完成情况，展会客商的后续签约。"""
+    from graph.privacy import redact
     from queries.channels import channel_report
     from queries.progress import yi
 
     day = _day(as_of, "--as-of") if as_of else dt.date.today()
-    report = channel_report(open_graph(backend, graph), day)
+    found = channel_report(open_graph(backend, graph), day)
+    report = redact(found, include_private, names=found.own.people())
     if json:
         print_json(report)
         return
@@ -249,6 +283,48 @@ def channels_cmd(
         table.add_row(r.channel, str(r.filings), str(r.signed), f"{r.rate_pct}%",
                       yi(r.signed_yuan), ties)  # fmt: skip
     out.print(table)
+    show_own_channels(report)
+
+
+def show_own_channels(report: ChannelReport) -> None:
+    """Print our channel actors, the 委托招商 mandates and the fairs (already redacted)."""
+    from queries.progress import yi
+
+    own = report.own
+    if own.channels:
+        table = Table(title=f"本市招商渠道（截至 {own.as_of}；引荐按最先有效备案计）",
+                      title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)  # fmt: skip
+        for head in ("渠道", "类型", "所属单位", "覆盖地区", "联系企业", "备案", "签约",
+                     "签约金额（亿元）"):  # fmt: skip
+            table.add_column(head, overflow="fold")
+        for c in own.channels:
+            table.add_row(c.name, c.channel_type, c.unit, "、".join(c.region_names) or "—",
+                          str(c.firms_covered), str(c.filings), str(c.signed),
+                          yi(c.signed_yuan))  # fmt: skip
+        out.print(table)
+    if own.mandates:
+        title = "委托招商完成情况（委托期内、委托领域内、该机构最先备案且已签约的项目）"
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+        for head in ("受托机构", "委托单位", "委托期", "领域", "签约/目标项目", "完成率",
+                     "签约/目标金额（亿元）", "完成率"):  # fmt: skip
+            table.add_column(head, overflow="fold")
+        for m in own.mandates:
+            goal = "—" if m.target_projects is None else str(m.target_projects)
+            table.add_row(m.agency, m.unit, f"{m.period_from} 至 {m.period_to}",
+                          "、".join(m.clusters) or "不限", f"{m.signed}/{goal}",
+                          _pct(m.projects_rate_pct),
+                          f"{yi(m.signed_yuan)}/{yi(m.target_yuan) or '—'}",
+                          _pct(m.amount_rate_pct))  # fmt: skip
+        out.print(table)
+    if own.fairs:
+        table = Table(title="展会客商（参展企业此后有签约项目；时间先后，不证明由展会促成）",
+                      title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)  # fmt: skip
+        for head in ("展会", "日期", "地点", "客商", "图谱中", "此后签约", "签约金额（亿元）"):
+            table.add_column(head, overflow="fold")
+        for f in own.fairs:
+            table.add_row(f.fair, str(f.held_on), f.place or "—", str(f.leads), str(f.resolved),
+                          str(f.converted), yi(f.signed_yuan))  # fmt: skip
+        out.print(table)
 
 
 def register(app: typer.Typer) -> None:

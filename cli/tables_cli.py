@@ -98,7 +98,9 @@ def load_table_cmd(
             "--kind",
             "-k",
             help="表格类型：company（企业）、person（人员）、intermediary（中介）、fund（基金）、"
-            "relation（关系）或 cluster（集群）；默认自动判断。",
+            "relation（关系）、cluster（集群），招商台账的 unit（单位与目标）、project（项目）、"
+            "outing（外出招商）、introduction（引荐备案）、channel（招商渠道）、mandate（委托招商）"
+            "或 fair（展会客商）；默认自动判断。",
         ),
     ] = None,
     mapping: MappingOpt = None,

@@ -28,6 +28,9 @@ class NodeKind(enum.StrEnum):
     UNIT = "Unit"
     OUTING = "Outing"
     INTRODUCTION = "Introduction"
+    CHANNEL = "Channel"
+    MANDATE = "Mandate"
+    FAIR_LEAD = "FairLead"
 
 
 class Source(BaseModel):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from graph.base import NodeBase, NodeKind, Source, Stage
 from graph.errors import SchemaError
 from graph.ledger import Introduction, Outing, Project, StageEvent, Unit
+from graph.ledger_channels import Channel, FairLead, Mandate
 
 # Merging lives in graph.merge; re-exported here, where the stores have always found it.
 from graph.merge import coalesce as coalesce
@@ -44,12 +45,15 @@ __all__ = [
     "NODE_TYPES",
     "SYMMETRIC_KINDS",
     "TIE_KINDS",
+    "Channel",
     "Cluster",
     "Company",
+    "FairLead",
     "Fund",
     "Industry",
     "Intermediary",
     "Introduction",
+    "Mandate",
     "Node",
     "NodeBase",
     "NodeKind",
@@ -87,7 +91,9 @@ class RelKind(enum.StrEnum):
     narrower→broader, CLUSTER_INCLUDES cluster→industry/product, LOCATED_IN
     node→region, CONTACTED our side→firm (also a 招商 unit→a firm its outing met);
     the ledger's (:mod:`graph.ledger`): RESPONSIBLE_FOR unit→project, INVESTOR_OF
-    firm→project, INTRODUCES introduction (备案)→project.
+    firm→project, INTRODUCES introduction (备案)→project; the ledger's channels
+    (:mod:`graph.ledger_channels`): COVERS channel (大使, 办事处 …)→firm it covers,
+    LEAD_OF fair lead→the exhibitor firm.
     """
 
     OWNS = "OWNS"
@@ -114,6 +120,8 @@ class RelKind(enum.StrEnum):
     RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
     INVESTOR_OF = "INVESTOR_OF"
     INTRODUCES = "INTRODUCES"
+    COVERS = "COVERS"
+    LEAD_OF = "LEAD_OF"
 
 
 #: Relation kinds a referral path may walk (DESIGN.md §3): ties between actors.
@@ -145,7 +153,15 @@ CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
 #: The 招商 ledger's node kinds (:mod:`graph.ledger`): records of our own work, never
 #: on a referral path.
 LEDGER_KINDS: frozenset[NodeKind] = frozenset(
-    {NodeKind.PROJECT, NodeKind.UNIT, NodeKind.OUTING, NodeKind.INTRODUCTION}
+    {
+        NodeKind.PROJECT,
+        NodeKind.UNIT,
+        NodeKind.OUTING,
+        NodeKind.INTRODUCTION,
+        NodeKind.CHANNEL,
+        NodeKind.MANDATE,
+        NodeKind.FAIR_LEAD,
+    }
 )
 
 #: Relation kinds whose direction carries no meaning; their ids order the endpoints.
@@ -281,7 +297,10 @@ Node = Annotated[
     | Project
     | Unit
     | Outing
-    | Introduction,
+    | Introduction
+    | Channel
+    | Mandate
+    | FairLead,
     Field(discriminator="kind"),
 ]
 NODE_TYPES: dict[NodeKind, type[NodeBase]] = {
@@ -297,6 +316,9 @@ NODE_TYPES: dict[NodeKind, type[NodeBase]] = {
     NodeKind.UNIT: Unit,
     NodeKind.OUTING: Outing,
     NodeKind.INTRODUCTION: Introduction,
+    NodeKind.CHANNEL: Channel,
+    NodeKind.MANDATE: Mandate,
+    NodeKind.FAIR_LEAD: FairLead,
 }
 _NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
 

@@ -8,6 +8,10 @@ ties are the relations the graph holds between that organisation and the investo
 (会员, 供货, 任职 …; a person's ties are private and not looked up). A project counts as
 signed when it reached 签约 on or before the day asked. The report is the basis for
 tuning ``queries/ties.toml`` by evidence: a channel whose 备案 convert is worth more.
+
+It also carries the record of our own channel actors — each 招商大使, 顾问, 代理机构
+and 驻外办事处, each 委托招商 mandate against its targets, each trade fair's leads
+(:mod:`queries.channel_actors`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from graph.ledger import Project
 from graph.schema import NodeKind, RelKind
 from graph.store import Store, nodes_by_id, relations_touching, scan_nodes
 from queries.attribution import attribution
+from queries.channel_actors import ActorReport, actor_report
 from queries.types import _Result
 
 #: Intermediary types as an officer names the channel.
@@ -71,6 +76,7 @@ class ChannelReport(_Result):
     as_of: dt.date
     rows: list[ChannelRow]
     rule: str
+    own: ActorReport
 
 
 def _organisation(store: Store, name: str) -> dict[str, Any] | None:
@@ -103,7 +109,9 @@ def channel_report(store: Store, as_of: dt.date) -> ChannelReport:
     ChannelReport
         Counts per channel; ``rate_pct`` = signed ÷ 备案 × 100, one decimal, half up;
         ``signed_yuan`` the exact sum of the signed projects' 签约金额 (元); ``ties``
-        counts the winning 备案 whose organisation has that tie with the investor.
+        counts the winning 备案 whose organisation has that tie with the investor;
+        ``own`` our channel actors, mandates and fairs
+        (:func:`queries.channel_actors.actor_report`).
     """
     won = [f for f in attribution(store, as_of).filings if f.status == "领先" and f.project_id]
     intros = nodes_by_id(store, [f.introduction_id for f in won])
@@ -144,4 +152,4 @@ def channel_report(store: Store, as_of: dt.date) -> ChannelReport:
     rule = (
         "每个项目按最先有效备案计一次；签约 = 截至当日已到签约或之后阶段；转化率 = 签约数 ÷ 备案数"
     )
-    return ChannelReport(as_of=as_of, rows=rows, rule=rule)
+    return ChannelReport(as_of=as_of, rows=rows, rule=rule, own=actor_report(store, as_of))

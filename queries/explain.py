@@ -138,6 +138,10 @@ def relation_sentence(
         text = f"{a} 受聘于 {b}"
     elif kind is RelKind.CONTACTED:
         text = f"{a} 曾接洽 {b}"
+    elif kind is RelKind.COVERS:
+        text = f"{a} 负责联系 {b}"
+    elif kind is RelKind.LEAD_OF:
+        text = f"{b} 是展会线索（{a}）"
     else:
         text = f"{a} —{kind.value}→ {b}"
     if time and kind is not RelKind.OFFICER_OF:

@@ -30,8 +30,9 @@ from graph.errors import NotFound
 from graph.privacy import redact_graph
 from graph.schema import TIE_KINDS, NodeKind, Relation, RelKind
 from graph.store import Store
+from graph.words import KIND_ZH, REL_ZH
 from queries.clusters import ClusterDef, industry_closure, listed_ancestor, product_ids
-from queries.explore_draw import KIND_ZH, REL_ZH, HtmlView, interactive_view
+from queries.explore_draw import HtmlView, interactive_view
 from queries.explore_frames import edges_frame, local_firms_frame, nodes_frame, targets_frame
 from queries.explore_plot import FACTOR_ZH, CJKFontWarning, cjk_font, draw_static, plot_factors
 from queries.types import ReferralResult

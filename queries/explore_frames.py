@@ -13,7 +13,7 @@ import pandas as pd
 from graph.privacy import redact
 from graph.schema import TIE_KINDS, NodeKind
 from graph.store import Store
-from queries.explore_draw import KIND_ZH, REL_ZH
+from graph.words import KIND_ZH, REL_ZH
 from queries.types import TargetList
 
 

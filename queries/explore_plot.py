@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graph.words import KIND_ZH
 from queries.explore_draw import (
     KIND_COLOURS,
-    KIND_ZH,
     OURS_COLOUR,
     edge_style,
     node_colour,

@@ -12,6 +12,12 @@ Amounts are exact (:class:`~decimal.Decimal`, 元; 亿元 = 元 / 10^8, exact to
 Rates are percentages rounded half-up to 0.1; "behind" compares the exact fractions.
 Units come behind-schedule first: ordered by the rate against the city target,
 lowest first (units without a city target last), then by name.
+
+The project reserve (项目储备) is every project at 线索 or 在谈 on ``date_to``. Its
+gaps are the city's clusters holding fewer than ``few`` reserve projects (default 3):
+none (无储备) or few (储备不足). The city's clusters are the names given (a cluster
+file's), else the graph's Cluster nodes, else the clusters the projects name; project
+clusters are matched to them by name after normalisation.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -28,6 +36,7 @@ from graph.errors import UsageError
 from graph.ledger import Project, Unit
 from graph.schema import NodeKind
 from graph.store import Store
+from resolve.normalise import name_key
 
 #: 元 per 亿元.
 YI = Decimal(100_000_000)
@@ -89,6 +98,22 @@ class ReserveRow(BaseModel):
     amount_yuan: Decimal
 
 
+class ClusterReserve(BaseModel):
+    """One of the city's clusters: its reserve projects (线索, 在谈) on the last day.
+
+    Attributes
+    ----------
+    gap : {"无储备", "储备不足"}, optional
+        None when the cluster holds at least the report's ``reserve_min`` projects.
+    """
+
+    cluster: str
+    leads: int
+    talks: int
+    amount_yuan: Decimal
+    gap: Literal["无储备", "储备不足"] | None
+
+
 class ProgressReport(BaseModel):
     """The 调度 report.
 
@@ -106,6 +131,13 @@ class ProgressReport(BaseModel):
         Sums over the units (rates of the sums).
     reserve : list of ReserveRow
         By stage order, then cluster.
+    clusters : list of ClusterReserve
+        The city's clusters, fewest reserve projects first, then by name.
+    reserve_min : int
+        A cluster with fewer reserve projects has a gap.
+    unlisted : dict of str to int
+        Reserve projects whose cluster is none of the city's, by that cluster (a gap
+        may be a cluster named differently on the projects).
     """
 
     date_from: dt.date
@@ -115,9 +147,22 @@ class ProgressReport(BaseModel):
     units: list[UnitProgress]
     total: UnitProgress
     reserve: list[ReserveRow]
+    clusters: list[ClusterReserve] = []
+    reserve_min: int = 3
+    unlisted: dict[str, int] = {}
+
+    def gaps(self) -> list[ClusterReserve]:
+        """The clusters with a reserve gap, fewest reserve projects first."""
+        return [c for c in self.clusters if c.gap]
 
 
-def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressReport:
+def progress(
+    store: Store,
+    date_from: dt.date,
+    date_to: dt.date,
+    clusters: Sequence[str] | None = None,
+    few: int = 3,
+) -> ProgressReport:
     """Compute the 调度 report of ``store`` for ``[date_from, date_to]``.
 
     Parameters
@@ -126,6 +171,10 @@ def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressRepo
         Its Unit and Project nodes are read (one scan each).
     date_from, date_to : date
         The period, both days included.
+    clusters : sequence of str, optional
+        The city's clusters (default: the graph's Cluster nodes, else the projects').
+    few : int >= 1
+        A cluster with fewer reserve projects (线索, 在谈) has a gap.
 
     Returns
     -------
@@ -134,7 +183,7 @@ def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressRepo
     Raises
     ------
     UsageError
-        When ``date_from`` is after ``date_to``.
+        When ``date_from`` is after ``date_to``, or ``few`` is below 1.
 
     Notes
     -----
@@ -142,6 +191,8 @@ def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressRepo
     """
     if date_from > date_to:
         raise UsageError(f"起始日期 {date_from} 晚于截止日期 {date_to}")
+    if few < 1:
+        raise UsageError(f"储备项目下限应不小于 1，看到 {few}")
     year = str(date_to.year)
     days = 366 if calendar.isleap(date_to.year) else 365
     elapsed = date_to.timetuple().tm_yday
@@ -201,6 +252,12 @@ def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressRepo
         sum(r.talks_count for r in rows),
     )
     order = list(Stage)
+    city = _cluster_reserve(store, reserve, clusters, few)
+    listed = {name_key(r.cluster) for r in city}
+    unlisted: Counter[str] = Counter()
+    for (stage, cluster), values in reserve.items():
+        if stage in (Stage.LEAD, Stage.TALKS) and name_key(cluster) not in listed:
+            unlisted[cluster] += len(values)
     return ProgressReport(
         date_from=date_from,
         date_to=date_to,
@@ -212,7 +269,42 @@ def progress(store: Store, date_from: dt.date, date_to: dt.date) -> ProgressRepo
             ReserveRow(stage=s, cluster=c, count=len(v), amount_yuan=sum(v, Decimal(0)))
             for (s, c), v in sorted(reserve.items(), key=lambda kv: (order.index(kv[0][0]), kv[0]))
         ],
+        clusters=city,
+        reserve_min=few,
+        unlisted=dict(sorted(unlisted.items())),
     )
+
+
+def _cluster_reserve(
+    store: Store,
+    reserve: dict[tuple[Stage, str], list[Decimal]],
+    clusters: Sequence[str] | None,
+    few: int,
+) -> list[ClusterReserve]:
+    """The city's clusters with their reserve (线索, 在谈) and gap, fewest first."""
+    names = list(clusters or [n.name for n in store.nodes(NodeKind.CLUSTER)])
+    if not names:
+        names = sorted({c for _, c in reserve if c != "（未填）"})
+    rows = []
+    for name in dict.fromkeys(names):
+        key = name_key(name)
+        counts = {
+            stage: [v for (s, c), vs in reserve.items() if s is stage and name_key(c) == key
+                    for v in vs]
+            for stage in (Stage.LEAD, Stage.TALKS)
+        }  # fmt: skip
+        total = len(counts[Stage.LEAD]) + len(counts[Stage.TALKS])
+        rows.append(
+            ClusterReserve(
+                cluster=name,
+                leads=len(counts[Stage.LEAD]),
+                talks=len(counts[Stage.TALKS]),
+                amount_yuan=sum([*counts[Stage.LEAD], *counts[Stage.TALKS]], Decimal(0)),
+                gap=None if total >= few else ("无储备" if total == 0 else "储备不足"),
+            )
+        )
+    rows.sort(key=lambda r: (r.leads + r.talks, r.cluster))
+    return rows
 
 
 def _fraction(row: UnitProgress) -> Decimal:

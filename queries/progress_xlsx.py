@@ -109,7 +109,23 @@ def write_progress_xlsx(report: ProgressReport, path: Path) -> Path:
     for cell in reserve[2]:
         cell.font = Font(bold=True)
         cell.fill = head_fill
-    for letter, width in zip("ABCD", (10, 20, 10, 14), strict=True):
+    if report.clusters:  # the gaps: the city's clusters, fewest reserve projects first
+        append_row(reserve, [])
+        append_row(
+            reserve,
+            [f"各集群储备（线索、在谈；少于 {report.reserve_min} 个为储备不足）"],
+        )
+        reserve.cell(reserve.max_row, 1).font = Font(bold=True)
+        append_row(reserve, ["产业集群", "线索", "在谈", "金额（亿元）", "缺口"])
+        for cell in reserve[reserve.max_row]:
+            cell.font = Font(bold=True)
+            cell.fill = head_fill
+        for c in report.clusters:
+            append_row(reserve, [c.cluster, c.leads, c.talks, c.amount_yuan / YI, c.gap or ""])
+            if c.gap:
+                for cell in reserve[reserve.max_row]:
+                    cell.font = Font(bold=True, color="C00000")
+    for letter, width in zip("ABCDE", (20, 20, 10, 14, 10), strict=True):
         reserve.column_dimensions[letter].width = width
     _page(reserve)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -82,7 +82,8 @@ class UnderwayProject(_Result):
 
 
 class Underway(_Result):
-    """A firm's projects (latest change first) and the last unit contact.
+    """A firm's projects (latest change first), the last unit contact and our channels
+    that cover the firm or its region (:func:`queries.underway.channel_notes`).
 
     ``text`` is the Chinese line the CLI and the workbook print.
     """
@@ -93,6 +94,7 @@ class Underway(_Result):
     last_contact_unit: str | None = None
     last_contact_on: dt.date | None = None
     last_contact_outcome: str | None = None
+    channels: list[str] = []
     text: str
 
 

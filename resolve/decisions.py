@@ -23,9 +23,10 @@ mentions that linked to nothing); ``--apply FILE.xlsx`` reads the 是/否 column
 
 from __future__ import annotations
 
+import sqlite3
 import zipfile
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.cells import append_row
 from graph.errors import BackendError
-from graph.files import write_atomically, write_bytes_atomically
+from graph.files import write_atomically
 from resolve.index import CompanyIndex, Verdict, spelling_key
-from resolve.match import SOURCES_KEPT
 
-#: Sources kept per decision in the log (the first ones seen).
-MAX_SOURCES = SOURCES_KEPT
 SUFFIX = ".resolution.jsonl"
 REVIEW_SHEET = "待判断"
 #: How the summary and the review sheet name a verdict, and the rule of a "same" verdict
@@ -99,11 +97,36 @@ class Judgement:
         return spelling_key(self.mention), self.firm
 
 
+class LogDecisions:
+    """The decision records of a resolution log, read from the file each time iterated.
+
+    A log of 10^6 mentions is not held in memory: every pass over it streams the file
+    (one JSON object per line; records other than decisions skipped). :func:`read_log`
+    has checked every line once, so iterating raises nothing it would not have raised.
+    Iterating after the file was rewritten gives the new file's decisions.
+    """
+
+    def __init__(self, path: Path | None, count: int = 0) -> None:
+        self.path = path
+        self.count = count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self.path is None or not self.count:
+            return
+        with self.path.open("rb") as fh:
+            for line in fh:
+                if line.startswith(b'{"decision"'):
+                    yield orjson.loads(line)["decision"]
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass
 class ResolutionLog:
-    """The parsed log: records by kind, as plain dicts (judgements as objects)."""
+    """The parsed log: decisions streamed from the file, conflicts and judgements held."""
 
-    decisions: list[dict[str, Any]]
+    decisions: LogDecisions
     conflicts: list[dict[str, Any]]
     judgements: list[Judgement]
 
@@ -111,30 +134,38 @@ class ResolutionLog:
 def read_log(path: Path) -> ResolutionLog:
     """Read a resolution log; a missing file is an empty log.
 
+    Every line is parsed and checked here; conflicts and judgements are kept, decisions
+    only counted (:class:`LogDecisions` streams them again when asked).
+
     Raises
     ------
     BackendError
         When a line is not a log record (naming the file and line).
     """
-    log = ResolutionLog([], [], [])
+    log = ResolutionLog(LogDecisions(None), [], [])
     if not path.exists():
         return log
-    for number, line in enumerate(path.read_bytes().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = orjson.loads(line)
-            if "decision" in rec:
-                log.decisions.append(rec["decision"])
-            elif "conflict" in rec:
-                log.conflicts.append(rec["conflict"])
-            else:
-                j = rec["judgement"]
-                log.judgements.append(
-                    Judgement(j["mention"], j["firm"], bool(j["same"]), j["by"], j["evidence"])
-                )
-        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise BackendError(f"{path} 第 {number} 行：不是实体对齐记录（{exc}）") from exc
+    decisions = 0
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = orjson.loads(line)
+                if "decision" in rec:
+                    if not line.startswith(b'{"decision"'):
+                        raise KeyError("decision")  # written by hand: not this log's form
+                    decisions += 1
+                elif "conflict" in rec:
+                    log.conflicts.append(rec["conflict"])
+                else:
+                    j = rec["judgement"]
+                    log.judgements.append(
+                        Judgement(j["mention"], j["firm"], bool(j["same"]), j["by"], j["evidence"])
+                    )
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise BackendError(f"{path} 第 {number} 行：不是实体对齐记录（{exc}）") from exc
+    log.decisions = LogDecisions(path, decisions)
     return log
 
 
@@ -176,40 +207,73 @@ def write_log(
         firm is left out (a person is no firm mention; personal data stays out of the
         log, :mod:`graph.privacy`).
     """
-    records: dict[tuple[str, str], dict[str, Any]] = {}
-    for rec in previous.decisions if previous else []:
-        records[(rec["dataset"], rec["mention"])] = rec
-    for (dataset, mention), d in index.decisions.items():
-        m = d.match
-        records[(dataset, mention)] = {
-            "dataset": dataset,
-            "mention": mention,
-            "verdict": m.verdict.value,
-            "id": m.id,
-            "rule": m.rule,
-            "evidence": m.evidence,
-            "candidates": list(m.candidates),
-            "parent": m.parent,
-            "sources": [s.model_dump(exclude_none=True) for s in d.sources[:MAX_SOURCES]],
+    previous_records = previous.decisions if previous else ()
+    sorted_records = _SortedRecords()
+    try:
+        for rec in previous_records:
+            sorted_records.put(rec)
+        for _, rec in index.decisions.records():
+            sorted_records.put(rec)
+        conflicts = [
+            {"kind": c.kind, "name": c.name, "ids": list(c.ids), "detail": c.detail}
+            for c in index.conflicts
+        ]
+        blobs = {
+            orjson.dumps({"conflict": c}, option=orjson.OPT_SORT_KEYS)
+            for c in [*(previous.conflicts if previous else []), *conflicts]
         }
-    lines = [
-        orjson.dumps({"decision": records[k]})
-        for k in sorted(records)
-        if not (records[k]["mention"] in people and records[k]["verdict"] != "same")
-    ]
-    conflicts = [
-        {"kind": c.kind, "name": c.name, "ids": list(c.ids), "detail": c.detail}
-        for c in index.conflicts
-    ]
-    blobs = {
-        orjson.dumps({"conflict": c}, option=orjson.OPT_SORT_KEYS)
-        for c in [*(previous.conflicts if previous else []), *conflicts]
-    }
-    lines += sorted(blobs)
-    for j in judgements:
-        rec = {"mention": j.mention, "firm": j.firm, "same": j.same, "by": j.by}
-        lines.append(orjson.dumps({"judgement": {**rec, "evidence": j.evidence}}))
-    write_bytes_atomically(path, b"\n".join(lines) + b"\n")
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                for rec in sorted_records.in_order():
+                    if rec["mention"] in people and rec["verdict"] != "same":
+                        continue
+                    fh.write(orjson.dumps({"decision": rec}) + b"\n")
+                for blob in sorted(blobs):
+                    fh.write(blob + b"\n")
+                for j in judgements:
+                    rec = {"mention": j.mention, "firm": j.firm, "same": j.same, "by": j.by}
+                    fh.write(orjson.dumps({"judgement": {**rec, "evidence": j.evidence}}) + b"\n")
+
+        write_atomically(path, write)
+    finally:
+        sorted_records.close()
+
+
+class _SortedRecords:
+    """Decision records keyed by ``(dataset, mention)`` (a later put replaces), sorted.
+
+    Held in a private temporary SQLite database (on disk, deleted on close), so writing
+    a log of 10^6 mentions needs no more memory than one of 10^3. SQLite's BINARY
+    collation orders UTF-8 text by code point, as Python's ``sorted`` does.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("PRAGMA cache_size = -16384")  # 16 MiB
+        self._db.execute(
+            "CREATE TABLE r (dataset TEXT NOT NULL, mention TEXT NOT NULL, blob BLOB NOT NULL,"
+            " PRIMARY KEY (dataset, mention)) WITHOUT ROWID"
+        )
+        self._batch: list[tuple[str, str, bytes]] = []
+
+    def put(self, rec: dict[str, Any]) -> None:
+        self._batch.append((rec["dataset"], rec["mention"], orjson.dumps(rec)))
+        if len(self._batch) >= 10_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO r VALUES (?, ?, ?)", self._batch)
+        self._batch = []
+
+    def in_order(self) -> Iterator[dict[str, Any]]:
+        self._flush()
+        for (blob,) in self._db.execute("SELECT blob FROM r ORDER BY dataset, mention"):
+            yield orjson.loads(blob)
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def summary(log: ResolutionLog) -> dict[str, Counter[str]]:

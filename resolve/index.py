@@ -30,14 +30,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import orjson
 from rapidfuzz import fuzz, process
 
 from graph.ids import node_id
 from graph.schema import Company, NodeKind, Source
 from graph.store import Store
 from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
-from resolve.match import SOURCES_KEPT, Conflict, Decision, Match, Verdict
-from resolve.names import NameParts, is_subsequence, parse_name
+from resolve.match import Conflict, Decision, Match, Verdict
+from resolve.names import LegalForm, NameParts, Region, is_subsequence, parse_name
+from resolve.spill import Decisions, SpillDb, SpillMap
 
 __all__ = [
     "CompanyIndex",
@@ -54,6 +56,36 @@ __all__ = [
 _RULE_ZH = {"uscc": "统一社会信用代码", "lei": "LEI", "full_name": "全称", "alias": "简称"}
 
 
+def _parts_blob(held: dict[str, NameParts]) -> bytes:
+    """``{firm id: NameParts}`` as JSON (the spilled form of :attr:`CompanyIndex.by_full`)."""
+    return orjson.dumps(
+        {
+            firm: [
+                p.core,
+                p.region.code if p.region else None,
+                p.region.name if p.region else None,
+                p.form.value if p.form else None,
+                p.group,
+                p.branch,
+                p.parent,
+                p.latin,
+            ]
+            for firm, p in held.items()
+        }
+    )
+
+
+def _parts_of(blob: bytes) -> dict[str, NameParts]:
+    """The inverse of :func:`_parts_blob`."""
+    out: dict[str, NameParts] = {}
+    for firm, fields in orjson.loads(blob).items():
+        core, code, region, form, group, branch, parent, latin = fields
+        where = Region(code, region) if code is not None else None
+        legal = LegalForm(form) if form else None
+        out[firm] = NameParts(core, where, legal, group, branch, parent, latin)
+    return out
+
+
 @dataclass
 class _Entry:
     parts: NameParts
@@ -65,9 +97,10 @@ class CompanyIndex:
 
     Attributes
     ----------
-    decisions : dict
+    decisions : Decisions
         ``(dataset, mention) → Decision`` of every :meth:`resolve` call that named a
-        dataset, in first-seen order.
+        dataset, in first-seen order (a mapping; beyond 2·10^4 entries kept on disk,
+        :mod:`resolve.spill`).
     conflicts : list of Conflict
         Contradictions met while indexing (see :class:`Conflict`).
     judgements : dict
@@ -76,19 +109,28 @@ class CompanyIndex:
     """
 
     def __init__(self) -> None:
+        self._spill_db = SpillDb()
         self.by_code: dict[str, str] = {}
-        self.by_uscc: dict[str, str] = {}
+        self.by_uscc: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
         self.by_lei: dict[str, str] = {}
-        self.by_full: dict[str, dict[str, NameParts]] = defaultdict(dict)
-        self.by_alias: dict[str, dict[str, NameParts]] = defaultdict(dict)
-        self.names: dict[str, str] = {}
-        self.decisions: dict[tuple[str, str], Decision] = {}
+        # The maps that grow with every firm hold 2·10^4 entries as objects and the rest
+        # in a private temporary database (resolve.spill): a table of 10^6 firms loads
+        # in bounded memory.
+        self.by_full: SpillMap[dict[str, NameParts]] = SpillMap(
+            self._spill_db, _parts_blob, _parts_of, default=dict
+        )
+        self.by_alias: SpillMap[dict[str, NameParts]] = SpillMap(
+            self._spill_db, _parts_blob, _parts_of, default=dict
+        )
+        self.names: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
+        self.decisions = Decisions()
         self.conflicts: list[Conflict] = []
         self.judgements: dict[tuple[str, str], bool] = {}
         self._judged: dict[str, dict[str, bool]] = {}  # mention key → firm → 是/否
         self._conflicted: set[Conflict] = set()
         self._codes_of: dict[str, set[str]] = defaultdict(set)
-        self._ids_of: dict[str, dict[str, str]] = defaultdict(dict)
+        self._uscc_of: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
+        self._lei_of: dict[str, str] = {}
         self._choice_keys: list[str] = []
         self._choice_ids: list[list[str]] = []
 
@@ -124,10 +166,10 @@ class CompanyIndex:
             self._codes_of[cid].add(code)
         if company.uscc:
             self.by_uscc.setdefault(company.uscc, cid)
-            self._ids_of[cid].setdefault("uscc", company.uscc)
+            self._uscc_of.setdefault(cid, company.uscc)
         if company.lei:
             self.by_lei.setdefault(company.lei, cid)
-            self._ids_of[cid].setdefault("lei", company.lei)
+            self._lei_of.setdefault(cid, company.lei)
         if not (company.stock_codes or company.uscc or company.lei):
             return  # a name-only node is found by its id (company_id_for_name), not here
         if company.full_name:
@@ -223,10 +265,7 @@ class CompanyIndex:
         The first match of a mention is kept; later calls only add their source, up to
         :data:`SOURCES_KEPT` (a firm named on 10^5 rows keeps its first sightings).
         """
-        decision = self.decisions.setdefault((dataset, match.mention), Decision(match, dataset))
-        kept = decision.sources
-        if source is not None and len(kept) < SOURCES_KEPT and source not in kept:
-            kept.append(source)
+        self.decisions.note(dataset, match, source)
 
     def _resolve(
         self, name: str, uscc: str | None, lei: str | None, codes: tuple[str, ...]
@@ -256,15 +295,16 @@ class CompanyIndex:
         forbidden = {firm for firm, same in said.items() if not same}
         # A name never overrules an identifier: a firm holding another USCC, LEI or set
         # of stock codes than the mention's is a different firm of the same name.
-        given = {"uscc": uscc, "lei": lei}
         for table in (self.by_full, self.by_alias):
             for firm in table.get(parts.key, {}):
-                known = self._ids_of.get(firm, {})
-                other_id = any(v and known.get(k) not in (None, v) for k, v in given.items())
+                other_id = any(
+                    given and known.get(firm) not in (None, given)
+                    for given, known in ((uscc, self._uscc_of), (lei, self._lei_of))
+                )
                 theirs = self._codes_of.get(firm)
                 if other_id or (codes and theirs and not set(codes) & theirs):
                     forbidden.add(firm)
-        levels: list[tuple[str, dict[str, dict[str, NameParts]]]] = [("full_name", self.by_full)]
+        levels: list[tuple[str, SpillMap[dict[str, NameParts]]]] = [("full_name", self.by_full)]
         if parts.form is None:
             levels.append(("alias", self.by_alias))
         for rule, table in levels:

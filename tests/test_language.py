@@ -142,3 +142,13 @@ def test_a_failing_invocation_is_chinese(path: tuple[str, ...], tmp_path: Path) 
     assert result.exit_code in (1, 2), result.output
     text = result.stdout + result.stderr
     assert english_runs(text, NAMES) == [], text
+
+
+def test_every_schema_kind_has_chinese_words() -> None:
+    """``info``, the notebooks and the web pages name every node and relation kind."""
+    from graph.schema import NodeKind, RelKind
+    from graph.words import KIND_ZH, REL_ZH
+
+    assert set(KIND_ZH) == {k.value for k in NodeKind}
+    assert set(REL_ZH) == {k.value for k in RelKind}
+    assert not [w for w in (*KIND_ZH.values(), *REL_ZH.values()) if english_runs(w)]

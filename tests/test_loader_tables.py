@@ -374,6 +374,6 @@ def test_template_notes_say_what_each_column_holds(tmp_path: Path) -> None:
     assert notes["relation"]["职务"] == ("职务（任职关系），多个用；分隔", "董事长；总经理")
     # one list separator: every "多个" column says ；, and both splitters split its example
     lists = [v for kind in notes.values() for v in kind.values() if "多个" in v[0]]
-    assert len(lists) == 12 and all("多个用；分隔" in text for text, _ in lists)
+    assert len(lists) == 16 and all("多个用；分隔" in text for text, _ in lists)
     for _, example in lists:
         assert split_list(example) == split_items(example)

@@ -16,8 +16,11 @@ import pytest
 
 from graph.ids import new_relation
 from graph.schema import (
+    Channel,
     Company,
+    FairLead,
     Introduction,
+    Mandate,
     NodeKind,
     Outing,
     Project,
@@ -165,3 +168,69 @@ def test_ledger_records_round_trip(store: Store) -> None:
 
 
 LEDGER = (NodeKind.PROJECT, NodeKind.UNIT, NodeKind.OUTING, NodeKind.INTRODUCTION)
+
+
+def test_channels_mandates_and_fair_leads_round_trip(store: Store) -> None:
+    firm = Company(id="Company:name:神州数码", name="神州数码集团股份有限公司", sources=[S1])
+    unit = Unit(id="Unit:河口区", name="河口区", unit_type="县区", sources=[S1])
+    envoy = Channel(
+        id="Channel:河口区:张三",
+        name="张三",
+        channel_type="招商大使",
+        unit_id=unit.id,
+        region_codes=["11", "3702"],
+        firms=["神州数码集团股份有限公司", "某未知公司"],
+        firm_ids=[firm.id],
+        appointed_on=dt.date(2026, 1, 6),
+        sources=[S1],
+    )
+    agency = Channel(
+        id="Channel:东营开发区:某某招商咨询有限公司",
+        name="某某招商咨询有限公司",
+        channel_type="代理机构",
+        unit_id=unit.id,
+        sources=[S1],
+    )
+    mandate = Mandate(
+        id="Mandate:m1",
+        name="河口区委托某某招商咨询有限公司",
+        agency_id=agency.id,
+        unit_id=unit.id,
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 12, 31),
+        clusters=["新一代信息技术"],
+        target_projects=3,
+        target_yuan=Decimal("5E+8"),
+        sources=[S1],
+    )
+    lead = FairLead(
+        id="FairLead:x",
+        name="数博会：神州数码集团股份有限公司",
+        fair="数博会",
+        held_on=dt.date(2026, 5, 26),
+        place="贵阳",
+        exhibitor="神州数码集团股份有限公司",
+        firm_id=firm.id,
+        unit_id=unit.id,
+        sources=[S1],
+    )
+    nodes = [firm, unit, envoy, agency, mandate, lead]
+    assert store.upsert_nodes(nodes) == UpsertCounts(created=6, updated=0)
+    assert store.upsert_nodes(nodes) == UpsertCounts(created=0, updated=0)
+    rels = [
+        new_relation(RelKind.COVERS, envoy.id, firm.id, [S1]),
+        new_relation(RelKind.LEAD_OF, lead.id, firm.id, [S1]),
+    ]
+    assert store.upsert_relations(rels) == UpsertCounts(created=2, updated=0)
+    for node in nodes:
+        assert store.get_node(node.id) == node
+    # an ambassador is a person: private though the record did not say so
+    assert envoy.private and not agency.private
+    around = sorted((r.kind.value, other) for r, other in store.neighbours(firm.id, None, "in"))
+    assert around == [("COVERS", envoy.id), ("LEAD_OF", lead.id)]
+    raw = {d["id"]: d for d in store.raw_nodes()}
+    assert raw[mandate.id]["target_yuan"] == "500000000"
+    assert raw[mandate.id]["period_to"] == "2026-12-31"
+    counts = store.count_nodes()
+    assert counts[NodeKind.CHANNEL] == 2
+    assert counts[NodeKind.MANDATE] == counts[NodeKind.FAIR_LEAD] == 1

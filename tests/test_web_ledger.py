@@ -12,6 +12,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 from cli.app import app as cli_app
 from graph.store import open_store
 from loaders.office.table_loader import load_dir
+from queries.progress import yi
 from resolve.index import CompanyIndex
 from tests.ledger_fixture import write
 from tests.web_graph import PASSWORD, login
@@ -77,6 +79,20 @@ def test_the_table_a_viewer_sees(client: TestClient) -> None:
     ]
     # the two units behind schedule are marked rows
     assert page.text.count('<tr class="gap">') == 2
+    # the reserve gaps: the clusters the projects name, as the JSON has them
+    data = client.get("/api/progress", params=PERIOD).json()
+    assert len(data["clusters"]) == 5  # 高端装备, 绿色化工, 新能源新材料, 新一代信息技术, 医养健康
+    assert _rows(page.text, "reserve-gaps") == [
+        [
+            c["cluster"],
+            str(c["leads"]),
+            str(c["talks"]),
+            yi(Decimal(c["amount_yuan"])),
+            c["gap"] or "",
+        ]
+        for c in data["clusters"]
+    ]
+    assert page.text.count('<tr class="gap short">') == sum(1 for c in data["clusters"] if c["gap"])
     chart = json.loads(page.text.split('id="progress-chart-data">', 1)[1].split("</script>", 1)[0])
     assert chart["time"] == 41.4 and chart["city"][:2] == [23.8, 41.0]
 

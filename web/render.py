@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from cli.render import region_label
 from graph.schema import RelKind
+from graph.words import KIND_ZH
 from queries.channels import TIE_ZH
 from queries.export import FACTOR_ZH
 from queries.types import ReferralResult
@@ -34,16 +35,6 @@ RELATION_ZH = {
     RelKind.SUBCLASS_OF.value: "细分",
     RelKind.CLUSTER_INCLUDES.value: "集群包含",
     RelKind.LOCATED_IN.value: "所在地",
-}
-KIND_ZH = {
-    "Company": "企业",
-    "Person": "个人",
-    "Fund": "投资机构",
-    "Intermediary": "中介机构",
-    "Industry": "行业",
-    "Product": "产品",
-    "Cluster": "产业集群",
-    "Region": "地区",
 }
 
 

@@ -49,6 +49,31 @@ LEDGER_BUILTIN: dict[str, dict[str, tuple[str, ...]]] = {
         "investor": ("被引荐企业", "投资方", "投资企业", "investor"),
         "project": ("项目编号", "项目名称", "项目", "project"),
     },
+    "channel": {
+        "name": ("渠道名称", "姓名或名称", "名称", "姓名", "机构名称", "name"),
+        "channel_type": ("渠道类型", "类型", "channel_type"),
+        "unit": ("所属单位", "聘任单位", "委托单位", "派驻单位", "unit"),
+        "regions": ("覆盖地区", "联系地区", "负责地区", "regions"),
+        "firms": ("联系企业", "覆盖企业", "对接企业", "firms"),
+        "appointed_on": ("聘任日期", "设立日期", "委托日期", "appointed_on"),
+    },
+    "mandate": {
+        "agency": ("受托机构", "代理机构", "招商代理", "agency"),
+        "unit": ("委托单位", "责任单位", "招商单位", "unit"),
+        "period_from": ("委托起始日期", "起始日期", "开始日期", "period_from"),
+        "period_to": ("委托截止日期", "截止日期", "结束日期", "period_to"),
+        "clusters": ("委托领域", "产业领域", "招商领域", "clusters"),
+        "target_projects": ("目标项目数", "约定项目数", "target_projects"),
+        "target_amount": ("目标金额", "约定签约金额", "target_amount"),
+    },
+    "fair": {
+        "fair": ("展会名称", "展会", "fair"),
+        "held_on": ("展会日期", "举办日期", "held_on"),
+        "place": ("举办地", "举办地点", "place"),
+        "exhibitors": ("参展企业", "客商名称", "洽谈企业", "exhibitors"),
+        "unit": ("对接单位", "参展单位", "招商单位", "unit"),
+        "outcome": ("对接情况", "洽谈情况", "outcome"),
+    },
 }
 
 #: Stage words as offices write them → stage.
@@ -86,10 +111,16 @@ LEDGER_REQUIRED: dict[str, tuple[str, ...]] = {
     "project": ("name", "unit"),
     "outing": ("on", "unit", "destination", "people"),
     "introduction": ("filed_at", "introducer", "investor"),
+    "channel": ("name", "channel_type", "unit"),
+    "mandate": ("agency", "unit", "period_from", "period_to"),
+    "fair": ("fair", "held_on", "exhibitors"),
 }
 
 #: Words in a sheet or file name → ledger kind (checked before the other kinds').
 LEDGER_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("mandate", ("委托",)),
+    ("fair", ("展会", "客商")),
+    ("channel", ("渠道", "大使", "顾问", "办事处")),
     ("introduction", ("备案", "引荐")),
     ("outing", ("外出",)),
     ("project", ("项目",)),
@@ -102,6 +133,9 @@ LEDGER_TEMPLATE_FILES: dict[str, str] = {
     "project": "招商项目.xlsx",
     "outing": "外出招商.xlsx",
     "introduction": "引荐备案.xlsx",
+    "channel": "招商渠道.xlsx",
+    "mandate": "委托招商.xlsx",
+    "fair": "展会客商.xlsx",
 }
 
 #: Template headers naming their unit.
@@ -110,6 +144,7 @@ LEDGER_HEADERS: dict[str, str] = {
     "own_target": "自定目标（亿元）",
     "amount": "签约金额（万元）",
     "invested": "实际投资额（万元）",
+    "target_amount": "目标金额（亿元）",
 }
 
 #: (kind, field) → (explanation, example) for the templates' 填写说明.
@@ -145,4 +180,35 @@ LEDGER_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("introduction", "introducer_type"): ("引荐人类型：个人、企业、机构（默认个人）", "个人"),
     ("introduction", "investor"): ("被引荐的投资方企业全称", "岚港锂能科技股份有限公司"),
     ("introduction", "project"): ("所涉项目的编号或名称（可不填，按投资方匹配）", "GR-2026-001"),
+    ("channel", "name"): (
+        "大使、顾问的姓名（个人信息，输出时默认遮盖）或代理机构、办事处的名称",
+        "岚港市驻北京招商办事处",
+    ),
+    ("channel", "channel_type"): (
+        "渠道类型：招商大使、招商顾问、代理机构、驻外办事处",
+        "驻外办事处",
+    ),
+    ("channel", "unit"): ("聘任、委托或派驻的单位，须是单位表中的名称", "临澜县"),
+    ("channel", "regions"): ("负责联系的地区：行政区划名称或代码，多个用；分隔", "北京市；天津市"),
+    ("channel", "firms"): ("负责联系的企业全称，多个用；分隔", "某某集团有限公司"),
+    ("channel", "appointed_on"): ("聘任或设立日期", "2026-01-06"),
+    ("mandate", "agency"): (
+        "受托的代理机构，须是招商渠道表中类型为代理机构的名称",
+        "上海衡策产业招商咨询有限公司",
+    ),
+    ("mandate", "unit"): ("委托单位，须是单位表中的名称", "岚港经济技术开发区"),
+    ("mandate", "period_from"): ("委托期起始日期", "2026-01-01"),
+    ("mandate", "period_to"): ("委托期截止日期；同一机构同一单位的委托期不能重叠", "2026-12-31"),
+    ("mandate", "clusters"): ("委托的产业领域（产业集群），多个用；分隔；不填为不限", "高端装备"),
+    ("mandate", "target_projects"): ("约定引进的签约项目数", "3"),
+    ("mandate", "target_amount"): ("约定引进的签约金额，单位亿元", "20"),
+    ("fair", "fair"): ("展会名称", "中国国际大数据产业博览会"),
+    ("fair", "held_on"): ("展会日期（开幕日）", "2026-05-26"),
+    ("fair", "place"): ("举办地", "贵阳"),
+    ("fair", "exhibitors"): (
+        "洽谈的参展企业全称，多个用；分隔，每家记一条线索",
+        "某某科技股份有限公司",
+    ),
+    ("fair", "unit"): ("对接跟进的单位（可不填），须是单位表中的名称", "港城区"),
+    ("fair", "outcome"): ("对接情况", "有投资意向，待回访"),
 }

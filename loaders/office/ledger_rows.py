@@ -156,7 +156,14 @@ def firm_of(run: RowBuilder, name: str) -> str | None:
     return cid if run.known(cid) else None
 
 
-def _date(cells: Cells, name: str) -> dt.date:
+def cell_date(cells: Cells, name: str) -> dt.date:
+    """The date of cell ``name``.
+
+    Raises
+    ------
+    RowError
+        ``bad_date`` when the cell holds no date (see :func:`~loaders.office.values.parse_date`).
+    """
     value, header = cells[name]
     try:
         return parse_date(value)
@@ -218,7 +225,7 @@ def _stage(cells: Cells) -> tuple[Stage, dt.date] | None:
     if not _text(cells, "stage_on") and not isinstance(cells.get("stage_on", ("",))[0], dt.date):
         column = cells.get("stage_on", (None, "阶段日期"))[1]
         raise RowError(column, "missing_value", f"阶段「{stage}」缺少日期；该行未载入")
-    return stage, _date(cells, "stage_on")
+    return stage, cell_date(cells, "stage_on")
 
 
 def backwards(
@@ -293,7 +300,7 @@ def outing_row(run: RowBuilder, cells: Cells, row: int) -> None:
     """Queue an :class:`~graph.ledger.Outing` and a CONTACTED unit→firm for each firm
     met that the graph knows (others are kept by name, with a warning)."""
     state = LedgerState.of(run)
-    on = _date(cells, "on")
+    on = cell_date(cells, "on")
     uid = state.unit(cells)
     destination = _required(cells, "destination", "目的地")
     people_value, people_header = cells["people"]
@@ -338,7 +345,7 @@ def _filed_at(cells: Cells) -> dt.datetime:
             return dt.datetime.fromisoformat(value.strip().replace("/", "-")).replace(tzinfo=None)
         except ValueError:
             pass
-    day = _date(cells, "filed_at")
+    day = cell_date(cells, "filed_at")
     return dt.datetime(day.year, day.month, day.day)
 
 

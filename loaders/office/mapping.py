@@ -34,7 +34,7 @@ from loaders.office.readers import CellIssue, Sheet
 from loaders.office.values import AMOUNT_UNITS, Value
 from resolve.names import to_simplified
 
-#: Entity kinds a table can hold (the last four: the 招商 ledger's).
+#: Entity kinds a table can hold (the last seven: the 招商 ledger's).
 KINDS = (
     "company",
     "person",
@@ -46,6 +46,9 @@ KINDS = (
     "project",
     "outing",
     "introduction",
+    "channel",
+    "mandate",
+    "fair",
 )
 
 #: kind → field → (header synonyms, first one is the template's header). Fields marked

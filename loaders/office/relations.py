@@ -54,6 +54,8 @@ ENDPOINTS: dict[RelKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelKind.RESPONSIBLE_FOR: (frozenset({NodeKind.UNIT}), frozenset({NodeKind.PROJECT})),
     RelKind.INVESTOR_OF: (frozenset({_C}), frozenset({NodeKind.PROJECT})),
     RelKind.INTRODUCES: (frozenset({NodeKind.INTRODUCTION}), frozenset({NodeKind.PROJECT})),
+    RelKind.COVERS: (frozenset({NodeKind.CHANNEL}), frozenset({_C})),
+    RelKind.LEAD_OF: (frozenset({NodeKind.FAIR_LEAD}), frozenset({_C})),
 }
 
 #: Relation words of user tables → relation kind (English kind names work too).

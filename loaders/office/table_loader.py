@@ -31,6 +31,7 @@ from graph.ids import short_hash
 from graph.merge import coalesce
 from graph.schema import Company, NodeKind, Relation
 from graph.store import Store
+from loaders.office.ledger_channel_rows import channel_row, fair_row, mandate_row
 from loaders.office.ledger_rows import introduction_row, outing_row, project_row, unit_row
 from loaders.office.limits import LimitError, Limits
 from loaders.office.link_rows import cluster_row, relation_row
@@ -115,6 +116,9 @@ def _load_sheet(
         "project": lambda c, r: project_row(run, c, r),
         "outing": lambda c, r: outing_row(run, c, r),
         "introduction": lambda c, r: introduction_row(run, c, r),
+        "channel": lambda c, r: channel_row(run, c, r),
+        "mandate": lambda c, r: mandate_row(run, c, r),
+        "fair": lambda c, r: fair_row(run, c, r),
     }[kind]
     count = 0
     for number, values in table.rows:

@@ -27,16 +27,20 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("company", ("企业", "公司", "名录", "清单", "500强", "compan")),
 )
 #: Load order of kinds within a folder: nodes before the relations that name them, units
-#: before the projects and outings that name them, projects before their 备案.
+#: before the projects, outings and channels that name them, agencies (channels) before
+#: their mandates, projects before their 备案.
 ORDER = (
     "company",
     "intermediary",
     "fund",
     "person",
     "unit",
+    "channel",
+    "mandate",
     "project",
     "outing",
     "introduction",
+    "fair",
     "relation",
     "cluster",
 )
