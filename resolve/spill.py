@@ -11,6 +11,7 @@ deleted when closed). The mapping reads the same whichever side an entry is on.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, TypeVar, overload
 
@@ -86,7 +87,8 @@ class Decisions(Mapping[Key, Decision]):
     def __init__(self, limit: int | None = None) -> None:
         self.limit = HOT_LIMIT if limit is None else limit
         self._hot: dict[Key, Decision] = {}
-        self._db: sqlite3.Connection | None = None
+        self._db = SpillDb()
+        self._table: str | None = None
         self._count = 0
 
     # -- writing ---------------------------------------------------------------------
@@ -111,31 +113,24 @@ class Decisions(Mapping[Key, Decision]):
         """Write every in-memory decision to the spill database and forget the objects."""
         if not self._hot:
             return
-        if self._db is None:
-            self._db = sqlite3.connect("")  # a private temporary database on disk
-            self._db.execute("PRAGMA cache_size = -16384")  # 16 MiB
-            self._db.execute(
-                "CREATE TABLE d (dataset TEXT NOT NULL, mention TEXT NOT NULL, blob BLOB NOT NULL,"
-                " PRIMARY KEY (dataset, mention))"
-            )
+        if self._table is None:
+            columns = "dataset TEXT NOT NULL, mention TEXT NOT NULL, blob BLOB NOT NULL"
+            self._table = self._db.table(columns + ", PRIMARY KEY (dataset, mention)")
         rows = [
             (ds, mention, orjson.dumps(decision_record(ds, mention, d)))
             for (ds, mention), d in self._hot.items()
         ]
-        with self._db:
-            self._db.executemany(
-                "INSERT INTO d (dataset, mention, blob) VALUES (?, ?, ?) "
-                "ON CONFLICT (dataset, mention) DO UPDATE SET blob = excluded.blob",
-                rows,
-            )
+        self._db.write(
+            f"INSERT INTO {self._table} (dataset, mention, blob) VALUES (?, ?, ?) "
+            "ON CONFLICT (dataset, mention) DO UPDATE SET blob = excluded.blob",
+            rows,
+        )
         self._hot = {}
 
     def _read(self, key: Key) -> Decision | None:
-        if self._db is None:
+        if self._table is None:
             return None
-        row = self._db.execute(
-            "SELECT blob FROM d WHERE dataset = ? AND mention = ?", key
-        ).fetchone()
+        row = self._db.one(f"SELECT blob FROM {self._table} WHERE dataset = ? AND mention = ?", key)
         return _decision(orjson.loads(row[0])) if row else None
 
     # -- reading ---------------------------------------------------------------------
@@ -158,51 +153,80 @@ class Decisions(Mapping[Key, Decision]):
         Spills what is held first, then streams the spill database (memory stays
         bounded whatever the number of decisions).
         """
-        if self._db is None:
+        if self._table is None:
             for (ds, mention), d in list(self._hot.items()):
                 yield (ds, mention), decision_record(ds, mention, d)
             return
         self._spill()
-        for ds, mention, blob in self._db.execute(
-            "SELECT dataset, mention, blob FROM d ORDER BY rowid"
+        for ds, mention, blob in self._db.rows(
+            f"SELECT dataset, mention, blob FROM {self._table} ORDER BY rowid"
         ):
             yield (ds, mention), orjson.loads(blob)
 
     def close(self) -> None:
         """Drop the spill database (its file is deleted by SQLite)."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._db.close()
+        self._table = None
         self._hot = {}
         self._count = 0
 
 
 class SpillDb:
-    """One private temporary SQLite database holding the spilled part of several maps."""
+    """A private temporary SQLite database holding the spilled part of some maps.
+
+    Created on first use (a small load never makes one); usable from any thread, one
+    statement at a time (a lock: the web workspace builds an index in one thread and
+    reads it in others). Its file is deleted by SQLite when closed or collected.
+    """
 
     def __init__(self) -> None:
         self._conn: sqlite3.Connection | None = None
         self._tables = 0
+        self._lock = threading.Lock()
 
-    def table(self) -> str:
-        """Create a new key/value table; return its name."""
-        if self._conn is None:
-            self._conn = sqlite3.connect("")  # on disk, deleted when closed
-            self._conn.execute("PRAGMA cache_size = -16384")  # 16 MiB
-        self._tables += 1
-        name = f"m{self._tables}"
-        self._conn.execute(f"CREATE TABLE {name} (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
-        return name
+    def table(self, columns: str = "k TEXT PRIMARY KEY, v BLOB NOT NULL") -> str:
+        """Create a new table with ``columns``; return its name."""
+        with self._lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect("", check_same_thread=False)
+                self._conn.execute("PRAGMA cache_size = -16384")  # 16 MiB
+            self._tables += 1
+            name = f"m{self._tables}"
+            self._conn.execute(f"CREATE TABLE {name} ({columns})")
+            return name
 
-    @property
-    def conn(self) -> sqlite3.Connection:
+    def write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run ``sql`` for every row, in one transaction."""
+        with self._lock, self._open():
+            self._open().executemany(sql, rows)
+
+    def one(self, sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The first row ``sql`` returns, or None."""
+        with self._lock:
+            row: tuple[Any, ...] | None = self._open().execute(sql, args).fetchone()
+            return row
+
+    def rows(self, sql: str, chunk: int = 2000) -> Iterator[tuple[Any, ...]]:
+        """Stream the rows of ``sql``, ``chunk`` at a time under the lock."""
+        with self._lock:
+            cursor = self._open().execute(sql)
+        while True:
+            with self._lock:
+                batch = cursor.fetchmany(chunk)
+            if not batch:
+                return
+            yield from batch
+
+    def _open(self) -> sqlite3.Connection:
         assert self._conn is not None, "table() first"
         return self._conn
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Drop the database."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 class SpillMap(MutableMapping[str, V]):
@@ -248,7 +272,7 @@ class SpillMap(MutableMapping[str, V]):
     def _fetch(self, key: str) -> V | None:
         if self._table is None:
             return None
-        row = self._db.conn.execute(f"SELECT v FROM {self._table} WHERE k = ?", (key,)).fetchone()
+        row = self._db.one(f"SELECT v FROM {self._table} WHERE k = ?", (key,))
         return self._decode(row[0]) if row else None
 
     def _hold(self, key: str, value: V) -> None:
@@ -263,12 +287,11 @@ class SpillMap(MutableMapping[str, V]):
         if self._table is None:
             self._table = self._db.table()
         rows = [(k, self._encode(v)) for k, v in self._hot.items()]
-        with self._db.conn:
-            self._db.conn.executemany(
-                f"INSERT INTO {self._table} (k, v) VALUES (?, ?) "
-                "ON CONFLICT (k) DO UPDATE SET v = excluded.v",
-                rows,
-            )
+        self._db.write(
+            f"INSERT INTO {self._table} (k, v) VALUES (?, ?) "
+            "ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+            rows,
+        )
         self._hot = {}
 
     def __getitem__(self, key: str) -> V:
@@ -318,5 +341,5 @@ class SpillMap(MutableMapping[str, V]):
             yield from list(self._hot)
             return
         self.spill()
-        for (key,) in self._db.conn.execute(f"SELECT k FROM {self._table} ORDER BY rowid"):
+        for (key,) in self._db.rows(f"SELECT k FROM {self._table} ORDER BY rowid"):
             yield key

@@ -41,7 +41,7 @@ def test_spilled_decisions_read_as_held_ones() -> None:
     held, spilled = Decisions(limit=10_000), Decisions(limit=4)
     _fill(held)
     _fill(spilled)
-    assert spilled._db is not None and held._db is None  # the disk side was used
+    assert spilled._table is not None and held._table is None  # the disk side was used
     assert len(held) == len(spilled) == 25
     assert list(held) == list(spilled) == [("名录", f"m{i}") for i in range(25)]
     for key in held:
@@ -140,3 +140,35 @@ def test_name_parts_survive_the_disk(name: str) -> None:
 
     parts = parse_name(name)
     assert _parts_of(_parts_blob({"Company:x": parts})) == {"Company:x": parts}
+
+
+def test_an_index_built_in_one_thread_answers_in_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web workspace builds the index once and resolves in its worker threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.schema import Company
+    from resolve.codes import uscc_check_char
+
+    monkeypatch.setattr(spill, "HOT_LIMIT", 5)
+
+    def build() -> CompanyIndex:
+        index = CompanyIndex()
+        for i in range(60):
+            body = f"91370200MA{i:07d}"
+            name = f"岚港测试{i}科技有限公司"
+            index.add(
+                Company(
+                    id=f"Company:{i}",
+                    name=name,
+                    full_name=name,
+                    uscc=body + uscc_check_char(body),
+                    sources=[_src(i)],
+                )
+            )
+        return index
+
+    with ThreadPoolExecutor(1) as one:
+        index = one.submit(build).result()
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda i: index.resolve_name(f"岚港测试{i}科技有限公司"), range(60)))
+    assert found == [f"Company:{i}" for i in range(60)]
