@@ -142,6 +142,7 @@ TIE_KINDS: frozenset[RelKind] = frozenset(
         RelKind.SERVES,
         RelKind.ENGAGED_BY,
         RelKind.CONTACTED,
+        RelKind.COVERS,
     }
 )
 
@@ -151,14 +152,15 @@ CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
 )
 
 #: The 招商 ledger's node kinds (:mod:`graph.ledger`): records of our own work, never
-#: on a referral path.
+#: on a referral path. A :class:`~graph.ledger_channels.Channel` (招商大使, 驻外办事处 …)
+#: is not among them: it is an our-side actor, the introducer of the paths over its
+#: COVERS ties.
 LEDGER_KINDS: frozenset[NodeKind] = frozenset(
     {
         NodeKind.PROJECT,
         NodeKind.UNIT,
         NodeKind.OUTING,
         NodeKind.INTRODUCTION,
-        NodeKind.CHANNEL,
         NodeKind.MANDATE,
         NodeKind.FAIR_LEAD,
     }
