@@ -15,7 +15,7 @@ Issue 14's channels of a city's 招商 system, beside the projects and units of
 
 Mandates and fair leads, like the rest of the ledger, are records of our own work,
 never on a referral path (:data:`graph.schema.LEDGER_KINDS`). A channel is an actor:
-it is on our side for the region of its unit (:func:`queries.ties.channel_code`) and
+it is on our side for the region of its unit (:func:`queries.our_side.channel_code`) and
 its COVERS ties are walked like SERVES (``queries/ties.toml``), so ``introduce`` can
 answer "驻上海招商办事处 → X". An ambassador's or adviser's COVERS is private (a
 person's acquaintance, like KNOWS): walked only when private data is asked for. The

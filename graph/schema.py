@@ -151,10 +151,8 @@ CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
     {NodeKind.INDUSTRY, NodeKind.PRODUCT, NodeKind.CLUSTER, NodeKind.REGION}
 )
 
-#: The 招商 ledger's node kinds (:mod:`graph.ledger`): records of our own work, never
-#: on a referral path. A :class:`~graph.ledger_channels.Channel` (招商大使, 驻外办事处 …)
-#: is not among them: it is an our-side actor, the introducer of the paths over its
-#: COVERS ties.
+#: The 招商 ledger's records of our own work (:mod:`graph.ledger`), never on a referral
+#: path; a ledger Channel is no record but an our-side actor (its COVERS ties walked).
 LEDGER_KINDS: frozenset[NodeKind] = frozenset(
     {
         NodeKind.PROJECT,

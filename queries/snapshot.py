@@ -45,8 +45,9 @@ import numpy.typing as npt
 from graph.schema import TIE_KINDS, NodeKind, RelKind
 from graph.store import Store, scan_nodes, scan_relations
 from queries.csr import BoolArray, FloatArray, IntArray, csr_structure, our_side_guide
+from queries.our_side import channel_code, engaged_code, works_for
 from queries.strings import StringTable
-from queries.ties import TieModel, channel_code, engaged_code, works_for
+from queries.ties import TieModel
 
 SNAPSHOT_VERSION = 2  # 2: ledger channels are actors, COVERS a tie
 #: Node kinds that can stand on a referral path (every other kind classifies).
@@ -79,7 +80,7 @@ class TieSnapshot:
         ledger's channels) …
     engaged_code : StringTable, length e
         … and that region's code ("" for a channel of a unit without one: ours for
-        any home, :func:`queries.ties.channel_code`).
+        any home, :func:`queries.our_side.channel_code`).
     indptr, indices, weight, rel : arrays
         The symmetric CSR walk graph (:func:`queries.csr.csr_structure`); ``weight``
         is ``−ln`` strength.
@@ -113,7 +114,7 @@ class TieSnapshot:
         """Our-side flags for a home region code prefix (DESIGN.md §2).
 
         Companies whose region code starts with ``home``, nodes ENGAGED_BY a
-        region inside the home region, and our channels (:func:`queries.ties.works_for`).
+        region inside the home region, and our channels (:func:`queries.our_side.works_for`).
         """
         n = len(self.ids)
         ours = np.zeros(n, dtype=bool)

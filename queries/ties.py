@@ -21,6 +21,7 @@ from graph.errors import SchemaError
 from graph.files import read_user_text
 from graph.schema import CLASSIFICATION_KINDS, LEDGER_KINDS, TIE_KINDS, NodeKind, RelKind
 from graph.store import Store
+from queries.our_side import channel_code, engaged_code, works_for
 
 DEFAULT_TIES = "ties.toml"
 
@@ -346,49 +347,6 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
-
-
-def engaged_code(node: Mapping[str, Any], tags: Iterable[str]) -> str | None:
-    """The region a stored node works for by its own row: the 行政区划代码 of a person,
-    intermediary or fund tagged 招商大使 (a tag of ``tags``); None for any other node.
-
-    Examples
-    --------
-    >>> engaged_code({"kind": "Person", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
-    '3707'
-    >>> engaged_code({"kind": "Company", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
-    """
-    if node.get("kind") == NodeKind.COMPANY.value or not node.get("region_code"):
-        return None
-    wanted = set(tags)
-    return str(node["region_code"]) if any(t in wanted for t in node.get("tags") or ()) else None
-
-
-#: The region code of a channel whose unit has none: ours whatever the home region.
-ANY_HOME = ""
-
-
-def channel_code(unit_id: str, units: Mapping[str, str]) -> str:
-    """The region a ledger Channel works for: its unit's 行政区划代码.
-
-    A unit's table may leave the code blank (a development zone, a 投促委): the ledger
-    holds only our own units, so such a unit's channels are ours for any home region
-    (:data:`ANY_HOME`). A unit the graph does not hold counts the same way.
-
-    Examples
-    --------
-    >>> channel_code("Unit:港城区", {"Unit:港城区": "379902"})
-    '379902'
-    >>> channel_code("Unit:临澜县", {"Unit:临澜县": ""})
-    ''
-    """
-    return units.get(unit_id) or ANY_HOME
-
-
-def works_for(code: str, home: str) -> bool:
-    """Whether a node that works for region ``code`` is ours for ``home`` (a code
-    inside the home region, or :data:`ANY_HOME`)."""
-    return code == ANY_HOME or code.startswith(home)
 
 
 def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:
