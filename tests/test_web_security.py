@@ -50,6 +50,8 @@ QUESTIONS = {
     "/progress": {},
     "/api/progress": {},
     "/progress.xlsx": {},
+    "/channels": {},
+    "/api/channels": {},
     "/upload": {},
     "/audit": {},
 }
