@@ -188,3 +188,29 @@ def test_cli_hides_the_ambassador_without_include_private(
     office = runner.invoke(app, [*base[:1], FIRMS["X"][0], *base[2:]], env={"COLUMNS": "200"})
     assert office.exit_code == 0, office.output
     assert "岚港市驻北京招商办事处" in office.stdout
+
+
+def test_the_demo_city_reaches_firms_through_its_channels() -> None:
+    """``zhaoshang demo`` loads the ledger before searching: 临澜县's 驻上海办事处 covers
+    霁川化工 since 2024-03-01 (0.55, ahead of 岚港滨海化工's 合作 0.45); 港城区's
+    ambassador 刘明 covers 嵘岳机械 since 2025-10-08 (0.55, fourth after the 合资 0.65,
+    the 供货 液压件 0.6 and 上海衡策's SERVES 0.6), only with private ties walked."""
+    from loaders.office.csv_folder import load_folder
+    from queries.view import find_company
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo"
+    store = SqliteStore()
+    load_folder(demo, store, CompanyIndex.from_store(store), dataset="demo")
+    load_dir(demo / "ledger", store, CompanyIndex.from_store(store), dataset="demo")
+    found = referral_paths(store, find_company(store, "霁川化工"), HOME, k=3)
+    assert [(p.introducer_name, p.strength) for p in found.paths[:2]] == [
+        ("岚港市驻上海招商办事处", 0.55),
+        ("岚港滨海化工", 0.45),
+    ]
+    target = find_company(store, "嵘岳机械")
+    public = referral_paths(store, target, HOME, k=5)
+    assert "刘明" not in {p.introducer_name for p in public.paths}
+    ctx = SearchContext.build(store, HOME, include_private=True)
+    private = referral_paths(store, target, HOME, k=5, context=ctx)
+    assert [p.strength for p in private.paths[:4]] == [0.65, 0.6, 0.6, 0.55]
+    assert private.paths[3].introducer_name == "刘明"
