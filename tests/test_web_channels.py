@@ -104,3 +104,42 @@ def test_a_bad_day_is_refused(client: TestClient) -> None:
     bad = client.get("/api/channels", params={"as_of": "2026-02-30"})
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
     assert str(day_of("")) != "" and str(day_of("2026-05-31")) == "2026-05-31"
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 岚港市 of ``tests/test_channel_paths.py`` (an office, an ambassador)."""
+    from tests.test_channel_paths import build
+
+    folder = tmp_path_factory.mktemp("channel-paths-web")
+    path = folder / "city.db"
+    store = build(open_store(path), folder / "tables")
+    store.save()
+    store.close()
+    users = UserStore(users_path(path))
+    for role in ("viewer", "officer"):
+        users.add_user(role, role, PASSWORD)
+    return path
+
+
+def test_an_ambassador_path_is_for_officers_only(city: Path) -> None:
+    """To Y only 刘明 → A → Y (0.3575), over his private COVERS: a viewer gets no path,
+    in the page and the JSON, and no name; an officer gets the path. Both get the
+    office's path to X (0.55), worked by hand in tests/test_channel_paths.py."""
+    y = {"target": "上海乙电池有限公司", "home": "3799"}
+    x = {"target": "北京星河智能科技有限公司", "home": "3799"}
+    with TestClient(create_app(city)) as viewer:
+        assert login(viewer, "viewer") == 303
+        hidden = viewer.get("/api/introduce", params=y)
+        page = viewer.get("/introduce", params={"q": y["target"], "home": "3799"})
+        assert hidden.status_code == page.status_code == 200
+        assert hidden.json()["paths"] == [] and hidden.json()["private_hint"] is True
+        assert "刘" not in hidden.text and "刘明" not in page.text
+        office = viewer.get("/api/introduce", params=x).json()["paths"][0]
+        assert (office["introducer_name"], office["strength"]) == ("岚港市驻北京招商办事处", 0.55)
+    with TestClient(create_app(city)) as officer:
+        assert login(officer, "officer") == 303
+        [path] = officer.get("/api/introduce", params=y).json()["paths"]
+        assert (path["introducer_name"], path["strength"]) == ("刘明", 0.3575)
+        page = officer.get("/introduce", params={"q": y["target"], "home": "3799"})
+        assert "刘明" in page.text
