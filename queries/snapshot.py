@@ -32,8 +32,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,7 +325,8 @@ def open_snapshot(
 def _publish(root: Path, key: str, write: Any) -> None:
     """Write a folder atomically: into a temporary sibling, then rename into place."""
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+    tmp = root / f".{key}.{secrets.token_hex(6)}"
+    tmp.mkdir(0o777)  # the umask applies (mkdtemp's 0700 would shut other officers out)
     try:
         write(tmp)
         (tmp / "done").write_text(dt.datetime.now(dt.UTC).isoformat(), "utf-8")

@@ -11,8 +11,8 @@ deleted when closed). The mapping reads the same whichever side an entry is on.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import Any, TypeVar, overload
 
 import orjson
 
@@ -20,6 +20,8 @@ from graph.schema import Source
 from resolve.match import SOURCES_KEPT, Decision, Match, Verdict
 
 Key = tuple[str, str]
+V = TypeVar("V")
+T = TypeVar("T")
 
 #: Decisions kept as Python objects before the oldest are written to disk.
 HOT_LIMIT = 20_000
@@ -68,9 +70,10 @@ class Decisions(Mapping[Key, Decision]):
 
     Parameters
     ----------
-    limit : int
-        At most this many decisions are held as objects; beyond it the whole in-memory
-        part is written to the spill database (one transaction) and dropped.
+    limit : int, optional
+        At most this many decisions are held as objects (default :data:`HOT_LIMIT`);
+        beyond it the whole in-memory part is written to the spill database (one
+        transaction) and dropped.
 
     Notes
     -----
@@ -80,8 +83,8 @@ class Decisions(Mapping[Key, Decision]):
     first seen (SQLite keeps the rowid of an upserted row).
     """
 
-    def __init__(self, limit: int = HOT_LIMIT) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = HOT_LIMIT if limit is None else limit
         self._hot: dict[Key, Decision] = {}
         self._db: sqlite3.Connection | None = None
         self._count = 0
@@ -172,3 +175,148 @@ class Decisions(Mapping[Key, Decision]):
             self._db = None
         self._hot = {}
         self._count = 0
+
+
+class SpillDb:
+    """One private temporary SQLite database holding the spilled part of several maps."""
+
+    def __init__(self) -> None:
+        self._conn: sqlite3.Connection | None = None
+        self._tables = 0
+
+    def table(self) -> str:
+        """Create a new key/value table; return its name."""
+        if self._conn is None:
+            self._conn = sqlite3.connect("")  # on disk, deleted when closed
+            self._conn.execute("PRAGMA cache_size = -16384")  # 16 MiB
+        self._tables += 1
+        name = f"m{self._tables}"
+        self._conn.execute(f"CREATE TABLE {name} (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        return name
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None, "table() first"
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class SpillMap(MutableMapping[str, V]):
+    """A ``str → V`` mapping holding at most ``limit`` entries as objects, the rest on disk.
+
+    Parameters
+    ----------
+    db : SpillDb
+        Where spilled entries go (one table per map).
+    encode, decode : callable
+        ``V → bytes`` and back (JSON through orjson for the index's values).
+    default : callable, optional
+        As :class:`collections.defaultdict`: ``m[k]`` of a missing key stores and
+        returns ``default()``.
+    limit : int, optional
+        Entries held as objects (default :data:`HOT_LIMIT`); when a new one would
+        exceed it, all held entries are written to disk and dropped, except the one
+        being accessed.
+
+    Notes
+    -----
+    A value read from disk is held again, so changing it in place (``m[k].add(x)``)
+    is kept — as long as no *other* key of the same map is accessed in between (that
+    access may spill it). :class:`~resolve.index.CompanyIndex` mutates a value only
+    right after getting it.
+    """
+
+    def __init__(
+        self,
+        db: SpillDb,
+        encode: Callable[[V], bytes],
+        decode: Callable[[bytes], V],
+        default: Callable[[], V] | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self._db = db
+        self._table: str | None = None
+        self._encode, self._decode, self._default = encode, decode, default
+        self.limit = HOT_LIMIT if limit is None else limit
+        self._hot: dict[str, V] = {}
+        self._count = 0
+
+    def _fetch(self, key: str) -> V | None:
+        if self._table is None:
+            return None
+        row = self._db.conn.execute(f"SELECT v FROM {self._table} WHERE k = ?", (key,)).fetchone()
+        return self._decode(row[0]) if row else None
+
+    def _hold(self, key: str, value: V) -> None:
+        if len(self._hot) >= self.limit:
+            self.spill()
+        self._hot[key] = value
+
+    def spill(self) -> None:
+        """Write every held entry to disk and drop the objects."""
+        if not self._hot:
+            return
+        if self._table is None:
+            self._table = self._db.table()
+        rows = [(k, self._encode(v)) for k, v in self._hot.items()]
+        with self._db.conn:
+            self._db.conn.executemany(
+                f"INSERT INTO {self._table} (k, v) VALUES (?, ?) "
+                "ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                rows,
+            )
+        self._hot = {}
+
+    def __getitem__(self, key: str) -> V:
+        value = self._hot.get(key)
+        if value is not None:
+            return value
+        value = self._fetch(key)
+        if value is None:
+            if self._default is None:
+                raise KeyError(key)
+            value = self._default()
+            self._count += 1
+        self._hold(key, value)
+        return value
+
+    def __setitem__(self, key: str, value: V) -> None:
+        if key not in self._hot and self._fetch(key) is None:
+            self._count += 1
+        self._hold(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("SpillMap entries are never deleted")
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (key in self._hot or self._fetch(key) is not None)
+
+    @overload
+    def get(self, key: str, /) -> V | None: ...
+    @overload
+    def get(self, key: str, /, default: V | T) -> V | T: ...
+    def get(self, key: str, /, default: Any = None) -> Any:
+        """``m[key]`` when present (held from now on), else ``default``; never stores."""
+        value = self._hot.get(key)
+        if value is not None:
+            return value
+        value = self._fetch(key)
+        if value is None:
+            return default
+        self._hold(key, value)
+        return value
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        if self._table is None:
+            yield from list(self._hot)
+            return
+        self.spill()
+        for (key,) in self._db.conn.execute(f"SELECT k FROM {self._table} ORDER BY rowid"):
+            yield key
