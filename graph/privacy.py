@@ -78,7 +78,7 @@ def _collect(data: Any, names: set[str]) -> None:
                 names.update(v for v in value if isinstance(v, str) and v)
             elif is_person(value):
                 paired = data.get(f"{key}_name")
-                if paired is None and key in ("id", "node", "company"):
+                if paired is None and key in ("id", "node", "company", "channel_id"):
                     paired = data.get("name")
                 if isinstance(paired, str) and paired:
                     names.add(paired)
@@ -92,8 +92,8 @@ def people_in(data: Any) -> set[str]:
     """The names of the people a result names, found beside their Person ids.
 
     Pairs recognised in a JSON-like dump: ``x`` / ``x_name`` (hops, introducers),
-    ``node`` / ``name`` and ``kind == "Person"`` (connectors), ``path_people`` (target
-    rows).
+    ``node`` / ``name`` and ``kind == "Person"`` (connectors), ``channel_id`` / ``name``
+    (our 招商大使 in the channels report), ``path_people`` (target rows).
     """
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")

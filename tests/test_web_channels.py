@@ -90,6 +90,18 @@ def test_a_viewer_reads_no_ambassador_name(client: TestClient, graph: Path) -> N
     assert _rows(page.text, "mandates")[0][4:6] == ["1/3", "33.3%"]
 
 
+def test_the_report_names_its_people_by_their_channel_ids(graph: Path) -> None:
+    """``redact`` finds the ambassadors beside their channel ids, even without the
+    report's own list of people."""
+    from graph.privacy import people_in
+    from graph.sqlite_store import SqliteStore
+    from queries.channels import channel_report
+    from tests.test_ledger_channels import DAY as DAY_
+
+    found = channel_report(SqliteStore(graph), DAY_)
+    assert people_in(found) == found.own.people() == {"张三", "李四", "王五"}
+
+
 def test_an_officer_reads_the_names(client: TestClient, graph: Path) -> None:
     assert login(client, "officer") == 303
     answer = client.get("/api/channels", params=DAY).json()
