@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from graph.privacy import is_person
 from graph.schema import NodeKind, RelKind, is_delisted
 from graph.store import Store, nodes_by_id, relations_touching
 from queries import factors as fx
@@ -151,7 +152,8 @@ def _region(nodes: dict[str, dict[str, Any]], company: str) -> str:
 
 
 def _people(nodes: list[str], ctx: SearchContext) -> list[str]:
-    return [ctx.names[n] for n in nodes if ctx.kind(n) == NodeKind.PERSON.value]
+    """Names of the people on a path: persons, and our 招商大使/顾问 (ledger channels)."""
+    return [ctx.names[n] for n in nodes if ctx.kind(n) == NodeKind.PERSON.value or is_person(n)]
 
 
 def _score(

@@ -67,6 +67,8 @@ QUESTIONS = {
     "/api/attribution": {"as_of": "2026-05-31"},
     "/review": {},
     "/api/review": {},
+    "/channels": {},
+    "/api/channels": {},
     "/upload": {},
     "/audit": {},
 }

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from graph.errors import NotFound, UsageError, ZhaoshangError
-from web import auth, cluster_pages, ledger_pages, pages, review, upload
+from web import auth, channel_pages, cluster_pages, ledger_pages, pages, review, upload
 from web.engine import Engine
 from web.render import page
 from web.security import LoginLimiter, LoginRequired, require_user
@@ -33,6 +33,7 @@ SIGNED_IN_ROUTERS = (
     cluster_pages.router,
     ledger_pages.router,
     review.router,
+    channel_pages.router,
     upload.router,
 )
 #: Scripts only from this site; styles may be inline (ECharts and Cytoscape set them).
