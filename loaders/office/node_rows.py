@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from graph.ids import node_id, short_hash
 from graph.schema import (
     Company,
@@ -47,6 +49,7 @@ from resolve.index import CompanyIndex
 from resolve.lookup import NameTable
 from resolve.normalise import clean_text, name_key, stock_code
 from resolve.places import region_name
+from resolve.spill import SpillDb, SpillMap
 
 #: Cells of one row: field → (value, header it came from).
 Cells = dict[str, tuple[Value, str]]
@@ -75,6 +78,23 @@ class Ref:
     kind: NodeKind
 
 
+def _ref_bytes(ref: Ref) -> bytes:
+    return orjson.dumps([ref.id, ref.kind.value])
+
+
+def _ref_of(blob: bytes) -> Ref:
+    nid, kind = orjson.loads(blob)
+    return Ref(nid, NodeKind(kind))
+
+
+def _refs_bytes(refs: set[Ref]) -> bytes:
+    return orjson.dumps(sorted([r.id, r.kind.value] for r in refs))
+
+
+def _refs_of(blob: bytes) -> set[Ref]:
+    return {Ref(nid, NodeKind(kind)) for nid, kind in orjson.loads(blob)}
+
+
 @dataclass
 class RowBuilder:
     """State of one load: what is queued, keys and names seen, the report."""
@@ -88,8 +108,10 @@ class RowBuilder:
     nodes: list[Node] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     queued: set[str] = field(default_factory=set)
-    keys: dict[str, Ref] = field(default_factory=dict)
-    names: dict[str, set[Ref]] = field(default_factory=dict)
+    # Names and keys seen by this load, held in bounded memory (resolve.spill): a table
+    # of 10^6 firms keeps 2·10^4 of them as objects.
+    keys: SpillMap[Ref] = field(init=False)
+    names: SpillMap[set[Ref]] = field(init=False)
     file: str = ""
     sheet: str = ""
     stored: set[str] = field(default_factory=set)  # ids found in the store
@@ -104,6 +126,9 @@ class RowBuilder:
     state: dict[str, object] = field(default_factory=dict)  # other row handlers' (ledger)
 
     def __post_init__(self) -> None:
+        spill = SpillDb()
+        self.keys = SpillMap(spill, _ref_bytes, _ref_of)
+        self.names = SpillMap(spill, _refs_bytes, _refs_of)
         for kind in (NodeKind.PERSON, NodeKind.INTERMEDIARY, NodeKind.FUND):
             for node in self.store.nodes(kind):
                 self.names.setdefault(name_key(node.name), set()).add(Ref(node.id, kind))
