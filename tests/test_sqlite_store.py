@@ -18,10 +18,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from graph.errors import BackendError
+from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation
 from graph.schema import Company, NodeKind, Person, RelKind, Source
 from graph.sqlite_store import SqliteStore
@@ -375,3 +376,24 @@ def test_a_batch_of_new_stored_and_repeated_ids_merges_as_one_at_a_time(tmp_path
     store.upsert_relations([again, twice, fresh, twice_b])  # loading twice changes nothing
     store.save()
     assert store.revision == revision
+
+
+@pytest.mark.parametrize("shape", [list, iter])
+def test_an_unknown_endpoint_after_the_first_batch_writes_nothing(
+    tmp_path: Path, shape: Any
+) -> None:
+    """Lists are checked before any write, other iterables rolled back to a savepoint;
+    both over more than one batch of 900."""
+    store = SqliteStore(tmp_path / "g.db")
+    store.upsert_nodes([company(f"c{i}") for i in range(1001)])
+    ties = [
+        new_relation(RelKind.SUPPLIES, f"Company:c{i}", f"Company:c{i + 1}", [S1])
+        for i in range(1000)
+    ]
+    ties.append(new_relation(RelKind.SUPPLIES, "Company:c0", "Company:missing", [S1]))
+    with pytest.raises(SchemaError, match="Company:missing"):
+        store.upsert_relations(shape(ties))
+    assert store.count_relations() == {}
+    assert store.upsert_relations(shape(ties[:-1])).created == 1000
+    store.save()
+    assert store.count_relations() == {RelKind.SUPPLIES: 1000}
