@@ -57,7 +57,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 browser-test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -m browser tests/test_web_browser.py
+	$(BIN)/python -m pytest -q -m browser tests/test_web_browser.py tests/test_web_public_browser.py
 
 neo4j-start:
 	scripts/neo4j-server start

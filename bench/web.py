@@ -59,6 +59,9 @@ def main() -> None:
     parser.add_argument("--cluster", action="append", default=[])
     parser.add_argument("--home", default="")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--review", action="store_true", help="Also time /review (an officer or admin)."
+    )
     args = parser.parse_args()
     questions: list[tuple[str, str, dict[str, str]]] = []
     for firm in args.firm:
@@ -68,6 +71,10 @@ def main() -> None:
         questions.append(("suggestions", "/suggest", {"q": firm[:2]}))
     for cluster in args.cluster:
         questions.append(("target list (page)", "/targets", {"cluster": cluster}))
+    questions.append(("project board", "/board", {}))
+    questions.append(("attribution ledger", "/attribution", {}))
+    if args.review:
+        questions.append(("resolution review", "/review", {}))
     with httpx.Client(base_url=args.url, timeout=120, follow_redirects=False) as client:
         login(client, args.user, args.password)
         times: dict[str, list[float]] = {}

@@ -38,8 +38,9 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     -------
     Path
         The target workbook written. When ``data`` has a ``ledger`` folder (units,
-        projects, outings, 备案), it is loaded too and the 调度 table printed and
-        written to ``调度.xlsx``.
+        projects, outings, 备案, channels), it is loaded before the search (our
+        channels are introducers too) and the 调度 table printed and written to
+        ``调度.xlsx``.
 
     Raises
     ------
@@ -56,6 +57,9 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
     report = load_folder(data, store, CompanyIndex.from_store(store), dataset="demo")
     store.save()
     err.print(report.summary(), highlight=False)
+    ledger = data / "ledger"
+    if ledger.is_dir():  # before the search: our channels (驻外办事处 …) introduce too
+        _load_ledger(store, ledger)
     clusters = read_clusters(data / "clusters.toml")
     home = clusters.home_region or ""
     places = [(n.code, n.name) for n in store.nodes(NodeKind.REGION) if isinstance(n, Region)]
@@ -72,23 +76,28 @@ def run_demo(out_dir: Path, data: Path | None = None, top: int = 2) -> Path:
             out.print()
     workbook = write_workbook(lists, out_dir / "targets.xlsx", sources=[f"{data} (示例数据)"])
     out.print(f"目标企业清单已写入 {workbook}")
-    if (data / "ledger").is_dir():
-        _ledger(store, data / "ledger", out_dir, [c.name for c in clusters.cluster])
+    if ledger.is_dir():
+        _ledger(store, out_dir, [c.name for c in clusters.cluster])
     return workbook
 
 
-def _ledger(store: SqliteStore, folder: Path, out_dir: Path, clusters: list[str]) -> None:
-    """Load the demo's 招商 ledger; print its 调度 table for 2026-01-01 … 05-31 (with
-    the reserve gaps of the demo city's ``clusters``) and its channels' record."""
-    from cli.ledger_cli import show_own_channels, show_progress
+def _load_ledger(store: SqliteStore, folder: Path) -> None:
+    """Load the demo's 招商 ledger (units, projects, outings, 备案, channels)."""
     from loaders.office.table_loader import load_dir
-    from queries.channels import channel_report
-    from queries.progress import progress
-    from queries.progress_xlsx import write_progress_xlsx
 
     report = load_dir(folder, store, CompanyIndex.from_store(store), dataset="demo")
     store.save()
     err.print(report.summary(), highlight=False)
+
+
+def _ledger(store: SqliteStore, out_dir: Path, clusters: list[str]) -> None:
+    """Print the demo ledger's 调度 table for 2026-01-01 … 05-31 (with the reserve
+    gaps of the demo city's ``clusters``) and its channels' record."""
+    from cli.ledger_cli import show_own_channels, show_progress
+    from queries.channels import channel_report
+    from queries.progress import progress
+    from queries.progress_xlsx import write_progress_xlsx
+
     day = dt.date(2026, 5, 31)
     table = progress(store, dt.date(2026, 1, 1), day, clusters)
     out.print()

@@ -1,5 +1,6 @@
-"""The 招商 ledger's commands: ``progress`` (调度), ``attribution`` (引荐台账) and
-``record stage|intro`` (one record without a workbook, one transaction each)."""
+"""The 招商 ledger's commands: ``progress`` (调度), ``board`` (项目看板), ``attribution``
+(引荐台账) and ``record stage|intro`` (one record without a workbook, one transaction
+each)."""
 
 from __future__ import annotations
 
@@ -147,6 +148,35 @@ def progress_cmd(
         from queries.progress_xlsx import write_progress_xlsx
 
         err.print(f"已写入 {write_progress_xlsx(report, xlsx)}")
+
+
+def board_cmd(
+    as_of: Annotated[str, typer.Option("--as-of", help="看板日期 YYYY-MM-DD（默认今天）。")] = "",
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="只看此责任单位（名称或编号）的项目。")
+    ] = None,
+    graph: GraphOpt = DEFAULT_GRAPH_PATH,
+    backend: BackendOpt = Backend.EMBEDDED,
+    json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """项目看板：各项目按该日所处阶段（线索、在谈、签约、开工、投产）归列，可按责任单位筛选。"""
+    from queries.board import project_board
+    from queries.progress import yi
+
+    day = _day(as_of, "--as-of") if as_of else dt.date.today()
+    board = project_board(open_graph(backend, graph), day, unit)
+    if json:
+        print_json(board)
+        return
+    out.print(f"项目看板（{day}）；金额单位：亿元", highlight=False)
+    for column in board.columns:
+        out.print(f"{column.stage}：{column.count} 个项目，{yi(column.amount_yuan) or '0'} 亿元",
+                  style="bold", highlight=False)  # fmt: skip
+        for c in column.cards:
+            amount = "" if c.amount_yuan is None else f"，{yi(c.amount_yuan)} 亿元"
+            out.print(f"  {c.name}（{c.unit or '责任单位不详'}，{c.since} 起{amount}）",
+                      highlight=False)  # fmt: skip
 
 
 def attribution_cmd(
@@ -328,8 +358,9 @@ def show_own_channels(report: ChannelReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``progress``, ``attribution``, ``channels`` and ``record stage|intro``."""
+    """Add ``progress``, ``board``, ``attribution``, ``channels`` and ``record stage|intro``."""
     app.command("progress")(handle_errors(progress_cmd))
+    app.command("board")(handle_errors(board_cmd))
     app.command("attribution")(handle_errors(attribution_cmd))
     app.command("channels")(handle_errors(channels_cmd))
     record_app.command("stage")(handle_errors(record_stage_cmd))

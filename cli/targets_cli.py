@@ -53,21 +53,31 @@ def data_sources(store: Store, graph: Path) -> list[str]:
 
 
 def show_gaps(console: Console, gaps: ChainGaps) -> None:
-    """Print a cluster's chain segments, gaps first, with their best candidates."""
-    table = Table(title=f"{gaps.cluster}：产业链环节（缺口 {len(gaps.gaps)} 个）")
-    for col in ("环节", "类型", "缺口", "本地企业", "外地", "推荐目标企业"):
+    """Print a cluster's chain segments, labelled (补链/延链/强链), with their candidates."""
+    table = Table(title=f"{gaps.cluster}：产业链环节（补链、延链 {len(gaps.gaps)} 个）")
+    for col in (
+        "环节",
+        "类型",
+        "标签",
+        "本地企业（依据与日期）",
+        "外地",
+        "地区不明",
+        "推荐目标企业",
+    ):
         table.add_column(col)
     zh = {"cluster": "集群产品", "upstream": "上游", "downstream": "下游"}
     for s in gaps.segments:
         table.add_row(
             s.name,
             zh[s.role],
-            "缺口" if s.gap else "",
-            "、".join(m.name for m in s.local_makers) or "—",
+            s.label or "—",
+            "、".join(f"{m.name}（{m.note}）" for m in s.local_makers) or "—",
             str(s.elsewhere),
+            str(s.unknown_region),
             "、".join(f"{c.name} ({c.score:.3f})" for c in s.candidates),
         )
     console.print(table)
+    console.print(f"标签：{gaps.labels}", highlight=False)
     console.print(f"筛选规则：{gaps.rule}", highlight=False)
 
 
@@ -198,7 +208,7 @@ def register(app: typer.Typer) -> None:
     """Add ``targets``, ``gaps`` and ``export`` to the root app."""
     for command, text in (
         (targets, "为 CLUSTER 排出应招引的外地企业（并列出可在本地增资扩产的企业）。"),
-        (gaps, "CLUSTER 的产业链环节：本地企业与外地企业对比，缺口及候选企业。"),
+        (gaps, "CLUSTER 的产业链环节（补链、延链、强链）：本地企业与外地企业对比，及候选企业。"),
         (export, "把各集群的目标企业清单、增资扩产清单和产业链缺口写入一个工作簿。"),
     ):
         app.command(command.__name__, help=text)(handle_errors(command))

@@ -20,6 +20,12 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="端口。")] = 8000,
     clusters: ClustersOpt = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", help="引荐台账页面所用的奖励办法文件（TOML），示例见 examples/rewards.toml。"
+        ),
+    ] = None,
     graph: GraphOpt = DEFAULT_GRAPH_PATH,
     debug: DebugOpt = False,
 ) -> None:
@@ -41,7 +47,7 @@ def serve(
             highlight=False,
         )
     err.print(f"招商图谱：http://{host}:{port}/  （图谱 {graph}，Ctrl-C 停止）", highlight=False)
-    app = create_app(graph, clusters)
+    app = create_app(graph, clusters, rules=rules)
     uvicorn.run(app, host=host, port=port, log_level="debug" if debug else "warning")
 
 

@@ -6,10 +6,12 @@ crash or a full disk leaves the previous file intact, never a half-written one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,8 +40,7 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
+        tmp = _new_temp_file(path)
     except OSError as exc:
         raise BackendError(f"无法写入 {path}（{os_reason(exc)}）") from exc
     try:
@@ -54,6 +55,28 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _new_temp_file(path: Path) -> str:
+    """Create an empty temporary file beside ``path`` with the mode ``path`` will have.
+
+    That is the mode of the file it replaces, or for a new file ``0666`` less the
+    user's umask (what ``open`` gives): :func:`tempfile.mkstemp`'s ``0600`` would make
+    every export and log unreadable to the other officers of a shared folder.
+    """
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}{path.suffix}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+        finally:
+            os.close(fd)
+        return str(tmp)
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> Path:

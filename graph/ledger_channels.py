@@ -13,8 +13,13 @@ Issue 14's channels of a city's 招商 system, beside the projects and units of
 - a :class:`FairLead` is one exhibitor met at a trade fair (展会客商): fair, date,
   place, the firm as written and, when the graph holds it, ``LEAD_OF`` lead→firm.
 
-Like the rest of the ledger these are records of our own work, never on a referral
-path (:data:`graph.schema.LEDGER_KINDS`).
+Mandates and fair leads, like the rest of the ledger, are records of our own work,
+never on a referral path (:data:`graph.schema.LEDGER_KINDS`). A channel is an actor:
+it is on our side for the region of its unit (:func:`queries.our_side.channel_code`) and
+its COVERS ties are walked like SERVES (``queries/ties.toml``), so ``introduce`` can
+answer "驻上海招商办事处 → X". An ambassador's or adviser's COVERS is private (a
+person's acquaintance, like KNOWS): walked only when private data is asked for. The
+regions a channel covers stay a note (``本市渠道：…``), never a tie to every firm there.
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ user asks for private data (``--include-private``, or ``include_private=True`` o
 output functions); otherwise the person's name is masked to its first character
 (``张三丰`` → ``张**``) wherever it occurs in the output: name fields, the Chinese
 path sentences, factor evidence, and node or relation ids that embed the name
-(``Person:controller:600031:梁稳根`` → ``Person:controller:600031:梁**``). Private
-ties (KNOWS 老乡/校友 …, ``private=True``) are only walked with the same flag, so they
-never reach an output without it.
+(``Person:controller:600031:梁稳根`` → ``Person:controller:600031:梁**``). Our 招商大使
+and 招商顾问 (ledger channels, ids ``Channel:<unit>:招商大使:<hash>``) are people too.
+Private ties (KNOWS 老乡/校友 …, an ambassador's COVERS, ``private=True``) are only
+walked with the same flag, so they never reach an output without it.
 
 The query functions (:mod:`queries.paths`, :mod:`queries.targets` …) return the full
 data, ids intact, for computation; CLI text and ``--json``, the workbooks and CSV
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from graph.ledger_channels import PERSON_CHANNELS
 from graph.schema import NodeKind
 
 #: Ids of Person nodes start with this (see :func:`graph.ids.node_id`).
@@ -43,9 +45,27 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1)
 
 
+#: Ids of ledger channels start with this; the third part is the channel type.
+CHANNEL_PREFIX = NodeKind.CHANNEL.value + ":"
+
+
 def is_person(node_id: object) -> bool:
-    """Tell whether ``node_id`` is the id of a Person node."""
-    return isinstance(node_id, str) and node_id.startswith(PERSON_PREFIX)
+    """Tell whether ``node_id`` is the id of a Person node or of a channel that is a
+    person (招商大使, 招商顾问: ``Channel:<unit>:<type>:<hash>``).
+
+    Examples
+    --------
+    >>> is_person("Person:张三"), is_person("Channel:港城区:招商大使:1a2b")
+    (True, True)
+    >>> is_person("Channel:临澜县:驻外办事处:岚港市驻北京招商办事处")
+    False
+    """
+    if not isinstance(node_id, str):
+        return False
+    if node_id.startswith(CHANNEL_PREFIX):
+        parts = node_id.split(":")
+        return len(parts) >= 4 and parts[2] in PERSON_CHANNELS
+    return node_id.startswith(PERSON_PREFIX)
 
 
 def _collect(data: Any, names: set[str]) -> None:
@@ -58,7 +78,7 @@ def _collect(data: Any, names: set[str]) -> None:
                 names.update(v for v in value if isinstance(v, str) and v)
             elif is_person(value):
                 paired = data.get(f"{key}_name")
-                if paired is None and key in ("id", "node", "company"):
+                if paired is None and key in ("id", "node", "company", "channel_id"):
                     paired = data.get("name")
                 if isinstance(paired, str) and paired:
                     names.add(paired)
@@ -72,8 +92,8 @@ def people_in(data: Any) -> set[str]:
     """The names of the people a result names, found beside their Person ids.
 
     Pairs recognised in a JSON-like dump: ``x`` / ``x_name`` (hops, introducers),
-    ``node`` / ``name`` and ``kind == "Person"`` (connectors), ``path_people`` (target
-    rows).
+    ``node`` / ``name`` and ``kind == "Person"`` (connectors), ``channel_id`` / ``name``
+    (our 招商大使 in the channels report), ``path_people`` (target rows).
     """
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
@@ -155,7 +175,8 @@ def redact(result: T, include_private: bool = False, names: Iterable[str] = ()) 
 def redact_graph(g: Any, include_private: bool = False) -> Any:
     """A copy of a ``networkx`` drawing graph with its people masked, unless asked.
 
-    Person nodes are those with attribute ``kind == "Person"``; their names are masked
+    Person nodes are those with attribute ``kind == "Person"`` and our ambassadors and
+    advisers (:func:`is_person`); their names are masked
     in node ids, edge keys and every string attribute (node, edge and graph). Two ids
     that mask alike stay two nodes: the later (in id order) gets ``#2``, ``#3`` ….
 
@@ -170,7 +191,11 @@ def redact_graph(g: Any, include_private: bool = False) -> Any:
     -------
     networkx.MultiDiGraph
     """
-    people = {d["name"] for _, d in g.nodes(data=True) if d.get("kind") == NodeKind.PERSON.value}
+    people = {
+        d["name"]
+        for n, d in g.nodes(data=True)
+        if d.get("kind") == NodeKind.PERSON.value or is_person(n)
+    }
     masker = Masker(n for n in people if isinstance(n, str))
     if include_private or not masker:
         return g

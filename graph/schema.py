@@ -144,6 +144,7 @@ TIE_KINDS: frozenset[RelKind] = frozenset(
         RelKind.SERVES,
         RelKind.ENGAGED_BY,
         RelKind.CONTACTED,
+        RelKind.COVERS,
     }
 )
 
@@ -152,15 +153,14 @@ CLASSIFICATION_KINDS: frozenset[NodeKind] = frozenset(
     {NodeKind.INDUSTRY, NodeKind.PRODUCT, NodeKind.CLUSTER, NodeKind.REGION}
 )
 
-#: The 招商 ledger's node kinds (:mod:`graph.ledger`): records of our own work, never
-#: on a referral path.
+#: The 招商 ledger's records of our own work (:mod:`graph.ledger`), never on a referral
+#: path; a ledger Channel is no record but an our-side actor (its COVERS ties walked).
 LEDGER_KINDS: frozenset[NodeKind] = frozenset(
     {
         NodeKind.PROJECT,
         NodeKind.UNIT,
         NodeKind.OUTING,
         NodeKind.INTRODUCTION,
-        NodeKind.CHANNEL,
         NodeKind.MANDATE,
         NodeKind.FAIR_LEAD,
     }

@@ -2,7 +2,7 @@
 
 The chain of a cluster (DESIGN.md §4) is its own products (the cluster file names them)
 plus the products one UPSTREAM_OF step up or down from them, noise filtered. A segment
-is one such product together with its SUBCLASS_OF descendants (a maker of 挖掘机械
+is one such product together with its synonyms and SUBCLASS_OF descendants (a maker of 挖掘机械
 makes 挖掘机). The noise rule, documented here and in ``queries/scoring.toml``:
 
 - the cluster's own products always count (chosen by hand);
@@ -15,14 +15,17 @@ makes 挖掘机). The noise rule, documented here and in ``queries/scoring.toml`
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from graph.schema import RelKind
+from graph.ids import node_id
+from graph.schema import NodeKind, RelKind
 from graph.store import Store, nodes_by_id, relations_touching, scan_relations
 from queries.clusters import ClusterDef, product_ids
+from resolve.products import canonical, spellings
 
 #: Product names too generic to be a chain segment.
 GENERIC_NAMES = frozenset(
@@ -61,6 +64,56 @@ GENERIC_PARTS = ("其他", "其它", "业务", "收入", "销售", "项目", "�
 ROLE_ORDER = {"cluster": 0, "upstream": 1, "downstream": 2}
 
 
+class Made(NamedTuple):
+    """How one firm makes one product: the MAKES relation that says so.
+
+    Attributes
+    ----------
+    share : float in [0, 1] or None
+        Revenue share (chain-kg ``rel_weight``); None when the source gives none
+        (an ICKG-25 归属于行业 row: the news places the firm in the product's industry).
+    relation_id : str
+    product : str
+        The product id actually made (a subclass or synonym of a segment's product).
+    as_of : date or None
+        The relation's ``as_of`` (chain-kg: its as-of date 2021-12-31; ickg25: the
+        latest news day).
+    label : str or None
+        The relation as the source writes it (主营产品, 归属于行业).
+    """
+
+    share: float | None
+    relation_id: str
+    product: str
+    as_of: dt.date | None
+    label: str | None
+
+    def rank(self) -> tuple[float, str, str]:
+        """Sort key, best first: a revenue share before none, larger first, then ids."""
+        share = -1.0 if self.share is None else self.share
+        return (-share, self.product, self.relation_id)
+
+
+def product_id_of_name(name: str) -> str | None:
+    """``node_id(PRODUCT, name)``, or None for a blank name."""
+    try:
+        return node_id(NodeKind.PRODUCT, name)
+    except ValueError:
+        return None
+
+
+def synonym_ids(product: str) -> list[str]:
+    """The product id and the ids of its other spellings (:func:`resolve.products.
+    spellings`: synonyms and product-line names such as 阿胶系列), in that order."""
+    name = product.split(":", 1)[-1]
+    ids = [product]
+    for other in spellings(name)[1:]:
+        pid = product_id_of_name(other)
+        if pid is not None and pid not in ids:
+            ids.append(pid)
+    return ids
+
+
 def is_generic(name: str) -> bool:
     """Return True when a product name is too generic to be a chain segment.
 
@@ -92,8 +145,9 @@ class ChainIndex:
 
     Attributes
     ----------
-    makes : dict of str to dict of str to (float, str)
-        Product id → company id → (revenue share, MAKES relation id).
+    makes : dict of str to dict of str to Made
+        Product id → company id → the best MAKES of the pair (:meth:`Made.rank`: a
+        revenue share before a news membership).
     upstream, downstream : dict of str to set of str
         Product id → its one-step upstream / downstream products.
     children : dict of str to set of str
@@ -111,7 +165,7 @@ class ChainIndex:
     what they need; on other stores everything is read at once.
     """
 
-    makes: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
+    makes: dict[str, dict[str, Made]] = field(default_factory=dict)
     upstream: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     downstream: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     children: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -143,8 +197,17 @@ class ChainIndex:
     def _add(self, rel: dict[str, Any]) -> None:
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.MAKES.value:
-            weight = float(rel.get("weight") or 0.0)
-            self.makes.setdefault(dst, {})[src] = (weight, rel["id"])
+            weight, day = rel.get("weight"), rel.get("as_of")
+            made = Made(
+                None if weight is None else float(weight),
+                rel["id"],
+                dst,
+                dt.date.fromisoformat(str(day)) if day else None,
+                rel.get("label"),
+            )
+            have = self.makes.setdefault(dst, {}).get(src)
+            if have is None or made.rank() < have.rank():
+                self.makes[dst][src] = made
         elif kind == RelKind.UPSTREAM_OF.value:
             self.upstream[dst].add(src)
             self.downstream[src].add(dst)
@@ -183,10 +246,17 @@ class ChainIndex:
         self.load([product])
         return self.downstream.get(product, set())
 
+    def spelled(self, product: str) -> list[str]:
+        """The product and those of its other spellings (:func:`synonym_ids`) that make
+        a difference: made by a firm or with subclasses."""
+        ids = synonym_ids(product)
+        self.load(ids)
+        return [product, *(p for p in ids[1:] if self.makes.get(p) or self.children.get(p))]
+
     def families(self, products: Iterable[str]) -> dict[str, list[str]]:
         """:meth:`family` of several products, loading their trees level by level."""
         wanted = sorted(set(products))
-        frontier = set(wanted)
+        frontier = {s for p in wanted for s in synonym_ids(p)}
         seen: set[str] = set()
         while frontier:
             self.load(frontier)
@@ -195,9 +265,10 @@ class ChainIndex:
         return {p: self.family(p) for p in wanted}
 
     def family(self, product: str) -> list[str]:
-        """The product and all its SUBCLASS_OF descendants, in id order."""
-        seen = {product}
-        stack = [product]
+        """The product, its other spellings (:meth:`spelled`) and all their SUBCLASS_OF
+        descendants, in id order."""
+        seen = set(self.spelled(product))
+        stack = sorted(seen)
         while stack:
             top = stack.pop()
             self.load([top])
@@ -207,17 +278,18 @@ class ChainIndex:
                     stack.append(child)
         return sorted(seen)
 
-    def makers(self, product: str) -> dict[str, tuple[float, str, str]]:
-        """Firms making the product or a subclass: company → (share, relation id, product).
+    def makers(self, product: str) -> dict[str, Made]:
+        """Firms making the product, a synonym or a subclass: company → :class:`Made`.
 
-        A firm making several products of the family keeps its largest share (ties:
-        the smaller product id).
+        A firm making several products of the family keeps the best by
+        :meth:`Made.rank` (a revenue share before none, the largest, then the smaller
+        product id).
         """
-        found: dict[str, tuple[float, str, str]] = {}
+        found: dict[str, Made] = {}
         for pid in self.family(product):
-            for company, (weight, rid) in sorted(self.makes.get(pid, {}).items()):
-                if company not in found or weight > found[company][0]:
-                    found[company] = (weight, rid, pid)
+            for company, made in sorted(self.makes.get(pid, {}).items()):
+                if company not in found or made.rank() < found[company].rank():
+                    found[company] = made
         return found
 
 
@@ -240,11 +312,18 @@ def chain_segments(
     -------
     list of Segment
         Ordered by role (cluster, upstream, downstream), then product id. A product that
-        is both a cluster product and a neighbour is a cluster segment.
+        is both a cluster product and a neighbour is a cluster segment. Synonyms
+        (:mod:`resolve.products`) are one segment: of two cluster products that are
+        synonyms (海工装备, 海洋工程装备) the one the table names first is kept (else the
+        smaller id), and a neighbour that is a synonym of a segment is left out; a
+        segment's makers include its synonyms' (:meth:`ChainIndex.family`).
     """
     own = product_ids(store, cluster)
     names = _names(store, own, index)
-    segments = [Segment(p, names[p], "cluster", ()) for p in sorted(own)]
+    kept: dict[str, str] = {}  # canonical name → the cluster product kept for it
+    for p in sorted(own, key=lambda p: (canonical(names[p]) != names[p], p)):
+        kept.setdefault(canonical(names[p]), p)
+    segments = [Segment(p, names[p], "cluster", ()) for p in sorted(kept.values())]
     index.load(own)
     for role, links in (("upstream", index.upstream_of), ("downstream", index.downstream_of)):
         via: dict[str, set[str]] = defaultdict(set)
@@ -254,11 +333,12 @@ def chain_segments(
                     via[q].add(p)
         index.families(via)
         for q in sorted(via):
-            if q in {s.product for s in segments}:
-                continue
             name = names.get(q) or q.split(":", 1)[-1]
+            if q in {s.product for s in segments} or canonical(name) in kept:
+                continue
             if is_generic(name) or len(index.makers(q)) < min_makers:
                 continue
+            kept[canonical(name)] = q
             segments.append(Segment(q, name, role, tuple(names[p] for p in sorted(via[q]))))
     return segments
 

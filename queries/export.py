@@ -77,7 +77,7 @@ GAP_HEADERS = [
     "环节（产品）",
     "类型",
     "关联集群产品",
-    "是否缺口",
+    "标签",
     "本地企业数",
     "本地企业",
     "外地企业数",
@@ -154,7 +154,7 @@ def _expand_values(cluster: str, row: TargetRow) -> list[object]:  # rows alread
 def _gap_rows(gaps: ChainGaps) -> list[list[object]]:
     rows: list[list[object]] = []
     for s in gaps.segments:
-        local = "、".join(f"{m.name}（{m.product} {m.share:.0%}）" for m in s.local_makers)
+        local = "、".join(f"{m.name}（{m.note}）" for m in s.local_makers)
         cands = "、".join(f"{c.name}（{c.score:.4f}）" for c in s.candidates)
         rows.append(
             [
@@ -162,7 +162,7 @@ def _gap_rows(gaps: ChainGaps) -> list[list[object]]:
                 s.name,
                 _ROLE_ZH.get(s.role, s.role),
                 "、".join(s.via),
-                "缺口" if s.gap else "",
+                s.label or "",
                 len(s.local_makers),
                 local,
                 s.elsewhere,
@@ -298,7 +298,8 @@ def _info(
         ws, ["增资扩产", "已在本地的集群企业单列于“增资扩产”表，不与外地目标混排，不计可达性。"]
     )
     if gaps:
-        append_row(ws, ["产业链缺口", "外地有企业生产、本地没有企业生产的环节（含子类产品）。"])
+        append_row(ws, ["产业链缺口", "集群产业链各环节的本地与外地企业；标签见下行。"])
+        append_row(ws, ["标签", gaps[0].labels])
         append_row(ws, ["环节筛选规则", gaps[0].rule])
     append_row(ws, ["个人信息", "已隐去人名" if not include_private else "含人名，注意保密"])
     for s in sources:

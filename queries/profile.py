@@ -39,6 +39,9 @@ class ScoringProfile:
         Chain-fit parameters.
     min_makers : int >= 1
         Noise filter of upstream/downstream chain segments.
+    strong_min_local : int >= 1
+        Chain gaps: a segment with at least one but fewer than this many local firms is
+        强链 (:mod:`queries.gaps`).
     list_sizes : dict of str to int
         Ranking list name → list size.
     revenue_floor, revenue_cap : float, USD
@@ -60,6 +63,7 @@ class ScoringProfile:
     adjacent: float = 0.5
     gap_bonus: float = 0.2
     min_makers: int = 2
+    strong_min_local: int = 3
     revenue_floor: float = 1e8
     revenue_cap: float = 1e11
     saturation: int = 3
@@ -94,6 +98,7 @@ class ScoringProfile:
                 adjacent=float(chain.get("adjacent", 0.5)),
                 gap_bonus=float(chain.get("gap_bonus", 0.0)),
                 min_makers=int(raw.get("chain", {}).get("min_makers", 2)),
+                strong_min_local=int(raw.get("chain", {}).get("strong_min_local", 3)),
                 list_sizes={str(k): int(v) for k, v in raw["scale"].items()},
                 revenue_floor=float(revenue.get("floor_usd", 1e8)),
                 revenue_cap=float(revenue.get("cap_usd", 1e11)),
@@ -110,8 +115,12 @@ class ScoringProfile:
         unit += [*profile.points.values(), *profile.tags.values()]
         if any(not 0.0 <= v <= 1.0 for v in unit):
             raise SchemaError(f"评分配置 {where}：产业链、动向和标签的取值须在 [0, 1] 之间")
-        if profile.min_makers < 1 or profile.saturation < 1 or profile.window_days < 0:
-            raise SchemaError(f"评分配置 {where}：min_makers 和 saturation 须 ≥ 1，window_days ≥ 0")
+        low = min(profile.min_makers, profile.saturation, profile.strong_min_local)
+        if low < 1 or profile.window_days < 0:
+            raise SchemaError(
+                f"评分配置 {where}：min_makers、strong_min_local 和 saturation 须 ≥ 1，"
+                "window_days ≥ 0"
+            )
         if not 0 < profile.revenue_floor < profile.revenue_cap:
             raise SchemaError(f"评分配置 {where}：须满足 0 < 营收下限 < 营收上限")
         return profile

@@ -32,8 +32,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,12 +45,19 @@ import numpy.typing as npt
 from graph.schema import TIE_KINDS, NodeKind, RelKind
 from graph.store import Store, scan_nodes, scan_relations
 from queries.csr import BoolArray, FloatArray, IntArray, csr_structure, our_side_guide
+from queries.our_side import channel_code, engaged_code, works_for
 from queries.strings import StringTable
-from queries.ties import TieModel, engaged_code
+from queries.ties import TieModel
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: ledger channels are actors, COVERS a tie
 #: Node kinds that can stand on a referral path (every other kind classifies).
-ACTOR_KINDS = (NodeKind.COMPANY, NodeKind.FUND, NodeKind.INTERMEDIARY, NodeKind.PERSON)
+ACTOR_KINDS = (
+    NodeKind.COMPANY,
+    NodeKind.FUND,
+    NodeKind.INTERMEDIARY,
+    NodeKind.PERSON,
+    NodeKind.CHANNEL,  # our 招商大使, 代理机构, 驻外办事处 (graph.ledger_channels)
+)
 _KIND_CODE = {k.value: i for i, k in enumerate(ACTOR_KINDS)}
 _ARRAYS = ("kinds", "indptr", "indices", "weight", "rel", "pass_cost", "engaged_node")
 _TABLES = ("ids", "rel_ids", "region", "engaged_code")
@@ -69,9 +76,11 @@ class TieSnapshot:
     region : StringTable, length n
         GB/T 2260 region code per node ("" when unknown).
     engaged_node : int64 array, shape (e,)
-        Nodes ENGAGED_BY a region (our city's intermediaries, 招商大使, funds) …
+        Nodes ENGAGED_BY a region (our city's intermediaries, 招商大使, funds, the
+        ledger's channels) …
     engaged_code : StringTable, length e
-        … and that region's code.
+        … and that region's code ("" for a channel of a unit without one: ours for
+        any home, :func:`queries.our_side.channel_code`).
     indptr, indices, weight, rel : arrays
         The symmetric CSR walk graph (:func:`queries.csr.csr_structure`); ``weight``
         is ``−ln`` strength.
@@ -104,8 +113,8 @@ class TieSnapshot:
     def our_side(self, home: str) -> BoolArray:
         """Our-side flags for a home region code prefix (DESIGN.md §2).
 
-        Companies whose region code starts with ``home``, and nodes ENGAGED_BY a
-        region inside the home region.
+        Companies whose region code starts with ``home``, nodes ENGAGED_BY a
+        region inside the home region, and our channels (:func:`queries.our_side.works_for`).
         """
         n = len(self.ids)
         ours = np.zeros(n, dtype=bool)
@@ -114,7 +123,7 @@ class TieSnapshot:
             if code and code.startswith(home) and self.kinds[i] == company:
                 ours[i] = True
         for i, code in zip(self.engaged_node.tolist(), self.engaged_code, strict=True):
-            if code.startswith(home):
+            if works_for(code, home):
                 ours[i] = True
         return ours
 
@@ -150,7 +159,10 @@ def build_snapshot(
     region: list[str] = []
     tagged: dict[int, list[str]] = {}
     ours: dict[str, str] = {}
+    units = {d["id"]: d.get("region_code") or "" for d in scan_nodes(store, [NodeKind.UNIT])}
     for node in scan_nodes(store, ACTOR_KINDS):
+        if node["kind"] == NodeKind.CHANNEL.value:
+            ours[node["id"]] = channel_code(node["unit_id"], units)
         if node.get("tags"):
             tagged[len(ids)] = node["tags"]
             code = engaged_code(node, model.our_side_tags)
@@ -313,7 +325,8 @@ def open_snapshot(
 def _publish(root: Path, key: str, write: Any) -> None:
     """Write a folder atomically: into a temporary sibling, then rename into place."""
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+    tmp = root / f".{key}.{secrets.token_hex(6)}"
+    tmp.mkdir(0o777)  # the umask applies (mkdtemp's 0700 would shut other officers out)
     try:
         write(tmp)
         (tmp / "done").write_text(dt.datetime.now(dt.UTC).isoformat(), "utf-8")

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from graph.privacy import is_person
 from graph.schema import NodeKind, RelKind, is_delisted
 from graph.store import Store, nodes_by_id, relations_touching
 from queries import factors as fx
@@ -47,8 +48,9 @@ class Universe:
     candidates : dict of str to Candidate
         Company id → its links to the cluster (local firms included).
     nodes : dict of str to dict
-        Stored dicts of the candidates, their tie and signal partners, the cluster's
-        industries and the segments' products (with their subclasses).
+        Stored dicts of the candidates, the segments' makers (news members included),
+        their tie and signal partners, the cluster's industries and the segments'
+        products (with their synonyms and subclasses).
     segments : list of Segment
         The cluster's chain (:func:`queries.chain.chain_segments`).
     index : ChainIndex
@@ -99,7 +101,8 @@ def build_universe(
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
         if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
             found[src].industries[dst] = "core" if dst in core else "related"
-        elif kind == RelKind.MAKES.value and dst in segment_of:
+        elif kind == RelKind.MAKES.value and dst in segment_of and rel.get("weight") is not None:
+            # a news membership (no revenue share) covers a segment but makes no candidate
             seg_id, role = segment_of[dst]
             share = float(rel.get("weight") or 0.0)
             old = found[src].products.get(seg_id)
@@ -116,7 +119,9 @@ def build_universe(
         if kind in _SIGNAL_RELS:
             events[src].append(rel)
             events[dst].append(rel)
-    wanted = set(found) | {o for c in found for _, o in ties.get(c, ())}
+    makers = {seg.product: index.makers(seg.product) for seg in segments}
+    wanted = set(found) | {c for m in makers.values() for c in m}  # news members too
+    wanted |= {o for c in found for _, o in ties.get(c, ())}
     wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
     nodes = nodes_by_id(store, wanted | classes)
     candidates: dict[str, Candidate] = {}
@@ -133,9 +138,10 @@ def build_universe(
     codes = {k: v["code"] for k, v in nodes.items() if "code" in v}
     universe = Universe(candidates, nodes, segments, index, set(), names, codes)
     for seg in segments:
-        makers = index.makers(seg.product)
-        local = [c for c in makers if universe.is_local(c, home)]
-        elsewhere = [c for c in makers if not universe.is_local(c, home) and _region(nodes, c)]
+        local = [c for c in makers[seg.product] if universe.is_local(c, home)]
+        elsewhere = [
+            c for c in makers[seg.product] if not universe.is_local(c, home) and _region(nodes, c)
+        ]
         if elsewhere and not local:
             universe.gaps.add(seg.product)
     return universe
@@ -146,7 +152,8 @@ def _region(nodes: dict[str, dict[str, Any]], company: str) -> str:
 
 
 def _people(nodes: list[str], ctx: SearchContext) -> list[str]:
-    return [ctx.names[n] for n in nodes if ctx.kind(n) == NodeKind.PERSON.value]
+    """Names of the people on a path: persons, and our 招商大使/顾问 (ledger channels)."""
+    return [ctx.names[n] for n in nodes if ctx.kind(n) == NodeKind.PERSON.value or is_person(n)]
 
 
 def _score(

@@ -21,6 +21,7 @@ from graph.errors import SchemaError
 from graph.files import read_user_text
 from graph.schema import CLASSIFICATION_KINDS, LEDGER_KINDS, TIE_KINDS, NodeKind, RelKind
 from graph.store import Store
+from queries.our_side import channel_code, engaged_code, works_for
 
 DEFAULT_TIES = "ties.toml"
 
@@ -255,15 +256,15 @@ class TieGraph:
         """Return the our-side node ids for a home region code prefix.
 
         Our side (DESIGN.md §2): companies registered in the home region (region code
-        starts with ``home``), and intermediaries, people and funds ENGAGED_BY a region
-        inside the home region.
+        starts with ``home``), intermediaries, people and funds ENGAGED_BY a region
+        inside the home region, and our channels (:func:`channel_code`).
         """
         ours = {
             n
             for n, code in self.region.items()
             if code.startswith(home) and self.kinds.get(n) == NodeKind.COMPANY.value
         }
-        ours |= {n for n, codes in self.engaged.items() if any(c.startswith(home) for c in codes)}
+        ours |= {n for n, codes in self.engaged.items() if any(works_for(c, home) for c in codes)}
         return ours
 
 
@@ -292,23 +293,30 @@ def build_tie_graph(
     TieGraph
         Parallel relations between one pair keep the strongest (ties broken by the
         smaller relation id). Classification nodes (Industry, Product, Cluster,
-        Region) and the 招商 ledger's nodes (Project, Unit, Outing, Introduction) never
-        appear; ENGAGED_BY to a Region marks the node as ours instead, and so does a
-        tag of ``our_side_tags`` on a person, intermediary or fund with a region code
-        (:func:`engaged_code`).
+        Region) and the 招商 ledger's records (Project, Unit, Outing, Introduction,
+        Mandate, FairLead) never appear; ENGAGED_BY to a Region marks the node as ours
+        instead, and so does a tag of ``our_side_tags`` on a person, intermediary or
+        fund with a region code (:func:`engaged_code`). A ledger Channel is an actor,
+        ours for its unit's region (:func:`channel_code`).
     """
     walk = set(kinds) if kinds is not None else set(TIE_KINDS)
     graph = TieGraph()
     # the ledger's records (a unit's CONTACTED) are our work, never a hop of a path
     classification = {k.value for k in CLASSIFICATION_KINDS | LEDGER_KINDS}
     region_codes: dict[str, str] = {}
+    units: dict[str, str] = {}
+    channels: dict[str, str] = {}  # channel id → its unit's id
     for node in store.raw_nodes():
         kind = node["kind"]
         if kind == NodeKind.REGION.value:
             region_codes[node["id"]] = node["code"]
             continue
+        if kind == NodeKind.UNIT.value:
+            units[node["id"]] = node.get("region_code") or ""
         if kind in classification:
             continue
+        if kind == NodeKind.CHANNEL.value:
+            channels[node["id"]] = node["unit_id"]
         graph.kinds[node["id"]] = kind
         graph.names[node["id"]] = node["name"]
         if node.get("region_code"):
@@ -318,6 +326,8 @@ def build_tie_graph(
         code = engaged_code(node, model.our_side_tags)
         if code:
             graph.engaged[node["id"]].add(code)
+    for channel, unit in channels.items():
+        graph.engaged[channel].add(channel_code(unit, units))
     walk_values = {k.value for k in walk}
     for rel in store.raw_relations():
         kind = rel["kind"]
@@ -337,22 +347,6 @@ def build_tie_graph(
             graph.adj.setdefault(u, {})[v] = (s, rel["id"])
             graph.adj.setdefault(v, {})[u] = (s, rel["id"])
     return graph
-
-
-def engaged_code(node: Mapping[str, Any], tags: Iterable[str]) -> str | None:
-    """The region a stored node works for by its own row: the 行政区划代码 of a person,
-    intermediary or fund tagged 招商大使 (a tag of ``tags``); None for any other node.
-
-    Examples
-    --------
-    >>> engaged_code({"kind": "Person", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
-    '3707'
-    >>> engaged_code({"kind": "Company", "region_code": "3707", "tags": ["招商大使"]}, ["招商大使"])
-    """
-    if node.get("kind") == NodeKind.COMPANY.value or not node.get("region_code"):
-        return None
-    wanted = set(tags)
-    return str(node["region_code"]) if any(t in wanted for t in node.get("tags") or ()) else None
 
 
 def last_date(rel: Mapping[str, Any], event_kinds: Iterable[RelKind]) -> str | None:

@@ -169,13 +169,30 @@ class TargetList(_Result):
 
 
 class Maker(_Result):
-    """A firm making a chain segment's product (or a subclass of it)."""
+    """A firm making a chain segment's product (or a synonym or subclass of it).
+
+    Attributes
+    ----------
+    share : float in [0, 1] or None
+        Revenue share of the product (chain-kg); None when the source gives none (the
+        news places the firm in the product's industry: ICKG-25 归属于行业).
+    basis : str or None
+        The relation as the source writes it (主营产品, 归属于行业).
+    as_of : date or None
+        The date of that fact (the relation's ``as_of``: chain-kg 2021-12-31, ickg25
+        the latest news day).
+    note : str
+        The fact in Chinese with its date (:func:`queries.gaps.maker_note`).
+    """
 
     company: str
     name: str
     product: str
-    share: float
+    share: float | None
     relation_id: str
+    basis: str | None = None
+    as_of: dt.date | None = None
+    note: str = ""
 
 
 class GapCandidate(_Result):
@@ -186,7 +203,7 @@ class GapCandidate(_Result):
     stock_codes: list[str]
     province: str | None
     product: str
-    share: float
+    share: float | None
     score: float
     rank: int
     introducer_name: str | None
@@ -207,10 +224,16 @@ class ChainSegment(_Result):
         Makers registered outside the home region (region known).
     unknown_region : int >= 0
         Makers whose region is unknown (counted neither local nor elsewhere).
+    label : {"补链", "强链", "延链", "无数据"} or None
+        补链: a cluster product no local firm covers and some firm elsewhere does;
+        延链: the same for an upstream/downstream product; 强链: covered by at least
+        one but fewer than ``strong_min_local`` local firms; None: covered by that
+        many or more; 无数据: no firm of known region covers it anywhere.
     gap : bool
-        Makers elsewhere and none local.
+        No local firm covers it (补链 or 延链).
     candidates : list of GapCandidate
-        For gaps: the best makers elsewhere by target score (score desc, id asc).
+        For 补链 and 延链: the best makers elsewhere by target score (score desc, id
+        asc); for 强链 too, the firms that would strengthen it.
     """
 
     product: str
@@ -222,13 +245,15 @@ class ChainSegment(_Result):
     unknown_region: int
     gap: bool
     candidates: list[GapCandidate]
+    label: str | None = None
 
 
 class ChainGaps(_Result):
     """A cluster's chain segments and gaps (补链/强链/延链) for a home region.
 
-    ``segments`` ordered by role (cluster, upstream, downstream), gaps first, makers
-    elsewhere desc, product id; ``gaps`` the product ids of the gap segments in order.
+    ``segments`` ordered by role (cluster, upstream, downstream), then label (补链 and
+    延链, 强链, none), makers elsewhere desc, product id; ``gaps`` the product ids of the
+    补链/延链 segments in that order; ``labels`` the label rule in one Chinese sentence.
     """
 
     cluster: str
@@ -238,6 +263,8 @@ class ChainGaps(_Result):
     rule: str
     segments: list[ChainSegment]
     gaps: list[str]
+    strong_min_local: int = 3
+    labels: str = ""
 
 
 class ConnectorTarget(_Result):

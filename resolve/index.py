@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import orjson
 from rapidfuzz import fuzz, process
 
 from graph.ids import node_id
@@ -37,8 +38,8 @@ from graph.schema import Company, NodeKind, Source
 from graph.store import Store
 from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
 from resolve.match import Conflict, Decision, Match, Verdict
-from resolve.names import NameParts, is_subsequence, parse_name
-from resolve.spill import Decisions
+from resolve.names import LegalForm, NameParts, Region, is_subsequence, parse_name
+from resolve.spill import Decisions, SpillDb, SpillMap
 
 __all__ = [
     "CompanyIndex",
@@ -53,6 +54,36 @@ __all__ = [
 
 #: The rules as the log's evidence names them (the ``rule`` field keeps the code).
 _RULE_ZH = {"uscc": "统一社会信用代码", "lei": "LEI", "full_name": "全称", "alias": "简称"}
+
+
+def _parts_blob(held: dict[str, NameParts]) -> bytes:
+    """``{firm id: NameParts}`` as JSON (the spilled form of :attr:`CompanyIndex.by_full`)."""
+    return orjson.dumps(
+        {
+            firm: [
+                p.core,
+                p.region.code if p.region else None,
+                p.region.name if p.region else None,
+                p.form.value if p.form else None,
+                p.group,
+                p.branch,
+                p.parent,
+                p.latin,
+            ]
+            for firm, p in held.items()
+        }
+    )
+
+
+def _parts_of(blob: bytes) -> dict[str, NameParts]:
+    """The inverse of :func:`_parts_blob`."""
+    out: dict[str, NameParts] = {}
+    for firm, fields in orjson.loads(blob).items():
+        core, code, region, form, group, branch, parent, latin = fields
+        where = Region(code, region) if code is not None else None
+        legal = LegalForm(form) if form else None
+        out[firm] = NameParts(core, where, legal, group, branch, parent, latin)
+    return out
 
 
 @dataclass
@@ -78,19 +109,27 @@ class CompanyIndex:
     """
 
     def __init__(self) -> None:
+        self._spill_db = SpillDb()
         self.by_code: dict[str, str] = {}
-        self.by_uscc: dict[str, str] = {}
+        self.by_uscc: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
         self.by_lei: dict[str, str] = {}
-        self.by_full: dict[str, dict[str, NameParts]] = defaultdict(dict)
-        self.by_alias: dict[str, dict[str, NameParts]] = defaultdict(dict)
-        self.names: dict[str, str] = {}
+        # The maps that grow with every firm hold 2·10^4 entries as objects and the rest
+        # in a private temporary database (resolve.spill): a table of 10^6 firms loads
+        # in bounded memory.
+        self.by_full: SpillMap[dict[str, NameParts]] = SpillMap(
+            self._spill_db, _parts_blob, _parts_of, default=dict
+        )
+        self.by_alias: SpillMap[dict[str, NameParts]] = SpillMap(
+            self._spill_db, _parts_blob, _parts_of, default=dict
+        )
+        self.names: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
         self.decisions = Decisions()
         self.conflicts: list[Conflict] = []
         self.judgements: dict[tuple[str, str], bool] = {}
         self._judged: dict[str, dict[str, bool]] = {}  # mention key → firm → 是/否
         self._conflicted: set[Conflict] = set()
         self._codes_of: dict[str, set[str]] = defaultdict(set)
-        self._uscc_of: dict[str, str] = {}  # firm → its first USCC
+        self._uscc_of: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
         self._lei_of: dict[str, str] = {}
         self._choice_keys: list[str] = []
         self._choice_ids: list[list[str]] = []
@@ -265,7 +304,7 @@ class CompanyIndex:
                 theirs = self._codes_of.get(firm)
                 if other_id or (codes and theirs and not set(codes) & theirs):
                     forbidden.add(firm)
-        levels: list[tuple[str, dict[str, dict[str, NameParts]]]] = [("full_name", self.by_full)]
+        levels: list[tuple[str, SpillMap[dict[str, NameParts]]]] = [("full_name", self.by_full)]
         if parts.form is None:
             levels.append(("alias", self.by_alias))
         for rule, table in levels:

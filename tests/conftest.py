@@ -55,15 +55,22 @@ def public_data() -> Path:
 
 @pytest.fixture(scope="session")
 def public_store(public_data: Path, tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
-    """The whole public data loaded once per test session, saved to a temporary file.
+    """The whole public data loaded once per test session, saved to a temporary file
+    with its resolution log beside it, as ``zhaoshang load public`` leaves them.
 
     Shared by every real-data test: treat it as read-only (reopen ``.path`` into a new
     :class:`SqliteStore` to get a copy to modify).
     """
+    from cli.common import save_resolution
     from loaders.public.load import load_public
+    from resolve.decisions import ResolutionLog
+    from resolve.index import CompanyIndex
 
-    store = SqliteStore(tmp_path_factory.mktemp("public") / "public.db")
-    load_public(public_data, store)
+    path = tmp_path_factory.mktemp("public") / "public.db"
+    store = SqliteStore(path)
+    index = CompanyIndex.from_store(store)
+    load_public(public_data, store, index=index)
+    save_resolution(path, index, ResolutionLog([], [], []), store)
     store.save()
     return store
 

@@ -29,7 +29,7 @@ def _product_store() -> SqliteStore:
     """Products P1 ⊃ {P2, P3}, P2 ⊃ P4; P5 upstream of P1, P1 upstream of P6.
 
     Makers: A makes P1 (0.5) and P4 (0.7); B makes P3 (0.2); C makes P5 (0.9),
-    and C makes P4 twice under two keys (0.1 and 0.3: the later id wins).
+    and C makes P4 twice under two keys (0.1 and 0.3: the larger share wins).
     """
     store = SqliteStore(None)
     store.upsert_nodes(
@@ -74,13 +74,14 @@ def test_lazy_chain_index_answers_as_the_whole_one() -> None:
         "Product:P2": ["Product:P2", "Product:P4"],
         "Product:P6": ["Product:P6"],
     }
-    # A keeps its larger share (P4, 0.7); C's later MAKES of P4 (key y) wins
+    # A keeps its larger share (P4, 0.7); of C's two MAKES of P4 the larger share (key y)
     makers = lazy.makers("Product:P1")
-    assert {c: (w, p) for c, (w, _, p) in makers.items()} == {
+    assert {c: (m.share, m.product) for c, m in makers.items()} == {
         "Company:A": (0.7, "Product:P4"),
         "Company:B": (0.2, "Product:P3"),
         "Company:C": (0.3, "Product:P4"),
     }
+    assert makers["Company:C"].relation_id.endswith("#y")
     assert lazy.upstream_of("Product:P1") == {"Product:P5"}
     assert lazy.downstream_of("Product:P1") == {"Product:P6"}
     assert lazy.downstream_of("Product:P5") == {"Product:P1"}

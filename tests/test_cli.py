@@ -34,6 +34,7 @@ COMMANDS = [
     ["push"],
     ["pull"],
     ["progress"],
+    ["board"],
     ["attribution"],
     ["channels"],
     ["record", "stage"],

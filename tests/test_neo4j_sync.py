@@ -23,6 +23,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.sqlite_store import SqliteStore
 from graph.store import UpsertCounts
 from queries.clusters import read_clusters
+from queries.gaps import chain_gaps
 from queries.paths import SearchContext, referral_paths
 from queries.targets import target_list
 
@@ -87,6 +88,12 @@ def test_same_answers_on_both_backends(
     mine_tl = target_list(public_store, cluster, "37", n=30, context=local, as_of=AS_OF)
     theirs_tl = target_list(db, cluster, "37", n=30, context=remote, as_of=AS_OF)
     assert mine_tl.rows and theirs_tl == mine_tl
+    # chain gaps: synonyms, product lines and ickg25 news members read alike
+    mine_gaps = chain_gaps(public_store, cluster, "37", context=local, as_of=AS_OF)
+    theirs_gaps = chain_gaps(db, cluster, "37", context=remote, as_of=AS_OF)
+    assert theirs_gaps == mine_gaps
+    (zhongka,) = [s for s in mine_gaps.segments if s.name == "重卡"]
+    assert "Company:000951" in {m.company for m in zhongka.local_makers}
 
 
 def test_cli_push_info_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

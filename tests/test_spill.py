@@ -11,12 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from graph.schema import Source
+from resolve import spill
 from resolve.decisions import read_log, write_log
 from resolve.index import CompanyIndex
 from resolve.match import SOURCES_KEPT, Match, Verdict
 from resolve.spill import Decisions
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _src(row: int) -> Source:
@@ -37,7 +41,7 @@ def test_spilled_decisions_read_as_held_ones() -> None:
     held, spilled = Decisions(limit=10_000), Decisions(limit=4)
     _fill(held)
     _fill(spilled)
-    assert spilled._db is not None and held._db is None  # the disk side was used
+    assert spilled._table is not None and held._table is None  # the disk side was used
     assert len(held) == len(spilled) == 25
     assert list(held) == list(spilled) == [("名录", f"m{i}") for i in range(25)]
     for key in held:
@@ -86,3 +90,85 @@ def test_a_later_load_keeps_earlier_decisions_and_replaces_its_own(tmp_path: Pat
     assert got[("名录", "m4")]["evidence"] == "第 0 轮"
     assert [s["row"] for s in got[("名录", "m3")]["sources"]] == [999]
     assert list(got) == sorted(got)  # the file is in (dataset, mention) order
+
+
+def _load_demo(graph: Path) -> tuple[list[bytes], list[bytes], bytes]:
+    """Load examples/demo into ``graph``; its records, sorted, and the resolution log."""
+    from graph.sqlite_store import SqliteStore
+    from loaders.office.table_loader import load_dir
+    from resolve.decisions import log_path
+
+    store = SqliteStore(graph)
+    store.begin()
+    index = CompanyIndex.from_store(store)
+    load_dir(ROOT / "examples" / "demo", store, index, dataset="demo")
+    write_log(log_path(graph), index, [])
+    store.save()
+    nodes = sorted(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) for r in store.raw_nodes())
+    rels = sorted(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) for r in store.raw_relations())
+    store.close()
+    return nodes, rels, log_path(graph).read_bytes()
+
+
+def test_a_load_with_everything_spilled_equals_one_held_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo city resolved with 2 entries per map in memory (every lookup of an older
+    firm goes to disk) gives the same graph and the same resolution log."""
+    held = _load_demo(tmp_path / "held.db")
+    monkeypatch.setattr(spill, "HOT_LIMIT", 2)
+    spilled = _load_demo(tmp_path / "spilled.db")
+    assert held[0] == spilled[0] and held[1] == spilled[1]
+    assert held[2] == spilled[2]
+    assert len(held[0]) > 50 and held[2].count(b'{"decision"') > 50  # it resolved a city
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "中国石油化工股份有限公司北京分公司",  # branch with parent
+        "潍柴动力（潍坊）有限公司",  # region in brackets
+        "山东重工集团有限公司",  # region prefix, group, legal form
+        "Sany Heavy Industry Co., Ltd.",  # latin
+        "岚港锂能",  # short name: no form, no region
+    ],
+)
+def test_name_parts_survive_the_disk(name: str) -> None:
+    """What the index spills of a name is what it compares after reading it back."""
+    from resolve.index import _parts_blob, _parts_of
+    from resolve.names import parse_name
+
+    parts = parse_name(name)
+    assert _parts_of(_parts_blob({"Company:x": parts})) == {"Company:x": parts}
+
+
+def test_an_index_built_in_one_thread_answers_in_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web workspace builds the index once and resolves in its worker threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.schema import Company
+    from resolve.codes import uscc_check_char
+
+    monkeypatch.setattr(spill, "HOT_LIMIT", 5)
+
+    def build() -> CompanyIndex:
+        index = CompanyIndex()
+        for i in range(60):
+            body = f"91370200MA{i:07d}"
+            name = f"岚港测试{i}科技有限公司"
+            index.add(
+                Company(
+                    id=f"Company:{i}",
+                    name=name,
+                    full_name=name,
+                    uscc=body + uscc_check_char(body),
+                    sources=[_src(i)],
+                )
+            )
+        return index
+
+    with ThreadPoolExecutor(1) as one:
+        index = one.submit(build).result()
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda i: index.resolve_name(f"岚港测试{i}科技有限公司"), range(60)))
+    assert found == [f"Company:{i}" for i in range(60)]

@@ -397,3 +397,33 @@ def test_an_unknown_endpoint_after_the_first_batch_writes_nothing(
     assert store.upsert_relations(shape(ties[:-1])).created == 1000
     store.save()
     assert store.count_relations() == {RelKind.SUPPLIES: 1000}
+
+
+def test_every_file_a_command_writes_follows_the_umask(tmp_path: Path) -> None:
+    """The log, the search snapshot and an export are readable by the office as the
+    database is: ``0644`` files and ``0755`` folders under umask 022 (not the ``0600`` /
+    ``0700`` of temporary files renamed into place); a replaced file keeps its mode."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo"
+    graph, book = tmp_path / "g.db", tmp_path / "out" / "targets.xlsx"
+    runner = CliRunner()
+    old = os.umask(0o022)
+    try:
+        assert runner.invoke(app, ["load", "dir", str(demo), "-g", str(graph)]).exit_code == 0
+        clusters = str(demo / "clusters.toml")
+        args = ["targets", "--cluster", "新能源电池", "--clusters", clusters, "-g", str(graph)]
+        assert runner.invoke(app, [*args, "--xlsx", str(book)]).exit_code == 0
+        log = tmp_path / "g.resolution.jsonl"
+        os.chmod(log, 0o640)  # an admin narrowed it: a later load keeps that
+        assert runner.invoke(app, ["load", "dir", str(demo), "-g", str(graph)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert log.stat().st_mode & 0o777 == 0o640
+    assert book.stat().st_mode & 0o777 == 0o644
+    snapshots = [p for p in tmp_path.rglob("*") if "snapshot" in str(p.relative_to(tmp_path))]
+    assert snapshots
+    for p in snapshots:
+        assert p.stat().st_mode & 0o777 == (0o755 if p.is_dir() else 0o644), p

@@ -225,11 +225,11 @@ def test_expand_here_is_separate(store) -> None:  # type: ignore[no-untyped-def]
 def test_chain_gaps_by_hand(store) -> None:  # type: ignore[no-untyped-def]
     _, ctx = _run(store)
     gaps = chain_gaps(store, CLUSTER, "37", context=ctx)
-    seg = [(s.name, s.role, s.gap, s.elsewhere) for s in gaps.segments]
-    assert seg == [
-        ("锂电池", "cluster", True, 1),
-        ("正极材料", "cluster", False, 0),
-        ("碳酸锂", "upstream", True, 2),
+    seg = [(s.name, s.role, s.label, s.gap, s.elsewhere) for s in gaps.segments]
+    assert seg == [  # 补链: no local maker; 强链: 1 < 3 local; 延链: upstream, none local
+        ("锂电池", "cluster", "补链", True, 1),
+        ("正极材料", "cluster", "强链", False, 0),
+        ("碳酸锂", "upstream", "延链", True, 2),
     ]
     assert gaps.gaps == ["Product:锂电池", "Product:碳酸锂"]
     by = {s.name: s for s in gaps.segments}
@@ -302,10 +302,11 @@ def test_workbook_is_office_ready(store, tmp_path) -> None:  # type: ignore[no-u
     expand = [[c.value for c in r][:3] for r in wb["增资扩产"].iter_rows(min_row=2)]
     assert expand[:2] == [["新能源/电池", 1, "L1"], ["新能源/电池", 2, "L2"]]
     gap_rows = [[c.value for c in r] for r in wb["产业链缺口"].iter_rows(min_row=2)]
-    assert gap_rows[0][:5] == ["新能源/电池", "锂电池", "集群产品", None, "缺口"]
+    assert gap_rows[0][:5] == ["新能源/电池", "锂电池", "集群产品", None, "补链"]
     info = [[c.value for c in r] for r in wb["说明"].iter_rows()]
     assert ["数据来源", "hand-made\u2407 2026"] in info  # control character made visible
     assert any(r[0] == "环节筛选规则" for r in info)
+    assert any(r[0] == "标签" and "强链：本地有企业覆盖但少于 3 家" in r[1] for r in info)
     assert mask_name("王小明") == "王**"
 
 

@@ -53,7 +53,7 @@ def test_gaps_json_equals_library_result(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == library.model_dump(mode="json")
     assert json.loads(result.stdout)["gaps"] == ["Product:锂电池", "Product:碳酸锂"]
     text = runner.invoke(app, args)
-    assert text.exit_code == 0 and "碳酸锂" in text.stdout and "缺口" in text.stdout
+    assert text.exit_code == 0 and "碳酸锂" in text.stdout and "延链" in text.stdout
 
 
 def test_export_all_clusters_one_sheet_each(tmp_path: Path) -> None:

@@ -3,75 +3,43 @@ by Playwright against ``uvicorn`` serving the hand-made graph of tests/web_graph
 
 Log in, find a firm through the suggestions, read its referral path with sources and
 picture, open a cluster's target list and download the workbook (opened with
-openpyxl), upload a GBK CSV and read its report, log out. Each page is saved as a
-screenshot under the test's tmp folder (``ZHAOSHANG_SCREENSHOTS`` names another
-folder) for a person to look at. Skips when no chromium is installed
+openpyxl), upload a GBK CSV and read its report, read the project board and the
+引荐台账, judge a match 是 on the review page, log out. Each page is saved as a
+screenshot in ``out/screenshots/hand`` (``ZHAOSHANG_SCREENSHOTS`` names another folder)
+for a person to look at. Skips when no chromium is installed
 (``make browser`` installs it; CI does).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-import uvicorn
 
+from tests.browser_support import chromium_or_skip, screenshot_folder, serving
 from tests.web_graph import PASSWORD, build_graph
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
-
-
-def chromium_path() -> str | None:
-    """Debian's chromium binary (the real one behind the /usr/bin wrapper), if installed."""
-    for candidate in ("/usr/lib/chromium/chromium", shutil.which("chromium") or ""):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[str]:
     graph, clusters = build_graph(tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(graph, clusters), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    with serving(create_app(graph, clusters)) as url:
+        yield url
 
 
 @pytest.fixture()
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ZHAOSHANG_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def shots() -> Path:
+    return screenshot_folder(ROOT / "out" / "screenshots", "hand")
 
 
 def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_path: Path) -> None:
-    executable = chromium_path()
-    if executable is None:
-        reason = "no chromium found: install Debian's package (make browser)"
-        if os.environ.get("ZHAOSHANG_REQUIRE_BROWSER") == "1":  # set by .ci/run
-            pytest.fail(reason)
-        pytest.skip(reason)
+    executable = chromium_or_skip()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
@@ -118,8 +86,10 @@ def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_pa
         assert "远方电池股份有限公司" in cells
 
         # the firm page
-        page.goto(server + "/firm?id=Company:L")
-        assert "本地机械股份有限公司" in page.inner_text("h1")
+        page.goto(server + "/firm?id=Company:T")
+        assert "远方电池股份有限公司" in page.inner_text("h1")
+        assert "远方电池济南基地项目" in page.inner_text("#firm-projects")
+        assert "达成投资意向" in page.inner_text("#firm-contacts")  # an officer sees contacts
         page.screenshot(path=shots / "05-firm.png", full_page=True)
 
         # upload a GBK CSV, read the report
@@ -132,6 +102,26 @@ def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_pa
         report = page.inner_text("main")
         assert "已载入图谱" in report and "缺少名称" in report
         page.screenshot(path=shots / "06-report.png", full_page=True)
+
+        # the project board, the 引荐台账 and the review (是 by htmx, with the CSRF header)
+        page.goto(server + "/board?as_of=2026-05-31")
+        started = page.inner_text("section.column[data-stage=开工]")
+        assert "远方电池济南基地项目" in started and "12 亿元" in started
+        assert "<script>alert(1)</script>" in page.inner_text("section.column[data-stage=线索]")
+        page.screenshot(path=shots / "07-board.png", full_page=True)
+        page.goto(server + "/attribution?as_of=2026-05-31")
+        rows = page.inner_text("#attribution-table")
+        assert "李四" in rows and "领先" in rows and "本地商会" in rows and "在后" in rows
+        page.screenshot(path=shots / "08-attribution.png", full_page=True)
+        page.goto(server + "/review")
+        assert "待判断 2 对" in page.inner_text("h1")
+        page.screenshot(path=shots / "09-review.png", full_page=True)
+        page.locator("#review-table tbody tr").first.locator("button.yes").click()
+        page.wait_for_selector("tr.judged")
+        assert "已保存" in page.inner_text("tr.judged")
+        page.screenshot(path=shots / "10-review-judged.png", full_page=True)
+        page.goto(server + "/review")
+        assert "待判断 1 对" in page.inner_text("h1")
 
         # log out: back to the login page, and the pages refuse again
         page.click("text=退出")
@@ -147,4 +137,8 @@ def test_an_officer_works_through_the_workspace(server: str, shots: Path, tmp_pa
         "04-targets.png",
         "05-firm.png",
         "06-report.png",
+        "07-board.png",
+        "08-attribution.png",
+        "09-review.png",
+        "10-review-judged.png",
     ]

@@ -127,3 +127,46 @@ def test_period_defaults_and_bad_dates(client: TestClient) -> None:
         "/api/progress", params={"date_from": "2026-05-01", "date_to": "2026-04-01"}
     )
     assert backwards.status_code == 422 and "早于起始日期" in backwards.text
+
+
+def test_the_board_of_the_speech_ledger(client: TestClient, graph: Path) -> None:
+    """Worked out from tests/ledger_fixture.py on 2026-05-31: 签约 = 广饶县 3 + 东营区 2 +
+    开发区 14 (+ KFQ-15, signed in 2025) + 港区 12 = 32; 开工 = KL-01; 在谈 = GR-04 (洽谈
+    2026-03-01), GR-05, DY-03, KFQ-16; the bad rows (LJ-01, DY-04) are not loaded."""
+    assert login(client, "viewer") == 303
+    board = client.get("/api/board", params={"as_of": "2026-05-31"}).json()
+    counts = {c["stage"]: c["count"] for c in board["columns"]}
+    assert counts == {"线索": 0, "在谈": 4, "签约": 32, "开工": 1, "投产": 0}
+    talks = next(c for c in board["columns"] if c["stage"] == "在谈")
+    assert [(p["name"], p["since"]) for p in talks["cards"]] == [
+        ("数据中心项目", "2026-05-05"),
+        ("储能电站项目", "2026-04-02"),
+        ("新材料中试基地", "2026-03-01"),
+        ("在谈项目", "2026-02-14"),
+    ]
+    # 广饶县: GR-01 20亿 + GR-02 15.5亿 + GR-03 5000万元 = 36亿 signed; GR-04, GR-05 在谈
+    gr = client.get("/api/board", params={"as_of": "2026-05-31", "unit": "广饶县"}).json()
+    signed = next(c for c in gr["columns"] if c["stage"] == "签约")
+    assert [p["project"] for p in signed["cards"]] == [
+        "Project:GR-03",
+        "Project:GR-02",
+        "Project:GR-01",
+    ]
+    assert signed["amount_yuan"] == "3600000000"
+    # on 2026-02-15 only GR-01 (签约 02-10) and GR-04 (线索 02-01) had begun
+    early = client.get("/api/board", params={"as_of": "2026-02-15", "unit": "广饶县"}).json()
+    assert {c["stage"]: [p["project"] for p in c["cards"]] for c in early["columns"]} == {
+        "线索": ["Project:GR-04"],
+        "在谈": [],
+        "签约": ["Project:GR-01"],
+        "开工": [],
+        "投产": [],
+    }
+    cli = CliRunner().invoke(
+        cli_app,
+        ["board", "--as-of", "2026-05-31", "--unit", "广饶县", "--json", "-g", str(graph)],
+    )
+    assert cli.exit_code == 0, cli.output
+    assert gr == json.loads(cli.stdout)
+    text = CliRunner().invoke(cli_app, ["board", "--as-of", "2026-05-31", "-g", str(graph)])
+    assert "签约：32 个项目" in text.stdout

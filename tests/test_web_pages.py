@@ -216,3 +216,103 @@ def test_user_add_prompts_for_the_password(tmp_path: Path) -> None:
     assert users.check_password("王科长", "错误的密码123") is None
     bad = runner.invoke(cli_app, ["user", "add", "x", "--role", "boss", "--graph", str(graph)])
     assert bad.exit_code == 2
+
+
+REWARDS = Path(__file__).resolve().parent.parent / "examples" / "rewards.toml"
+
+
+@pytest.mark.parametrize(("role", "private"), [("viewer", False), ("officer", True)])
+def test_attribution_json_equals_the_cli(
+    paths: tuple[Path, Path], role: str, private: bool
+) -> None:
+    graph, clusters = paths
+    with TestClient(create_app(graph, clusters, rules=REWARDS)) as client:
+        login(client, role)
+        answer = client.get("/api/attribution", params={"as_of": "2026-05-31"}).json()
+        page = client.get("/attribution", params={"as_of": "2026-05-31"}).text
+    flag = ["--include-private"] if private else []
+    args = ["attribution", "--as-of", "2026-05-31", "--rules", str(REWARDS), "--json"]
+    assert answer == cli_json(*args, "--graph", str(graph), *flag)
+    # P reached 开工 on 2026-05-02 with 8亿 invested: 5亿 × 0.003 + 3亿 × 0.002 = 210万,
+    # above the 200万 cap; 李四 filed first (2026-02-01), 本地商会 later (2026-02-05)
+    lead, later = answer["filings"]
+    assert (lead["status"], lead["reward_yuan"], later["status"]) == ("领先", "2000000.00", "在后")
+    assert lead["introducer"] == ("李四" if private else "李*")
+    assert "奖励合计：<strong>200</strong> 万元" in page
+    assert "5亿×0.003 + 3亿×0.002 = 210万元，超过上限 200万元，按上限计" in page
+
+
+def test_attribution_without_rules_computes_no_reward(client: TestClient) -> None:
+    login(client, "viewer")
+    answer = client.get("/api/attribution", params={"as_of": "2026-05-31"}).json()
+    assert answer["rules"] is None
+    assert [(f["status"], f["reason"], f["reward_yuan"]) for f in answer["filings"]] == [
+        ("领先", "最先有效备案", None),
+        ("在后", "李* 已于 2026-02-01 09:00 先行备案", None),
+    ]
+    assert client.get("/api/attribution", params={"as_of": "2026-5-1"}).status_code == 422
+
+
+def test_board_by_stage_and_unit(client: TestClient, paths: tuple[Path, Path]) -> None:
+    graph, _ = paths
+    login(client, "viewer")
+    board = client.get("/api/board", params={"as_of": "2026-05-31"}).json()
+    assert [(c["stage"], [p["project"] for p in c["cards"]]) for c in board["columns"]] == [
+        ("线索", ["Project:Q"]),
+        ("在谈", []),
+        ("签约", []),
+        ("开工", ["Project:P"]),
+        ("投产", []),
+    ]
+    assert board["columns"][3]["amount_yuan"] == "1200000000"
+    assert board["units"] == [["Unit:本地区", "本地区"]]
+    # on 2026-03-01 P was 在谈 (since 2026-01-10); Q 线索
+    early = client.get("/api/board", params={"as_of": "2026-03-01"}).json()
+    assert [
+        (c["stage"], [(p["project"], p["since"]) for p in c["cards"]]) for c in early["columns"]
+    ][:2] == [
+        ("线索", [("Project:Q", "2026-02-01")]),
+        ("在谈", [("Project:P", "2026-01-10")]),
+    ]
+    by_name = client.get("/api/board", params={"as_of": "2026-05-31", "unit": "本地区"}).json()
+    assert by_name["unit_id"] == "Unit:本地区" and by_name["columns"] == board["columns"]
+    assert by_name == cli_json(
+        "board", "--as-of", "2026-05-31", "--unit", "本地区", "--json", "--graph", str(graph)
+    )
+    other = client.get("/board", params={"as_of": "2026-05-31", "unit": "无此单位"})
+    assert other.status_code == 404 and "没有名为“无此单位”的招商单位" in other.text
+    page = client.get("/board", params={"as_of": "2026-05-31"}).text
+    assert "远方电池济南基地项目" in page and "12 亿元" in page
+
+
+def test_firm_page_lists_its_projects(client: TestClient) -> None:
+    login(client, "viewer")
+    firm = client.get("/api/firm", params={"id": "Company:T"}).json()
+    assert [(p["name"], p["stage"], p["since"], p["unit"]) for p in firm["projects"]] == [
+        ("远方电池济南基地项目", "开工", "2026-05-02", "本地区")
+    ]
+    # the ledger's relations are not listed among the firm's ties
+    assert {t["relation"] for t in firm["ties"]} == {"OFFICER_OF"}
+    page = client.get("/firm", params={"id": "Company:T"}).text
+    assert "远方电池济南基地项目" in page and "<td>12</td>" in page  # 12亿元
+
+
+def test_target_filters_by_scale_and_tag(paths: tuple[Path, Path]) -> None:
+    graph, clusters = paths
+    store = open_store(graph)
+    t = store.get_node("Company:T")
+    assert t is not None
+    store.upsert_nodes([t.model_copy(update={"tags": ["专精特新"], "rankings": {}})])
+    store.save()
+    store.close()
+    with TestClient(create_app(graph, clusters)) as client:
+        login(client, "viewer")
+        everyone = client.get("/targets", params={"cluster": "高端装备"}).text
+        assert "<option>专精特新</option>" in everyone
+        tagged = client.get("/targets", params={"cluster": "高端装备", "tag": "专精特新"}).text
+        table = tagged.split('class="targets"', 1)[1].split("</table>", 1)[0]
+        assert "远方电池股份有限公司" in table and "HYPERLINK" not in table
+        assert "外地目标（1 家，专精特新）" in tagged
+        # no firm of the test graph has a rank or revenue: 规模 0 for all
+        big = client.get("/targets", params={"cluster": "高端装备", "scale": "0.5"}).text
+        assert "外地目标（0 家，规模 ≥ 0.5）" in big

@@ -1,7 +1,9 @@
 """Security of the web workspace (issue 15): sessions, roles, privacy, CSRF, escaping.
 
 The graph is the hand-made one of :mod:`tests.web_graph`: 李四, 赵六 and 钱七 are people,
-赵六–钱七 a private 老乡 tie, X a firm named ``<script>alert(1)</script>``.
+赵六–钱七 a private 老乡 tie, X a firm named ``<script>alert(1)</script>``; 李四 also
+filed a 备案, the unit 本地区 met T on an outing (达成投资意向, only officers see it),
+project Q is named like a script.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.web_graph import HYPERLINK, PASSWORD, PEOPLE, XSS, build_graph, csrf_of, login
+from tests.web_graph import (
+    HYPERLINK,
+    OUTCOME,
+    PASSWORD,
+    PEOPLE,
+    XSS,
+    build_graph,
+    csrf_of,
+    login,
+)
 from web.app import PUBLIC_ROUTERS, SIGNED_IN_ROUTERS, create_app
 
 
@@ -50,9 +61,19 @@ QUESTIONS = {
     "/progress": {},
     "/api/progress": {},
     "/progress.xlsx": {},
+    "/board": {"as_of": "2026-05-31"},
+    "/api/board": {"as_of": "2026-05-31"},
+    "/attribution": {"as_of": "2026-05-31"},
+    "/api/attribution": {"as_of": "2026-05-31"},
+    "/review": {},
+    "/api/review": {},
+    "/channels": {},
+    "/api/channels": {},
     "/upload": {},
     "/audit": {},
 }
+#: Routes only officers and admins may use.
+OFFICER_ONLY = ("/upload", "/review", "/api/review")
 
 
 def _routes(client: TestClient) -> list[tuple[str, str]]:
@@ -104,14 +125,15 @@ def test_a_viewer_sees_no_person_and_no_private_tie_by_any_route(client: TestCli
     assert login(client, "viewer") == 303
     for path, params in QUESTIONS.items():
         answer = client.get(path, params=params)
-        if path in ("/upload", "/audit"):
-            assert answer.status_code == 403
+        if path in (*OFFICER_ONLY, "/audit"):
+            assert answer.status_code == 403, path
             continue
         assert answer.status_code == 200, path
         text = _text(answer)
         for name in PEOPLE:
             assert name not in text, (path, name)
         assert "老乡" not in text
+        assert "赴深圳" not in text, path  # the outings that met a firm
     # people are there, masked: 李四 → 李*
     assert (
         "李* 任 本地机械股份有限公司 的董事长"
@@ -119,10 +141,26 @@ def test_a_viewer_sees_no_person_and_no_private_tie_by_any_route(client: TestCli
     )
     # the private tie is not walked: no path to Z
     assert client.get("/api/introduce", params={"target": "Company:Z"}).json()["paths"] == []
+    # the 备案 of the person 李四 is there, masked; the firm page says contacts are hidden
+    filings = client.get("/api/attribution", params={"as_of": "2026-05-31"}).json()["filings"]
+    assert [(f["introducer"], f["status"]) for f in filings] == [
+        ("李*", "领先"),
+        ("本地商会", "在后"),
+    ]
+    firm = client.get("/api/firm", params={"id": "Company:T"}).json()
+    assert (firm["contacts"], firm["contacts_hidden"]) == ([], 1)
+    assert OUTCOME not in client.get("/firm?id=Company:T").text
+    assert "接触记录（1 条）仅对招商专员和管理员显示" in client.get("/firm?id=Company:T").text
 
 
 def test_an_officer_sees_people_and_private_ties(client: TestClient) -> None:
     assert login(client, "officer") == 303
+    firm = client.get("/api/firm", params={"id": "Company:T"}).json()
+    assert [(c["unit_name"], c["on"], c["outcome"], c["people"]) for c in firm["contacts"]] == [
+        ("本地区", "2026-03-15", OUTCOME, 4)
+    ]
+    filings = client.get("/api/attribution", params={"as_of": "2026-05-31"}).json()["filings"]
+    assert [f["introducer"] for f in filings] == ["李四", "本地商会"]
     page = client.get("/introduce", params={"q": "远方电池"}).text
     assert "李四 任 本地机械股份有限公司 的董事长" in page
     found = client.get("/api/introduce", params={"target": "Company:Z"}).json()
@@ -141,6 +179,10 @@ def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
     assert client.post("/upload", files=csv, data={"csrf": "wrong"}).status_code == 403
     assert client.post("/logout", follow_redirects=False).status_code == 403
     assert client.get("/").status_code == 200  # still signed in: the logout was refused
+    judge = {"mention": "远方", "firm": "Company:T", "same": "是"}
+    assert client.post("/review", data=judge).status_code == 403
+    assert client.post("/review", data={**judge, "csrf": "wrong"}).status_code == 403
+    assert client.get("/api/review").json()[0]["mention"] == "远方"  # nothing was stored
     answer = client.post("/upload", files=csv, data={"csrf": token})
     assert answer.status_code == 200 and "已载入图谱" in answer.text
     out = client.post("/logout", data={"csrf": token}, follow_redirects=False)
@@ -164,6 +206,7 @@ def test_a_firm_named_like_a_script_is_shown_as_text(client: TestClient) -> None
         ("/suggest", {"q": "script"}),
         ("/targets", {"cluster": "高端装备"}),
         ("/firm", {"id": "Company:L"}),
+        ("/board", {"as_of": "2026-05-31"}),
     ):
         text = client.get(path, params=params).text
         assert XSS not in text, path
@@ -171,6 +214,11 @@ def test_a_firm_named_like_a_script_is_shown_as_text(client: TestClient) -> None
     # inside the picture's JSON block the name is escaped for a script element too
     page = client.get("/introduce", params={"q": "Company:X"}).text
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in page
+    # the review page (officers) names candidate X as text, in the cell and the form
+    client.post("/logout", data={"csrf": csrf_of(client)})
+    assert login(client, "officer") == 303
+    review = client.get("/review").text
+    assert XSS not in review and escaped in review
     # and what the user typed is escaped in the error page
     typed = client.get("/introduce", params={"q": "<b>无此企业</b>"})
     assert typed.status_code == 404 and "<b>" not in typed.text
@@ -226,3 +274,30 @@ def test_uploads_and_exports_are_audited_and_only_admins_read_the_log(
     assert (
         "名录.csv（自动识别）：读 1 行，写入 1 个节点、0 条关系，1 个问题" in log
     )  # no place column
+
+
+def test_a_viewer_may_not_judge_matches(client: TestClient) -> None:
+    assert login(client, "viewer") == 303
+    judge = {"mention": "远方", "firm": "Company:T", "same": "是", "csrf": csrf_of(client)}
+    assert client.post("/review", data=judge).status_code == 403
+    assert client.post("/logout", data={"csrf": csrf_of(client)}).status_code == 200
+    assert login(client, "officer") == 303
+    assert [p["firm"] for p in client.get("/api/review").json()] == ["Company:T", "Company:X"]
+
+
+def test_a_judged_mention_like_a_script_is_shown_as_text(client: TestClient) -> None:
+    assert login(client, "officer") == 303
+    token = csrf_of(client)
+    answer = client.post(
+        "/review",
+        data={"mention": XSS, "firm": "Company:T", "same": "否", "csrf": token},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert answer.status_code == 200
+    assert XSS not in answer.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
+    client.post("/logout", data={"csrf": token})
+    assert login(client, "admin") == 303
+    log = client.get("/audit").text
+    assert (
+        XSS not in log and "“&lt;script&gt;alert(1)&lt;/script&gt;” 与 远方电池股份有限公司" in log
+    )

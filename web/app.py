@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from graph.errors import NotFound, UsageError, ZhaoshangError
-from web import auth, cluster_pages, ledger_pages, pages, upload
+from web import auth, channel_pages, cluster_pages, ledger_pages, pages, review, upload
 from web.engine import Engine
 from web.render import page
 from web.security import LoginLimiter, LoginRequired, require_user
@@ -28,7 +28,14 @@ from web.users import UserStore, users_path
 STATIC = Path(__file__).parent / "static"
 #: Every route of the app: the login pages, then the routers that need a session.
 PUBLIC_ROUTERS = (auth.router,)
-SIGNED_IN_ROUTERS = (pages.router, cluster_pages.router, ledger_pages.router, upload.router)
+SIGNED_IN_ROUTERS = (
+    pages.router,
+    cluster_pages.router,
+    ledger_pages.router,
+    review.router,
+    channel_pages.router,
+    upload.router,
+)
 #: Scripts only from this site; styles may be inline (ECharts and Cytoscape set them).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -42,6 +49,7 @@ def create_app(
     clusters: Path | None = None,
     users: Path | None = None,
     warm: bool = True,
+    rules: Path | None = None,
 ) -> FastAPI:
     """Build the application serving ``graph``.
 
@@ -56,13 +64,15 @@ def create_app(
         Users file (default: :func:`web.users.users_path` of ``graph``).
     warm : bool
         Open the store and build the search snapshot at start-up.
+    rules : Path, optional
+        The reward scheme of the attribution page (``zhaoshang attribution --rules``).
 
     Returns
     -------
     FastAPI
         ``app.state`` holds ``engine``, ``users`` and ``limiter``.
     """
-    engine = Engine(graph, clusters)
+    engine = Engine(graph, clusters, rules)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -20,11 +20,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from cli.targets_cli import data_sources
 from graph.privacy import redact
 from graph.sqlite_store import SqliteStore
+from graph.store import nodes_by_id
 from queries.connectors import connectors as rank_connectors
 from queries.export import FACTOR_ZH, write_workbook
 from queries.gaps import chain_gaps
 from queries.targets import ScoringProfile, target_list
-from queries.types import ChainGaps, ConnectorList, TargetList
+from queries.types import ChainGaps, ConnectorList, TargetList, TargetRow
 from queries.underway import with_underway
 from web.engine import Engine
 from web.pages import HomeQ, engine_of
@@ -36,6 +37,8 @@ router = APIRouter()
 UserDep = Annotated[User, Depends(require_user)]
 ClusterQ = Annotated[str, Query(min_length=1, max_length=60)]
 RowsQ = Annotated[int, Query(ge=0, le=2000)]
+#: The 规模 filter's choices: least factor value → words.
+SCALES = {0.0: "不限", 0.25: "≥ 0.25", 0.5: "≥ 0.5", 0.75: "≥ 0.75"}
 
 
 def targets(
@@ -89,9 +92,12 @@ def connectors(
     return eng.memo(("connectors", cluster, code, n, private), build)
 
 
-def _chart(result: TargetList, rows: int = 20) -> dict[str, Any]:
-    """ECharts data of the factor bars: the top ``rows`` firms, one series per factor."""
-    top = result.rows[:rows]
+def _chart(
+    result: TargetList, shown: list[TargetRow] | None = None, rows: int = 20
+) -> dict[str, Any]:
+    """ECharts data of the factor bars: the top ``rows`` firms of ``shown`` (default: the
+    list's rows), one series per factor."""
+    top = (result.rows if shown is None else shown)[:rows]
     factors = list(result.weights)
     return {
         "firms": [r.name for r in top],
@@ -105,6 +111,30 @@ def _chart(result: TargetList, rows: int = 20) -> dict[str, Any]:
     }
 
 
+def firm_tags(eng: Engine, store: SqliteStore, found: TargetList) -> dict[str, list[str]]:
+    """The stored tags (榜单、专精特新 …) of every firm of ``found``, by company id."""
+    ids = sorted({r.company for r in (*found.rows, *found.expand_here)})
+
+    def build() -> dict[str, list[str]]:
+        return {cid: list(d.get("tags") or []) for cid, d in nodes_by_id(store, ids).items()}
+
+    return eng.memo(("tags", tuple(ids)), build)
+
+
+def factor_value(row: TargetRow, name: str) -> float:
+    """The value in [0, 1] of factor ``name`` of ``row`` (0 when it has none)."""
+    return next((f.value for f in row.factors if f.name == name), 0.0)
+
+
+def keep(row: TargetRow, tags: dict[str, list[str]], province: str, scale: float, tag: str) -> bool:
+    """Whether ``row`` passes the filters: its province, 规模 at least ``scale``, ``tag``."""
+    return (
+        (not province or row.province == province)
+        and factor_value(row, "scale") >= scale
+        and (not tag or tag in tags.get(row.company, []))
+    )
+
+
 @router.get("/targets", response_class=HTMLResponse)
 async def targets_page(
     request: Request,
@@ -113,27 +143,41 @@ async def targets_page(
     home: HomeQ = None,
     n: RowsQ = 50,
     province: Annotated[str, Query(max_length=20)] = "",
+    scale: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    tag: Annotated[str, Query(max_length=60)] = "",
 ) -> Response:
-    """A cluster's ranked targets with factor bars, filters and the workbook link."""
+    """A cluster's ranked targets with factor bars, filters and the workbook link.
+
+    The filters (province, least 规模 factor value, a tag such as 中国500强 or 专精特新)
+    apply to both lists shown: the targets elsewhere and the 增资扩产 list of firms
+    already here; the workbook and ``/api/targets`` are the unfiltered CLI answer.
+    """
     eng = engine_of(request)
     names = [c.name for c in eng.cluster_file.cluster]
     if cluster is None:
         return page(request, "clusters.html", clusters=names, what="targets", title="目标企业清单")
     found = await eng.read(targets, cluster, home, n, user.sees_private)
+    tags = await eng.read(firm_tags, found)
     result = redact(found, user.sees_private)
     provinces = sorted({r.province for r in result.rows if r.province})
-    rows = [r for r in result.rows if not province or r.province == province]
+    rows = [r for r in result.rows if keep(r, tags, province, scale, tag)]
     return page(
         request,
         "targets.html",
         result=result,
         rows=rows,
+        expand=[r for r in result.expand_here if keep(r, tags, "", scale, tag)],
         provinces=provinces,
         province=province,
+        scales=SCALES,
+        scale=scale,
+        tags=tags,
+        all_tags=sorted({t for ts in tags.values() for t in ts}),
+        tag=tag,
         clusters=names,
         home=home or "",
         n=n,
-        chart=_chart(result),
+        chart=_chart(result, rows),
     )
 
 

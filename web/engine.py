@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from graph.schema import NodeKind, Region
 from graph.sqlite_store import SqliteStore
 from graph.store import open_store
+from queries.attribution import RewardRules
 from queries.clusters import ClusterFile, read_clusters
 from queries.paths import SearchContext
 from resolve.divisions import Division, resolve_region
@@ -41,10 +42,21 @@ class Engine:
         The embedded store's database file (created empty when missing).
     clusters : Path, optional
         Cluster file (default: the packaged 山东省 十强产业).
+    rules : Path, optional
+        The reward scheme (奖励办法, TOML) of the attribution page (``attribution
+        --rules``); without it no reward is computed.
+
+    Raises
+    ------
+    LoadError
+        When the rules file cannot be read or is not a valid scheme.
     """
 
-    def __init__(self, graph: Path, clusters: Path | None = None) -> None:
+    def __init__(
+        self, graph: Path, clusters: Path | None = None, rules: Path | None = None
+    ) -> None:
         self.graph = graph
+        self.rules: RewardRules | None = RewardRules.load(rules) if rules else None
         self.cluster_file: ClusterFile = read_clusters(clusters)
         self.home = self.cluster_file.home_region or DEFAULT_HOME
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="zhaoshang-read")

@@ -1,22 +1,30 @@
-"""A firm's page: what the graph holds around one company (ties, industries, products).
+"""A firm's page: what the graph holds around one company (ties, industries, products,
+the 招商 projects it invests in, the office's contacts with it).
 
 Built from the store's primitives (:meth:`Store.neighbours`); each relation is told in
 the same Chinese sentence as a referral hop (:func:`queries.explain.relation_sentence`).
-Without ``include_private`` private ties (KNOWS 老乡/校友 …) are left out and people
-are masked by :func:`graph.privacy.redact`, the rule of every output.
+Without ``include_private`` private ties (KNOWS 老乡/校友 …) and the office's contacts
+(CONTACTED unit → firm, with the outing that met the firm) are left out, and people
+are masked by :func:`graph.privacy.redact`, the rule of every output. The projects
+(INVESTOR_OF firm → project) are those of :func:`queries.underway.underway`: latest
+stage as of today, latest change first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from graph.errors import NotFound
+from graph.ledger import Outing
 from graph.privacy import redact
-from graph.schema import Company, NodeKind, RelKind
+from graph.schema import Company, NodeKind, Relation, RelKind
 from graph.store import Store, nodes_by_id
 from queries.explain import relation_sentence
+from queries.types import UnderwayProject
+from queries.underway import underway
 
 #: Relations shown under 行业, 产品 and 所在地 instead of among the ties.
 _CLASSIFYING = {
@@ -24,6 +32,25 @@ _CLASSIFYING = {
     RelKind.MAKES: "products",
     RelKind.LOCATED_IN: "regions",
 }
+#: Relations shown under 项目 and 接触记录 instead of among the ties.
+_LEDGER = {RelKind.INVESTOR_OF, RelKind.CONTACTED}
+
+
+class FirmContact(BaseModel):
+    """One contact of the office with the firm (CONTACTED unit → firm) and its outing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    relation_id: str
+    unit: str
+    unit_name: str
+    on: dt.date | None
+    outcome: str | None
+    outing: str | None
+    outing_name: str | None
+    destination: str | None
+    people: int | None
+    sources: list[str]
 
 
 class FirmTie(BaseModel):
@@ -66,6 +93,9 @@ class FirmPage(BaseModel):
     regions: list[FirmTie]
     ties: list[FirmTie]
     private_hidden: int
+    projects: list[UnderwayProject]
+    contacts: list[FirmContact]
+    contacts_hidden: int
 
 
 def firm_page(store: Store, firm_id: str, include_private: bool = False) -> FirmPage:
@@ -82,7 +112,9 @@ def firm_page(store: Store, firm_id: str, include_private: bool = False) -> Firm
     Returns
     -------
     FirmPage
-        ``private_hidden`` counts the private ties left out.
+        ``private_hidden`` counts the private ties left out, ``contacts_hidden`` the
+        contacts left out (all of them without ``include_private``); ``contacts`` newest
+        first, then by relation id.
 
     Raises
     ------
@@ -98,7 +130,20 @@ def firm_page(store: Store, firm_id: str, include_private: bool = False) -> Firm
     groups: dict[str, list[FirmTie]] = {"industries": [], "products": [], "regions": [], "ties": []}
     hidden = 0
     people: set[str] = set()
+    contacts: list[FirmContact] = []
+    contacts_hidden = 0
+    outings: list[Outing] | None = None
     for rel, other in around:
+        if rel.kind is RelKind.CONTACTED and rel.dst == firm_id:
+            if include_private:
+                if outings is None:
+                    outings = [o for o in store.nodes(NodeKind.OUTING) if isinstance(o, Outing)]
+                contacts.append(_contact(rel, others.get(other, {}), outings))
+            else:
+                contacts_hidden += 1
+            continue
+        if rel.kind in _LEDGER:
+            continue
         if rel.private and not include_private:
             hidden += 1
             continue
@@ -136,6 +181,30 @@ def firm_page(store: Store, firm_id: str, include_private: bool = False) -> Firm
         rankings=node.rankings,
         sources=[s.cite() for s in node.sources],
         private_hidden=hidden,
+        projects=work.projects if (work := underway(store, [firm_id]).get(firm_id)) else [],
+        contacts=sorted(contacts, key=_newest_first),
+        contacts_hidden=contacts_hidden,
         **groups,
     )
     return redact(result, include_private, names=people)
+
+
+def _contact(rel: Relation, unit: dict[str, Any], outings: list[Outing]) -> FirmContact:
+    """The contact ``rel`` with the outing of its unit on its day (as the loader made it)."""
+    outing = next((o for o in outings if o.unit_id == rel.src and o.on == rel.since), None)
+    return FirmContact(
+        relation_id=rel.id,
+        unit=rel.src,
+        unit_name=unit.get("name", rel.src),
+        on=rel.since,
+        outcome=rel.label,
+        outing=outing.id if outing else None,
+        outing_name=outing.name if outing else None,
+        destination=outing.destination if outing else None,
+        people=outing.people if outing else None,
+        sources=[s.cite() for s in rel.sources],
+    )
+
+
+def _newest_first(contact: FirmContact) -> tuple[int, str]:
+    return (-(contact.on or dt.date.min).toordinal(), contact.relation_id)

@@ -1,4 +1,4 @@
-"""The 招商 ledger in the browser: the 调度 table of units against their 任务目标.
+"""The 招商 ledger in the browser: the 调度 table, the project board, the 引荐台账.
 
 ``/progress`` shows what ``zhaoshang progress --from F --to T`` prints (the same
 :func:`queries.progress.progress` call, computed once per store revision and period):
@@ -7,13 +7,20 @@ both targets, 在谈 projects, units behind schedule first and marked, a chart o
 completion rates against the time elapsed (时序进度), and the project reserve by stage
 and cluster. ``/api/progress`` returns the CLI's ``--json``; ``/progress.xlsx`` the
 CLI's ``--xlsx`` workbook (recorded in the audit log). The ledger holds no personal
-data, so every role sees the same.
+data, so every role sees the same there.
+
+``/board`` puts every project in the column of its stage on a day
+(:func:`queries.board.project_board`, one unit or all). ``/attribution`` shows what
+``zhaoshang attribution --as-of D [--rules R]`` prints (the server's ``--rules``);
+introducers who are natural persons are masked unless the user's role may see people
+(the CLI's ``--include-private``), and ``/api/attribution`` returns the CLI's ``--json``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,7 +28,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from graph.privacy import redact
 from graph.sqlite_store import SqliteStore
+from queries.attribution import AttributionLedger, attribution, wan
+from queries.board import ProjectBoard, project_board
 from queries.progress import ProgressReport, progress, yi
 from queries.progress_xlsx import write_progress_xlsx
 from web.engine import Engine
@@ -33,6 +43,7 @@ from web.users import User
 router = APIRouter()
 UserDep = Annotated[User, Depends(require_user)]
 DayQ = Annotated[str, Query(max_length=10)]
+UnitQ = Annotated[str, Query(max_length=200)]
 
 
 def period(date_from: str, date_to: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -105,3 +116,71 @@ async def progress_workbook(
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
     )
+
+
+def day_of(text: str, today: dt.date | None = None) -> dt.date:
+    """The day asked (default today).
+
+    Raises
+    ------
+    HTTPException
+        422 (in Chinese) when it is not ``YYYY-MM-DD``.
+    """
+    try:
+        return dt.date.fromisoformat(text) if text else today or dt.date.today()
+    except ValueError as exc:
+        raise HTTPException(422, f"日期应写成 YYYY-MM-DD（{exc}）") from exc
+
+
+def board(eng: Engine, store: SqliteStore, day: dt.date, unit: str) -> ProjectBoard:
+    """``zhaoshang board --as-of DAY [--unit U] --json`` ("" for all units), per revision.
+
+    Raises
+    ------
+    NotFound
+        An unknown unit (candidates: the units' names).
+    """
+    return eng.memo(("board", day, unit), lambda: project_board(store, day, unit or None))
+
+
+@router.get("/board", response_class=HTMLResponse)
+async def board_page(
+    request: Request, user: UserDep, as_of: DayQ = "", unit: UnitQ = ""
+) -> Response:
+    """The project board: one column per stage, one unit or all."""
+    found = await engine_of(request).read(board, day_of(as_of), unit)
+    return page(request, "board.html", board=found)
+
+
+@router.get("/api/board")
+async def board_json(
+    request: Request, user: UserDep, as_of: DayQ = "", unit: UnitQ = ""
+) -> JSONResponse:
+    """The JSON of ``zhaoshang board --as-of D [--unit U] --json``."""
+    found = await engine_of(request).read(board, day_of(as_of), unit)
+    return JSONResponse(found.model_dump(mode="json"))
+
+
+def ledger(eng: Engine, store: SqliteStore, day: dt.date, private: bool) -> AttributionLedger:
+    """``zhaoshang attribution --as-of DAY [--rules R] [--include-private] --json``."""
+
+    def build() -> AttributionLedger:
+        found = attribution(store, day, eng.rules)
+        return redact(found, private, names=found.people())
+
+    return eng.memo(("attribution", day, private), build)
+
+
+@router.get("/attribution", response_class=HTMLResponse)
+async def attribution_page(request: Request, user: UserDep, as_of: DayQ = "") -> Response:
+    """The 引荐台账: each 备案 judged, the winner of each project, the rewards."""
+    found = await engine_of(request).read(ledger, day_of(as_of), user.sees_private)
+    total = sum((f.reward_yuan for f in found.filings if f.reward_yuan is not None), Decimal(0))
+    return page(request, "attribution.html", ledger=found, total=total, wan=wan)
+
+
+@router.get("/api/attribution")
+async def attribution_json(request: Request, user: UserDep, as_of: DayQ = "") -> JSONResponse:
+    """The JSON of ``zhaoshang attribution --as-of D --json`` for this user."""
+    found = await engine_of(request).read(ledger, day_of(as_of), user.sees_private)
+    return JSONResponse(found.model_dump(mode="json"))

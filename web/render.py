@@ -8,6 +8,7 @@ to the browser only through the ``tojson`` filter inside
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from graph.schema import RelKind
 from graph.words import KIND_ZH
 from queries.channels import TIE_ZH
 from queries.export import FACTOR_ZH
+from queries.progress import yi
 from queries.types import ReferralResult
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -71,6 +73,21 @@ TEMPLATES.env.filters["relation_zh"] = lambda kind: RELATION_ZH.get(kind, kind)
 TEMPLATES.env.filters["kind_zh"] = lambda kind: KIND_ZH.get(kind, RELATION_ZH.get(kind, kind))
 TEMPLATES.env.filters["factor_zh"] = lambda name: FACTOR_ZH.get(name, name)
 TEMPLATES.env.globals["hop_date"] = hop_date
+
+
+def yi_text(amount_yuan: str | None) -> str:
+    """An amount in 元 kept as decimal text, written in 亿元 ("" for None).
+
+    Examples
+    --------
+    >>> yi_text("1550000000"), yi_text(None)
+    ('15.5', '')
+    """
+    return yi(Decimal(amount_yuan)) if amount_yuan else ""
+
+
+TEMPLATES.env.globals["yi"] = yi
+TEMPLATES.env.globals["yi_text"] = yi_text
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -104,6 +104,17 @@ ISSUE_ZH = {
 DEFAULT_MAX_UPLOAD_MB = 200
 
 
+def read_as_zh(text: str) -> str:
+    """A report's 读取方式 with the table kinds in Chinese.
+
+    Examples
+    --------
+    >>> read_as_zh("csv, gb18030, 表格→company")
+    'csv, gb18030, 表格→企业名录'
+    """
+    return re.sub(r"→([a-z]+)", lambda m: "→" + KIND_ZH.get(m[1], m[1]), text)
+
+
 class NothingLoaded(Exception):
     """Raised inside the load transaction to roll it back; carries the report."""
 
@@ -202,6 +213,7 @@ async def upload(
         committed=committed,
         error="",
         issue_zh=ISSUE_ZH,
+        read_as_zh=read_as_zh,
     )
 
 

@@ -20,8 +20,10 @@ file, row and column:
 - a covered firm or exhibitor the graph does not hold (``firm_not_in_graph``, a
   warning: kept by name, without its relation).
 
-An ambassador's or adviser's COVERS relation is ``private`` (like a KNOWS tie): the
-firm page and the drawings leave it out unless private data is asked for.
+A COVERS relation holds since the channel's 聘任日期 (else as of the file's date) and
+is a tie of referral paths (``queries/ties.toml``). An ambassador's or adviser's is
+``private`` (like a KNOWS tie): referral paths, the firm page and the drawings leave it
+out unless private data is asked for.
 
 Ids: ``Channel:<unit>:<type>:<name>`` (one unit's channel; an agency two units
 entrust is two channels; a person's name is hashed), ``Mandate:<hash of unit, agency, start>``,
@@ -159,7 +161,7 @@ def channel_row(run: RowBuilder, cells: Cells, row: int) -> None:
         )
     )
     for firm in dict.fromkeys(i for _, i in firms if i):  # a person's: private, as KNOWS
-        run.link(RelKind.COVERS, cid, firm, row, private=person)
+        run.link(RelKind.COVERS, cid, firm, row, private=person, since=appointed)
     if channel_type == "代理机构":
         state.agencies[(uid, name_key(name))] = cid
 

@@ -28,6 +28,7 @@ from typing import Any
 from graph.ids import new_relation, node_id
 from graph.schema import NodeKind, Product, Relation, RelKind, Source
 from loaders.confidence import RULE_EXTRACTED
+from loaders.public.as_of import AS_OF
 from loaders.public.batching import read_json_lines
 from loaders.report import Issue, LoadReport
 from resolve.normalise import stock_code
@@ -191,7 +192,8 @@ def makes(
     -------
     list of Relation
         One MAKES per (firm, product), in first-seen order, ``weight`` the largest share
-        stated (0..1), confidence ``RULE_EXTRACTED``, ``label`` the source ``rel``.
+        stated (0..1), confidence ``RULE_EXTRACTED``, ``label`` the source ``rel``,
+        ``as_of`` the dataset's as-of date (2021-12-31, :mod:`loaders.public.as_of`).
     """
     edges: dict[tuple[str, str], _Edge] = {}
     for row, data in read_json_lines(path, report):
@@ -230,6 +232,7 @@ def makes(
             confidence=RULE_EXTRACTED,
             weight=e.weight,
             label=min(e.labels) or None,
+            as_of=AS_OF[DATASET],
         )
         for (cid, pid), e in edges.items()
     ]

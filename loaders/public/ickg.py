@@ -16,10 +16,11 @@ Source: ``ickg25/`` (WayneYin9/ICKG, folder ``ICKG25``; research use only). File
     "correct" | "incorrect", …}`` checked by domain experts (from the full ICKG; about
     1,200 of them occur in ICKG-25).
 
-Only ties between actors are loaded (:data:`TIES`); the direction of each was read off
-the data (see the table's comment). Every dated triple is one piece of evidence; the
+Ties between actors are loaded (:data:`TIES`); the direction of each was read off the
+data (see the table's comment). Every dated triple is one piece of evidence; the
 triples of one ``(kind, head, tail)`` merge into one relation carrying every source, with
-``since`` the earliest date.
+``since`` the earliest date. The 归属于行业 rows whose industry is a chain product
+(重卡行业 → 重卡) become MAKES firm → product (:mod:`loaders.public.ickg_members`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from graph.schema import SYMMETRIC_KINDS, Relation, RelKind, Source
 from graph.store import Store
 from loaders.confidence import EXPERT_CHECKED, NEWS_LLM
 from loaders.public.directions import news_label, orient
+from loaders.public.ickg_members import MEMBER_REL, MemberRow, member_relations
 from loaders.public.linking import NameLinker, write
 from loaders.report import Issue, LoadReport
 from resolve.index import CompanyIndex, company_id_for_name
@@ -91,7 +93,9 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
         ``rows_read`` counts triple lines of the three splits. Issues:
 
         - ``not_a_tie`` (warning, row 0): one per split and skipped relation (涉足行业,
-          归属于行业, 包含, 上游于, 持有专利, 竞争, 基于专利生产), with the row count;
+          包含, 上游于, 持有专利, 竞争, 基于专利生产), with the row count;
+        - ``no_chain_product`` (warning, row 0): one per split, the 归属于行业 rows
+          whose industry is no stored chain product;
         - ``expert_incorrect`` (error): every annotation of the triple says incorrect;
         - ``expert_disagreement`` (warning): annotations disagree; loaded as unchecked;
         - ``self_loop`` (error): head and tail are one firm;
@@ -145,6 +149,7 @@ def load(data_dir: Path, store: Store, index: CompanyIndex) -> LoadReport:
 
     rels = [_relation(key, ev) for key, ev in sorted(triples.evidence.items())]
     rels = orient(rels, store, triples.linker.spelled, index, report)
+    rels += member_relations(triples.members, store, triples.linker, report, DATASET)
     rels += triples.linker.branch_relations()
     write(store, index, report, triples.linker.new_companies(), rels)
     return report
@@ -161,6 +166,7 @@ class _Triples:
     linker: NameLinker
     evidence: dict[tuple[RelKind, str, str], _Evidence] = field(default_factory=dict)
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    members: list[MemberRow] = field(default_factory=list)
 
     def add(self, line: str, src: Source) -> Issue | None:
         """Record one triple line as evidence; return the issue that stopped it, if any."""
@@ -173,7 +179,7 @@ class _Triples:
         if rel is None:
             return Issue(file, row, "relation", "unknown_id", f"未知的关系编号 {rel_id}")
         kind = TIES.get(rel)
-        if kind is None:
+        if kind is None and rel != MEMBER_REL:
             self.skipped[(file, rel)] += 1
             return None
         head, tail = self.entities.get(head_id), self.entities.get(tail_id)
@@ -185,6 +191,10 @@ class _Triples:
             return Issue(file, row, "time", "unknown_id", f"未知的时间编号 {time_id}")
         (head_name, head_line), (tail_name, tail_line) = head, tail
         verdict = self.verdicts.get((head_name, rel, tail_name), set())
+        if kind is None:  # 归属于行业: linked after the ties
+            member = MemberRow(head_name, head_line, tail_name, day, src, frozenset(verdict))
+            self.members.append(member)
+            return None
         if verdict == {"incorrect"}:
             text = f"专家标注（{head_name}, {rel}, {tail_name}）有误"
             return Issue(file, row, "", "expert_incorrect", text)
