@@ -48,19 +48,9 @@ def resolve_cmd(
     applied with --apply are kept in it and take effect on the next load: load into a
     fresh graph to undo a merge marked 否.
     """
-    from resolve.decisions import (
-        NO,
-        YES,
-        log_path,
-        merge_judgements,
-        read_log,
-        read_review,
-        review_pairs,
-        summary,
-        write_log,
-        write_review,
-    )
+    from resolve.decisions import NO, YES, log_path, merge_judgements, read_log, summary, write_log
     from resolve.index import CompanyIndex
+    from resolve.review import read_review, review_pairs, write_review
 
     if backend is Backend.EMBEDDED:
         require_graph(graph)

@@ -30,7 +30,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import orjson
 from rapidfuzz import fuzz, process
 
 from graph.ids import node_id
@@ -38,8 +37,8 @@ from graph.schema import Company, NodeKind, Source
 from graph.store import Store
 from resolve.ids import company_id_for_code, company_id_for_name, spelling_key
 from resolve.match import Conflict, Decision, Match, Verdict
-from resolve.names import LegalForm, NameParts, Region, is_subsequence, parse_name
-from resolve.spill import Decisions, SpillDb, SpillMap
+from resolve.names import NameParts, is_subsequence, parse_name
+from resolve.spill import Decisions, SpillDb, SpillMap, parts_blob, parts_of
 
 __all__ = [
     "CompanyIndex",
@@ -54,36 +53,6 @@ __all__ = [
 
 #: The rules as the log's evidence names them (the ``rule`` field keeps the code).
 _RULE_ZH = {"uscc": "统一社会信用代码", "lei": "LEI", "full_name": "全称", "alias": "简称"}
-
-
-def _parts_blob(held: dict[str, NameParts]) -> bytes:
-    """``{firm id: NameParts}`` as JSON (the spilled form of :attr:`CompanyIndex.by_full`)."""
-    return orjson.dumps(
-        {
-            firm: [
-                p.core,
-                p.region.code if p.region else None,
-                p.region.name if p.region else None,
-                p.form.value if p.form else None,
-                p.group,
-                p.branch,
-                p.parent,
-                p.latin,
-            ]
-            for firm, p in held.items()
-        }
-    )
-
-
-def _parts_of(blob: bytes) -> dict[str, NameParts]:
-    """The inverse of :func:`_parts_blob`."""
-    out: dict[str, NameParts] = {}
-    for firm, fields in orjson.loads(blob).items():
-        core, code, region, form, group, branch, parent, latin = fields
-        where = Region(code, region) if code is not None else None
-        legal = LegalForm(form) if form else None
-        out[firm] = NameParts(core, where, legal, group, branch, parent, latin)
-    return out
 
 
 @dataclass
@@ -117,10 +86,10 @@ class CompanyIndex:
         # in a private temporary database (resolve.spill): a table of 10^6 firms loads
         # in bounded memory.
         self.by_full: SpillMap[dict[str, NameParts]] = SpillMap(
-            self._spill_db, _parts_blob, _parts_of, default=dict
+            self._spill_db, parts_blob, parts_of, default=dict
         )
         self.by_alias: SpillMap[dict[str, NameParts]] = SpillMap(
-            self._spill_db, _parts_blob, _parts_of, default=dict
+            self._spill_db, parts_blob, parts_of, default=dict
         )
         self.names: SpillMap[str] = SpillMap(self._spill_db, str.encode, bytes.decode)
         self.decisions = Decisions()

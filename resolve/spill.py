@@ -19,6 +19,7 @@ import orjson
 
 from graph.schema import Source
 from resolve.match import SOURCES_KEPT, Decision, Match, Verdict
+from resolve.names import LegalForm, NameParts, Region
 
 Key = tuple[str, str]
 V = TypeVar("V")
@@ -343,3 +344,33 @@ class SpillMap(MutableMapping[str, V]):
         self.spill()
         for (key,) in self._db.rows(f"SELECT k FROM {self._table} ORDER BY rowid"):
             yield key
+
+
+def parts_blob(held: dict[str, NameParts]) -> bytes:
+    """``{firm id: NameParts}`` as JSON: how ``CompanyIndex.by_full`` spills a key."""
+    return orjson.dumps(
+        {
+            firm: [
+                p.core,
+                p.region.code if p.region else None,
+                p.region.name if p.region else None,
+                p.form.value if p.form else None,
+                p.group,
+                p.branch,
+                p.parent,
+                p.latin,
+            ]
+            for firm, p in held.items()
+        }
+    )
+
+
+def parts_of(blob: bytes) -> dict[str, NameParts]:
+    """The inverse of :func:`parts_blob`."""
+    out: dict[str, NameParts] = {}
+    for firm, fields in orjson.loads(blob).items():
+        core, code, region, form, group, branch, parent, latin = fields
+        where = Region(code, region) if code is not None else None
+        legal = LegalForm(form) if form else None
+        out[firm] = NameParts(core, where, legal, group, branch, parent, latin)
+    return out

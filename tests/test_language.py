@@ -88,6 +88,7 @@ FAILING: dict[tuple[str, ...], list[str]] = {
     ("progress",): ["--from", "2026-01-01", "--to", "五月底"],
     ("attribution",): ["--rules", "{tmp}/无此文件.toml", "--graph", "{tmp}/无此图谱.db"],
     ("channels",): ["--as-of", "2026-02-30", "--graph", "{tmp}/无此图谱.db"],
+    ("board",): ["--as-of", "2026-02-30", "--graph", "{tmp}/无此图谱.db"],
     ("record",): ["nothing"],
     ("record", "stage"): ["GR-05", "签约", "--on", "2026-13-01"],
     ("record", "intro"): ["王某某", "某某集团", "--at", "昨天"],

@@ -29,7 +29,7 @@ from graph.sqlite_store import SqliteStore
 from loaders.office.templates import write_templates
 from queries.export import write_csv, write_workbook
 from queries.types import Factor, TargetList, TargetRow
-from resolve.decisions import ReviewPair, read_review, write_review
+from resolve.review import ReviewPair, read_review, write_review
 from tests.builders import company, person, rel
 
 ROOT = Path(__file__).resolve().parent.parent

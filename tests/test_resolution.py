@@ -11,19 +11,11 @@ from graph.schema import Company, NodeKind, RelKind, Source
 from graph.sqlite_store import SqliteStore
 from loaders.public import a_share
 from loaders.public.linking import NameLinker
-from resolve.decisions import (
-    Judgement,
-    apply_judgements,
-    merge_judgements,
-    read_log,
-    read_review,
-    review_pairs,
-    write_log,
-    write_review,
-)
+from resolve.decisions import Judgement, apply_judgements, merge_judgements, read_log, write_log
 from resolve.evaluate import firm_predictor, score_firm_pairs, score_person_pairs
 from resolve.index import CompanyIndex, Verdict
 from resolve.names import parse_name, to_simplified
+from resolve.review import read_review, review_pairs, write_review
 
 SRC = Source(dataset="test", file="hand", row=1)
 PAIRS = Path(__file__).parent / "fixtures" / "resolution"

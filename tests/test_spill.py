@@ -135,11 +135,11 @@ def test_a_load_with_everything_spilled_equals_one_held_in_memory(
 )
 def test_name_parts_survive_the_disk(name: str) -> None:
     """What the index spills of a name is what it compares after reading it back."""
-    from resolve.index import _parts_blob, _parts_of
     from resolve.names import parse_name
+    from resolve.spill import parts_blob, parts_of
 
     parts = parse_name(name)
-    assert _parts_of(_parts_blob({"Company:x": parts})) == {"Company:x": parts}
+    assert parts_of(parts_blob({"Company:x": parts})) == {"Company:x": parts}
 
 
 def test_an_index_built_in_one_thread_answers_in_others(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,7 @@
 """The resolution review in the browser: 是/否 on uncertain firm matches.
 
 The pairs are those ``zhaoshang resolve --review`` writes to its workbook
-(:func:`resolve.decisions.review_pairs`: ambiguous mentions with each candidate, links
+(:func:`resolve.review.review_pairs`: ambiguous mentions with each candidate, links
 made on a short name, and with ``fuzzy`` close names of mentions that linked to
 nothing), less the pairs already judged. A 是 or 否 is stored as ``resolve --apply``
 stores a workbook's marks: merged into the judgements of the graph's resolution log
@@ -30,14 +30,13 @@ from resolve.decisions import (
     YES,
     Judgement,
     ResolutionLog,
-    ReviewPair,
     log_path,
     merge_judgements,
     read_log,
-    review_pairs,
     write_log,
 )
 from resolve.index import CompanyIndex, spelling_key
+from resolve.review import ReviewPair, review_pairs
 from web.engine import Engine
 from web.pages import engine_of
 from web.render import page
