@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,8 +40,12 @@ ENTRY = "import importlib.util as u; m = 'cli.entry' if u.find_spec('cli.entry')
 CLI = ENTRY + "__import__(m, fromlist=['main']).main()"
 
 
-def run(code_dir: Path, args: list[str], cap: float) -> tuple[float, float, int] | None:
-    """Run the CLI of ``code_dir``; return (seconds, peak MiB, exit code) or None at cap."""
+Result = tuple[float, float, int, float]
+
+
+def run(code_dir: Path, args: list[str], cap: float) -> Result | None:
+    """Run the CLI of ``code_dir``; return (seconds, peak MiB, exit code, CPU seconds:
+    user + system) or None at cap."""
     env = {**os.environ, "PYTHONPATH": str(code_dir), "COLUMNS": "120"}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -64,7 +69,7 @@ def run(code_dir: Path, args: list[str], cap: float) -> tuple[float, float, int]
     code = os.waitstatus_to_exitcode(status)
     if code != 0 and proc.stderr is not None:
         print(f"  ! {' '.join(args[:2])}: {proc.stderr.read().decode()[-300:]}", file=sys.stderr)
-    return seconds, usage.ru_maxrss / 1024, code
+    return seconds, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def baseline_tree(rev: str, into: Path) -> Path:
@@ -77,16 +82,16 @@ def baseline_tree(rev: str, into: Path) -> Path:
     return into
 
 
-def fmt(result: tuple[float, float, int] | None, cap: float) -> str:
+def fmt(result: Result | None, cap: float) -> str:
     if result is None:
-        return f"> {cap:.0f} s".rjust(18)
-    return f"{result[0]:8.2f} s {result[1]:6.0f} MiB"
+        return f"> {cap:.0f} s".rjust(26)
+    return f"{result[0]:8.2f} s {result[3]:6.1f} s {result[1]:6.0f} MiB"
 
 
 def row(
     name: str,
-    new: tuple[float, float, int] | None,
-    old: tuple[float, float, int] | None,
+    new: Result | None,
+    old: Result | None,
     cap: float,
 ) -> None:
     ratio = "—"
@@ -94,21 +99,26 @@ def row(
         ratio = f"{old[0] / new[0]:.1f}×"
     elif old is None:
         ratio = "— (baseline capped)"
-    print(f"{name:<34}{fmt(new, cap):>20}{fmt(old, cap):>20}   {ratio}", flush=True)
+    print(f"{name:<34}{fmt(new, cap):>28}{fmt(old, cap):>28}   {ratio}", flush=True)
 
 
-def median(
-    code_dir: Path, args: list[str], repeat: int, cap: float
-) -> tuple[float, float, int] | None:
+def median(code_dir: Path, args: list[str], repeat: int, cap: float) -> Result | None:
     runs = [run(code_dir, args, cap) for _ in range(repeat)]
     if any(r is None for r in runs):
         return None
     done = [r for r in runs if r is not None]
-    return statistics.median(r[0] for r in done), max(r[1] for r in done), done[0][2]
+    return (
+        statistics.median(r[0] for r in done),
+        max(r[1] for r in done),
+        done[0][2],
+        statistics.median(r[3] for r in done),
+    )
 
 
 def header() -> None:
-    print(f"{'command (wall, peak RSS)':<34}{'this version':>20}{'baseline .zsg':>20}   speed-up")
+    print(
+        f"{'command (wall, CPU, peak RSS)':<34}{'this version':>28}{'baseline .zsg':>28}   speed-up"
+    )
 
 
 def public(args: argparse.Namespace) -> None:
@@ -127,7 +137,7 @@ def public(args: argparse.Namespace) -> None:
         )
         intro = ["introduce", "三一重工", "--home", "37", "-k", "5"]
         first = run(ROOT, [*intro, "--graph", str(new_db)], args.cap)
-        print(f"{'first question (builds snapshot)':<34}{fmt(first, args.cap):>20}", flush=True)
+        print(f"{'first question (builds snapshot)':<34}{fmt(first, args.cap):>28}", flush=True)
         commands = {
             "--version": ["--version"],
             "info": ["info"],
@@ -175,6 +185,7 @@ def synthetic(args: argparse.Namespace) -> None:
         clusters = tmp / "clusters.toml"
         clusters.write_text(cluster_toml(), "utf-8")
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         gen = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "synthetic_store.py"), str(n), str(db)],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -182,10 +193,13 @@ def synthetic(args: argparse.Namespace) -> None:
             text=True,
             check=True,
         )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         seconds, peak = (float(x) for x in gen.stdout.split())
         print(
             f"{n:,} nodes, ~{5 * n:,} ties: load through the store {seconds:.1f} s, "
-            f"peak {peak:.0f} MiB (wall with start-up {time.perf_counter() - started:.1f} s)"
+            f"peak {peak:.0f} MiB (wall with start-up {time.perf_counter() - started:.1f} s, "
+            f"CPU {cpu:.1f} s)"
         )
         if args.cap > 0:
             subprocess.run(
@@ -204,7 +218,7 @@ def synthetic(args: argparse.Namespace) -> None:
         target = "Company:S0000010"
         intro = ["introduce", target, "--home", "37", "-k", "5"]
         first = run(ROOT, [*intro, "--graph", str(db)], 3600)
-        print(f"{'introduce (first: builds snapshot)':<34}{fmt(first, 3600):>20}", flush=True)
+        print(f"{'introduce (first: builds snapshot)':<34}{fmt(first, 3600):>28}", flush=True)
         commands = {
             "info": ["info"],
             "introduce (cold CLI)": intro,

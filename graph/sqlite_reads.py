@@ -58,6 +58,13 @@ class SqliteReads:
     conn: sqlite3.Connection
     _tables: dict[str, bool]
 
+    def _relation_indexes(self) -> None:
+        """Make sure the relation indexes exist before a read that uses them.
+
+        A store may defer them during a load
+        (:meth:`graph.sqlite_store.SqliteStore.upsert_relations`); a no-op here.
+        """
+
     def _stored(self, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         rows = self.conn.execute(
             f"SELECT id, data FROM {table} WHERE id IN ({marks(len(ids))})", list(ids)
@@ -100,6 +107,8 @@ class SqliteReads:
             yield data
 
     def _pages(self, table: str, kind: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
+        if table == "relations":
+            self._relation_indexes()
         where = "" if kind is None else "kind = ? AND "
         args: list[Any] = [] if kind is None else [kind]
         last = ""
@@ -146,6 +155,7 @@ class SqliteReads:
         Uses the endpoint indexes through a temporary table of the ids.
         """
         wanted = [k.value for k in kinds]
+        self._relation_indexes()
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id TEXT PRIMARY KEY)")
         self.conn.execute("DELETE FROM temp.wanted_ids")
         self.conn.executemany(
@@ -180,6 +190,7 @@ class SqliteReads:
 
         A self loop is listed once.
         """
+        self._relation_indexes()
         wanted = None if kinds is None else [k.value for k in kinds]
         kind_sql = "" if wanted is None else f" AND kind IN ({marks(len(wanted))})"
         args = [] if wanted is None else wanted
@@ -222,6 +233,7 @@ class SqliteReads:
         return {NodeKind(k): n for k, n in rows}
 
     def count_relations(self) -> dict[RelKind, int]:
+        self._relation_indexes()
         rows = self.conn.execute("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")
         return {RelKind(k): n for k, n in rows}
 
@@ -232,6 +244,7 @@ class SqliteReads:
         faster than probing both ends of every relation); counts relations only when
         some endpoint is missing.
         """
+        self._relation_indexes()
         for end in ("src", "dst"):
             missing = self.conn.execute(
                 f"SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT {end} AS e FROM relations) "

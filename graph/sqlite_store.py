@@ -22,7 +22,12 @@ commit that changed something. The search snapshot (:mod:`graph.snapshot`) is ke
 by ``(store id, revision)`` and rebuilt only when it changed.
 
 An upsert reads the stored records of its batch by primary key, merges in Python
-(:func:`graph.schema.merge_records`) and writes only what changed.
+(:func:`graph.schema.merge_records`) and writes only what changed. Records whose id is
+neither stored nor repeated in the batch — nearly all of a first load — skip the merge:
+their JSON comes straight from pydantic's serializer (:func:`graph.schema.record_json`).
+A load that starts on an empty ``relations`` table builds that table's three secondary
+indexes after the rows, inside the same transaction (see
+:meth:`SqliteStore.upsert_relations`).
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +52,7 @@ from graph.schema import (
     merge_records,
     parse_node,
     parse_relation,
+    record_json,
     to_record,
 )
 from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
@@ -70,14 +77,18 @@ CREATE TABLE IF NOT EXISTS relations (
     id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
     private INTEGER NOT NULL, data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind, id);
-CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind);
-CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind);
 CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (key, node_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS datasets (name TEXT PRIMARY KEY) WITHOUT ROWID;
 """
+#: The secondary indexes of ``relations``: built after the rows when a load starts on an
+#: empty table (see :meth:`SqliteStore.upsert_relations`).
+RELATION_INDEXES = {
+    "relations_kind": "CREATE INDEX IF NOT EXISTS relations_kind ON relations (kind, id)",
+    "relations_src": "CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind)",
+    "relations_dst": "CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind)",
+}
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -151,6 +162,7 @@ class SqliteStore(SqliteReads):
         env = os.environ.get("ZHAOSHANG_LOCK_TIMEOUT")
         self.lock_timeout = lock_timeout or (float(env) if env else DEFAULT_LOCK_TIMEOUT)
         self._changed = False
+        self._deferred = False  # relation indexes dropped in this transaction
         self._tables: dict[str, bool] = {}
         if self.path is not None:
             if self.path.exists() and self.path.stat().st_size and not is_sqlite_file(self.path):
@@ -185,7 +197,7 @@ class SqliteStore(SqliteReads):
                 raise BackendError(f"{self.path}：数据库格式版本 {version} 无法识别")
             return
         self.begin()
-        for statement in _SCHEMA.split(";"):
+        for statement in [*_SCHEMA.split(";"), *RELATION_INDEXES.values()]:
             if statement.strip():
                 self.conn.execute(statement)
         if self._meta_row("format") is None:
@@ -271,6 +283,7 @@ class SqliteStore(SqliteReads):
         """
         if not self.conn.in_transaction:
             return
+        self._relation_indexes()
         if self._changed:
             self.conn.execute(
                 "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
@@ -281,8 +294,9 @@ class SqliteStore(SqliteReads):
     def rollback(self) -> None:
         """Drop everything written since the last :meth:`save`."""
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")  # also restores indexes dropped in it
         self._changed = False
+        self._deferred = False
 
     def close(self) -> None:
         """Roll back what was not saved and close the connection."""
@@ -308,35 +322,69 @@ class SqliteStore(SqliteReads):
         created = updated = 0
         it = iter(nodes)
         while batch := list(itertools.islice(it, BATCH)):
-            c, u = self._upsert_node_batch([to_record(n) for n in batch])
+            c, u = self._upsert_node_batch(batch)
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _upsert_node_batch(self, records: list[dict[str, Any]]) -> tuple[int, int]:
-        stored = self._stored("nodes", list({r["id"] for r in records}))
-        fresh, changed, events = fold(records, stored, parse_node)
+    def _upsert_node_batch(self, batch: list[Node]) -> tuple[int, int]:
+        stored, plain, rest = self._split(batch, "nodes")
+        fresh, changed, events = fold([to_record(n) for n in rest], stored, parse_node)
+        new = {n.id: record_json(n) for n in plain}
+        written = {i: orjson.loads(b) for i, b in new.items()}
+        new.update((i, orjson.dumps(d)) for i, d in fresh.items())
+        written.update(fresh)
         self.conn.executemany(
             "INSERT INTO nodes (id, kind, data) VALUES (?, ?, ?)",
-            [(i, d["kind"], orjson.dumps(d)) for i, d in fresh.items()],
+            sorted((i, written[i]["kind"], b) for i, b in new.items()),
         )
         self.conn.executemany(
             "UPDATE nodes SET data = ? WHERE id = ?",
             [(orjson.dumps(d), i) for i, d in changed.items()],
         )
-        keys = [(k, i) for i, d in (*fresh.items(), *changed.items()) for k in name_keys(d)]
+        written.update(changed)
+        keys = [(k, i) for i, d in written.items() for k in name_keys(d)]
         self.conn.executemany("INSERT OR IGNORE INTO names (key, node_id) VALUES (?, ?)", keys)
         if self.has_table("datasets"):  # absent in databases made before it (scan instead)
-            sets = {
-                s["dataset"]
-                for d in (*fresh.values(), *changed.values())
-                for s in d.get("sources", ())
-            }
+            sets = {s["dataset"] for d in written.values() for s in d.get("sources", ())}
             self.conn.executemany("INSERT OR IGNORE INTO datasets VALUES (?)", [(x,) for x in sets])
-        self._changed |= bool(fresh or changed)
-        return len(fresh), events
+        self._changed |= bool(written)
+        return len(new), events
+
+    def _split(self, batch: list[Any], table: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
+        """Read the stored records of a batch; split it into the models whose id is
+        neither stored nor repeated in the batch (written as they are) and the rest (in
+        order, merged by :func:`fold`).
+
+        Returns
+        -------
+        tuple
+            ``(stored records by id, plain models, the other models)``.
+        """
+        ids = [m.id for m in batch]
+        counts = Counter(ids)
+        stored = self._stored(table, list(counts))
+        if not stored and len(counts) == len(ids):
+            return stored, batch, []
+        plain: list[Any] = []
+        rest: list[Any] = []
+        for m in batch:
+            (rest if m.id in stored or counts[m.id] > 1 else plain).append(m)
+        return stored, plain, rest
 
     def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
         """Insert or merge relations by id.
+
+        A list (any sequence) has all its endpoints checked before anything is written;
+        any other iterable is written batch by batch under a savepoint, rolled back when
+        an endpoint is missing. (A savepoint makes SQLite copy every page the call
+        changes to a statement journal: on a large load into one transaction that
+        copying cost more than the inserts.)
+
+        A load that starts on an empty ``relations`` table drops its secondary indexes
+        and builds them again before the commit (:meth:`save`), or before a read of this
+        connection that needs them: building an index over the rows once costs less
+        than updating three indexes row by row. Both happen in the load's transaction,
+        so other connections see the indexed tables before and after it, never without.
 
         Raises
         ------
@@ -344,44 +392,82 @@ class SqliteStore(SqliteReads):
             When an endpoint id is not a stored node; nothing of that call is stored.
         """
         self.begin()
+        self._defer_relation_indexes()
+        if isinstance(relations, Sequence):
+            self._check_ends(relations)
+            return self._write_relations(relations)
         self.conn.execute("SAVEPOINT upsert_relations")
-        created = updated = 0
         try:
-            it = iter(relations)
-            while batch := list(itertools.islice(it, BATCH)):
-                c, u = self._upsert_relation_batch([to_record(r) for r in batch])
-                created, updated = created + c, updated + u
+            counts = self._write_relations(relations, check=True)
         except BaseException:
             self.conn.execute("ROLLBACK TO upsert_relations")
             self.conn.execute("RELEASE upsert_relations")
             raise
         self.conn.execute("RELEASE upsert_relations")
+        return counts
+
+    def _write_relations(self, relations: Iterable[Relation], check: bool = False) -> UpsertCounts:
+        created = updated = 0
+        it = iter(relations)
+        while batch := list(itertools.islice(it, BATCH)):
+            if check:
+                self._check_ends(batch)
+            c, u = self._upsert_relation_batch(batch)
+            created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _upsert_relation_batch(self, records: list[dict[str, Any]]) -> tuple[int, int]:
-        ends = sorted({e for r in records for e in (r["src"], r["dst"])})
-        known = {
-            row[0]
+    def _check_ends(self, relations: Sequence[Relation]) -> None:
+        """Raise :class:`SchemaError` naming up to five endpoints that are not stored."""
+        ends = sorted({r.src for r in relations} | {r.dst for r in relations})
+        found = sum(
+            self.conn.execute(
+                f"SELECT count(*) FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
+            ).fetchone()[0]
             for chunk in chunks(ends)
-            for row in self.conn.execute(
-                f"SELECT id FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
-            )
-        }
-        missing = [e for e in ends if e not in known]
-        if missing:
+        )
+        if found < len(ends):  # name the missing ones (counting first spares the strings)
+            known = {
+                row[0]
+                for chunk in chunks(ends)
+                for row in self.conn.execute(
+                    f"SELECT id FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
+                )
+            }
+            missing = [e for e in ends if e not in known]
             raise SchemaError(f"关系指向图谱中不存在的节点：{'、'.join(missing[:5])}")
-        stored = self._stored("relations", list({r["id"] for r in records}))
-        fresh, changed, events = fold(records, stored, parse_relation)
+
+    def _defer_relation_indexes(self) -> None:
+        if self._deferred:
+            return
+        if self.conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone() is None:
+            for name in RELATION_INDEXES:
+                self.conn.execute(f"DROP INDEX IF EXISTS {name}")
+            self._deferred = True
+
+    def _relation_indexes(self) -> None:
+        """Build the relation indexes dropped by this transaction's load, if any."""
+        if self._deferred:
+            for statement in RELATION_INDEXES.values():
+                self.conn.execute(statement)
+            self._deferred = False
+
+    def _upsert_relation_batch(self, batch: list[Relation]) -> tuple[int, int]:
+        stored, plain, rest = self._split(batch, "relations")
+        fresh, changed, events = fold([to_record(r) for r in rest], stored, parse_relation)
+        # r.kind is a StrEnum, bound as its text (``.value`` costs a Python call each).
+        rows = [(r.id, r.kind, r.src, r.dst, int(r.private), record_json(r)) for r in plain]
+        rows += [
+            (i, d["kind"], d["src"], d["dst"], int(bool(d.get("private"))), orjson.dumps(d))
+            for i, d in fresh.items()
+        ]
+        rows.sort()  # ascending ids: fewer pages of the id index touched per batch
         self.conn.executemany(
             "INSERT INTO relations (id, kind, src, dst, private, data) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (i, d["kind"], d["src"], d["dst"], int(bool(d.get("private"))), orjson.dumps(d))
-                for i, d in fresh.items()
-            ],
+            rows,
         )
         self.conn.executemany(
             "UPDATE relations SET private = ?, data = ? WHERE id = ?",
             [(int(bool(d.get("private"))), orjson.dumps(d), i) for i, d in changed.items()],
         )
-        self._changed |= bool(fresh or changed)
-        return len(fresh), events
+        self._changed |= bool(rows or changed)
+        return len(rows), events

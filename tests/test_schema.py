@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.errors import BackendError, SchemaError
 from graph.ids import node_id, relation_id
-from graph.schema import Company, NodeKind, RelKind, Source, merge_records, parse_node
+from graph.schema import (
+    Company,
+    NodeKind,
+    RelKind,
+    Source,
+    merge_records,
+    parse_node,
+    record_json,
+    to_record,
+)
 from graph.sqlite_store import SqliteStore
 from graph.store import open_store
 from tests.builders import SRC, company, rel
@@ -107,3 +119,53 @@ def test_relation_to_unknown_node_writes_nothing() -> None:
         store.upsert_relations([good, bad])
     assert store.count_relations() == {}
     assert Source(dataset="d", file="f.csv", row=3).cite() == "d/f.csv:3"
+
+
+def _dumped(model: Any) -> dict[str, Any]:
+    """The stored form as it was first defined: ``model_dump`` in JSON mode, None and
+    empty lists or maps left out."""
+    data = model.model_dump(mode="json", exclude_none=True)
+    return {k: v for k, v in data.items() if v or not isinstance(v, (list, dict))}
+
+
+def _models() -> list[Any]:
+    from decimal import Decimal
+
+    from graph.ledger import Project, StageEvent, Unit
+    from graph.schema import Person, Relation
+
+    s2 = Source(dataset="表", file="b.xlsx", row=3, revision="2026-01-02T00:00:00Z", digest="ab")
+    return [
+        company("甲", region="370500", aliases=["甲"], tags=["上市"], stock_codes=["600000.SH"]),
+        company("乙", listed_on=dt.date(2001, 2, 3), rankings={"fortune": 12}),
+        Person(id="Person:p", name="张三", sources=[*SRC, s2], private=True),
+        Project(
+            id="Project:GR-01",
+            name="项目一",
+            sources=[s2],
+            amount_yuan=Decimal("120000000.50"),
+            stages=[StageEvent(stage="签约", on=dt.date(2026, 3, 1))],
+        ),
+        Unit(id="Unit:u", name="广饶县", sources=SRC, city_targets_yuan={"2026": Decimal("7.2e9")}),
+        Relation(
+            id=relation_id(RelKind.OWNS, "Company:甲", "Company:乙"),
+            kind=RelKind.OWNS,
+            src="Company:甲",
+            dst="Company:乙",
+            sources=SRC,
+            share_pct=33.33,
+            amount_yuan=1.2e10,
+            since=dt.date(2020, 1, 1),
+            confidence=0.6,
+        ),
+        rel(RelKind.OFFICER_OF, "Person:p", "Company:甲", roles=["董事长", "总经理"]),
+    ]
+
+
+def test_the_stored_json_is_the_dumped_record() -> None:
+    """record_json (pydantic's serializer straight to JSON) gives the fields, order and
+    values of model_dump in JSON mode; to_record is that JSON parsed back."""
+    for model in _models():
+        assert to_record(model) == _dumped(model)
+        assert list(to_record(model)) == list(_dumped(model))
+        assert orjson.loads(record_json(model)) == _dumped(model)

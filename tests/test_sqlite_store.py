@@ -18,10 +18,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from graph.errors import BackendError
+from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation
 from graph.schema import Company, NodeKind, Person, RelKind, Source
 from graph.sqlite_store import SqliteStore
@@ -289,6 +290,113 @@ def test_info_on_a_missing_database_says_it_does_not_exist(tmp_path: Path) -> No
     assert run.returncode == 1
     assert "不存在" in run.stderr
     assert not missing.exists()
+
+
+# -- a load into an empty relations table (indexes built after the rows) -----------------
+def relation_indexes(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", ("relations",)
+    )
+    return {r[0] for r in rows if not r[0].startswith("sqlite_autoindex")}
+
+
+INDEXES = {"relations_kind", "relations_src", "relations_dst"}
+
+
+def test_a_first_load_builds_the_relation_indexes_before_it_commits(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    writer = SqliteStore(db)
+    writer.upsert_nodes([company(f"c{i}") for i in range(30)])
+    ties = [
+        new_relation(RelKind.SUPPLIES, f"Company:c{i}", f"Company:c{i + 1}", [S1])
+        for i in range(29)
+    ]
+    writer.upsert_relations(ties)
+    reader = sqlite3.connect(db)
+    assert relation_indexes(reader) == INDEXES  # another connection: the committed schema
+    writer.save()
+    assert relation_indexes(reader) == INDEXES
+    plan = " ".join(
+        str(r)
+        for r in reader.execute("EXPLAIN QUERY PLAN SELECT id FROM relations WHERE src = 'x'")
+    )
+    assert "relations_src" in plan
+    again = SqliteStore(db)
+    assert [o for _, o in again.neighbours("Company:c5")] == ["Company:c4", "Company:c6"]
+    assert again.count_relations() == {RelKind.SUPPLIES: 29}
+
+
+def test_a_read_during_a_first_load_sees_its_writes_and_the_load_goes_on(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "g.db")
+    store.upsert_nodes([company(f"c{i}") for i in range(4)])
+    store.upsert_relations([new_relation(RelKind.SUPPLIES, "Company:c0", "Company:c1", [S1])])
+    assert [o for _, o in store.neighbours("Company:c1")] == ["Company:c0"]
+    assert relation_indexes(store.conn) == INDEXES  # built again for the read
+    store.upsert_relations([new_relation(RelKind.SUPPLIES, "Company:c1", "Company:c2", [S1])])
+    store.save()
+    assert store.count_relations() == {RelKind.SUPPLIES: 2}
+    assert relation_indexes(store.conn) == INDEXES
+
+
+def test_a_first_load_rolled_back_keeps_the_indexes(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    store = SqliteStore(db)
+    store.upsert_nodes([company("a"), company("b")])
+    store.save()
+    store.upsert_relations([new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1])])
+    store.close()  # never saved
+    assert relation_indexes(sqlite3.connect(db)) == INDEXES
+    again = SqliteStore(db)
+    assert again.count_relations() == {}
+    again.upsert_relations([new_relation(RelKind.SUPPLIES, "Company:a", "Company:b", [S1])])
+    again.save()
+    assert again.count_relations() == {RelKind.SUPPLIES: 1}
+
+
+def test_a_batch_of_new_stored_and_repeated_ids_merges_as_one_at_a_time(tmp_path: Path) -> None:
+    """Ids neither stored nor repeated skip the merge; the others merge in order."""
+    store = SqliteStore(tmp_path / "g.db")
+    store.upsert_nodes([company(f"c{i}") for i in range(4)])
+    s2 = Source(dataset="test", file="b.csv", row=7)
+    stored = new_relation(RelKind.SUPPLIES, "Company:c0", "Company:c1", [S1])
+    store.upsert_relations([stored])
+    store.save()
+    again = new_relation(RelKind.SUPPLIES, "Company:c0", "Company:c1", [s2], confidence=0.5)
+    twice = new_relation(RelKind.OWNS, "Company:c2", "Company:c3", [S1], share_pct=10.0)
+    twice_b = new_relation(RelKind.OWNS, "Company:c2", "Company:c3", [s2], share_pct=20.0)
+    fresh = new_relation(RelKind.SUPPLIES, "Company:c1", "Company:c2", [S1])
+    counts = store.upsert_relations([again, twice, fresh, twice_b])
+    assert (counts.created, counts.updated) == (2, 2)
+    got = {r.id: r for r in store.relations()}
+    assert got[stored.id].sources == [S1, s2] and got[stored.id].confidence == 1.0
+    assert got[twice.id].sources == [S1, s2] and got[twice.id].share_pct == 10.0
+    assert got[fresh.id] == fresh
+    store.save()
+    revision = store.revision
+    store.upsert_relations([again, twice, fresh, twice_b])  # loading twice changes nothing
+    store.save()
+    assert store.revision == revision
+
+
+@pytest.mark.parametrize("shape", [list, iter])
+def test_an_unknown_endpoint_after_the_first_batch_writes_nothing(
+    tmp_path: Path, shape: Any
+) -> None:
+    """Lists are checked before any write, other iterables rolled back to a savepoint;
+    both over more than one batch of 900."""
+    store = SqliteStore(tmp_path / "g.db")
+    store.upsert_nodes([company(f"c{i}") for i in range(1001)])
+    ties = [
+        new_relation(RelKind.SUPPLIES, f"Company:c{i}", f"Company:c{i + 1}", [S1])
+        for i in range(1000)
+    ]
+    ties.append(new_relation(RelKind.SUPPLIES, "Company:c0", "Company:missing", [S1]))
+    with pytest.raises(SchemaError, match="Company:missing"):
+        store.upsert_relations(shape(ties))
+    assert store.count_relations() == {}
+    assert store.upsert_relations(shape(ties[:-1])).created == 1000
+    store.save()
+    assert store.count_relations() == {RelKind.SUPPLIES: 1000}
 
 
 def test_every_file_a_command_writes_follows_the_umask(tmp_path: Path) -> None:
