@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
@@ -58,6 +57,8 @@ app.add_typer(load_app, name="load")
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import version
+
         out.print(f"zhaoshang {version('zhaoshang')}")
         raise typer.Exit()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -30,8 +30,10 @@ from cli.common import (
 )
 from graph.errors import UsageError
 from loaders.report import LoadReport
-from queries.channels import ChannelReport
-from queries.progress import ProgressReport
+
+if TYPE_CHECKING:  # the reports' modules are imported by the commands that run
+    from queries.channels import ChannelReport
+    from queries.progress import ProgressReport
 
 record_app = typer.Typer(
     help="记一笔招商台账（不用表格）：项目阶段变更、引荐备案；每笔一个事务。",
