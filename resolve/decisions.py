@@ -21,7 +21,6 @@ The pairs worth a person's look and the review workbook are in :mod:`resolve.rev
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import orjson
 from graph.errors import BackendError
 from graph.files import write_atomically
 from resolve.index import CompanyIndex, spelling_key
+from resolve.spill import SpillDb
 
 SUFFIX = ".resolution.jsonl"
 #: How the summary and the review sheet name a verdict, and the rule of a "same" verdict
@@ -228,12 +228,9 @@ class _SortedRecords:
     """
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")
-        self._db.execute("PRAGMA cache_size = -16384")  # 16 MiB
-        self._db.execute(
-            "CREATE TABLE r (dataset TEXT NOT NULL, mention TEXT NOT NULL, blob BLOB NOT NULL,"
-            " PRIMARY KEY (dataset, mention)) WITHOUT ROWID"
-        )
+        self._db = SpillDb()
+        columns = "dataset TEXT NOT NULL, mention TEXT NOT NULL, blob BLOB NOT NULL"
+        self._table = self._db.table(columns + ", PRIMARY KEY (dataset, mention)")
         self._batch: list[tuple[str, str, bytes]] = []
 
     def put(self, rec: dict[str, Any]) -> None:
@@ -242,13 +239,12 @@ class _SortedRecords:
             self._flush()
 
     def _flush(self) -> None:
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO r VALUES (?, ?, ?)", self._batch)
+        self._db.write(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?, ?)", self._batch)
         self._batch = []
 
     def in_order(self) -> Iterator[dict[str, Any]]:
         self._flush()
-        for (blob,) in self._db.execute("SELECT blob FROM r ORDER BY dataset, mention"):
+        for (blob,) in self._db.rows(f"SELECT blob FROM {self._table} ORDER BY dataset, mention"):
             yield orjson.loads(blob)
 
     def close(self) -> None:

@@ -10,7 +10,6 @@ name, in the page or the JSON; an anonymous request gets nothing.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from typer.testing import CliRunner
 from cli.app import app as cli_app
 from graph.store import open_store
 from tests.test_ledger_channels import firms, load, write
-from tests.web_graph import PASSWORD, login
+from tests.web_graph import PASSWORD, login, table_rows
 from web.app import create_app
 from web.channel_pages import day_of
 from web.users import UserStore, users_path
@@ -59,15 +58,6 @@ def _cli(graph: Path, *extra: str) -> dict[str, object]:
     return found
 
 
-def _rows(html: str, table: str) -> list[list[str]]:
-    body = html.split(f'id="{table}"', 1)[1].split("</tbody>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-        if "<td" in row
-    ]
-
-
 def test_anonymous_requests_get_nothing(client: TestClient) -> None:
     page = client.get("/channels", params=DAY, follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
@@ -82,12 +72,12 @@ def test_a_viewer_reads_no_ambassador_name(client: TestClient, graph: Path) -> N
     assert answer.json() == _cli(graph)
     for name in PEOPLE:
         assert name not in answer.text and name not in page.text, name
-    rows = _rows(page.text, "own-channels")
+    rows = table_rows(page.text, "own-channels")
     assert [r[0] for r in rows] == [c["name"] for c in answer.json()["own"]["channels"]]
     assert {"张*", "李*", "王*"} <= {r[0] for r in rows}
     # 张三's two winning 备案 (KF-06 1.5 亿, HK-03 8 亿), both signed: his row, masked
     assert ["张*", "招商大使", "河口区", "北京市、青岛市", "1", "2", "2", "9.5"] in rows
-    assert _rows(page.text, "mandates")[0][4:6] == ["1/3", "33.3%"]
+    assert table_rows(page.text, "mandates")[0][4:6] == ["1/3", "33.3%"]
 
 
 def test_the_report_names_its_people_by_their_channel_ids(graph: Path) -> None:

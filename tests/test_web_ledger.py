@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +25,7 @@ from loaders.office.table_loader import load_dir
 from queries.progress import yi
 from resolve.index import CompanyIndex
 from tests.ledger_fixture import write
-from tests.web_graph import PASSWORD, login
+from tests.web_graph import PASSWORD, login, table_rows
 from web.app import create_app
 from web.ledger_pages import period
 from web.users import UserStore, users_path
@@ -54,22 +53,12 @@ def client(graph: Path) -> Iterator[TestClient]:
         yield c
 
 
-def _rows(html: str, table: str) -> list[list[str]]:
-    """The cells of a table's body rows, tags stripped."""
-    body = html.split(f'id="{table}"', 1)[1].split("</tbody>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-        if "<td" in row
-    ]
-
-
 def test_the_table_a_viewer_sees(client: TestClient) -> None:
     assert login(client, "viewer") == 303
     page = client.get("/progress", params=PERIOD)
     assert page.status_code == 200
     assert "时序进度 41.4%（2026 年目标）" in page.text
-    assert _rows(page.text, "progress-table") == [
+    assert table_rows(page.text, "progress-table") == [
         ["垦利区", "县区", "42", "75", "1", "10", "23.8%", "13.3%", "0", "落后"],
         ["东营区", "县区", "60", "73", "2", "24.6", "41.0%", "33.7%", "1", "落后"],
         ["广饶县", "县区", "72", "80", "3", "36", "50.0%", "45.0%", "2", "正常"],
@@ -82,7 +71,7 @@ def test_the_table_a_viewer_sees(client: TestClient) -> None:
     # the reserve gaps: the clusters the projects name, as the JSON has them
     data = client.get("/api/progress", params=PERIOD).json()
     assert len(data["clusters"]) == 5  # 高端装备, 绿色化工, 新能源新材料, 新一代信息技术, 医养健康
-    assert _rows(page.text, "reserve-gaps") == [
+    assert table_rows(page.text, "reserve-gaps") == [
         [
             c["cluster"],
             str(c["leads"]),

@@ -219,3 +219,13 @@ def csrf_of(client: TestClient) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
     assert found is not None
     return found.group(1)
+
+
+def table_rows(html: str, table: str) -> list[list[str]]:
+    """The cells of a table's body rows, tags stripped."""
+    body = html.split(f'id="{table}"', 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        if "<td" in row
+    ]
