@@ -12,9 +12,12 @@ reports it).
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.util
 import re
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 #: msgid → Chinese. The msgids are click 8 / typer 0.x texts, verbatim.
@@ -173,12 +176,63 @@ def _chinese_message(method: Callable[[Any], str]) -> Callable[[Any], str]:
     return format_message
 
 
+def _chinese_rich_utils(rich_utils: ModuleType) -> None:
+    for constant, msgid in _RICH_CONSTANTS.items():
+        setattr(rich_utils, constant, gettext(msgid))
+    if hasattr(rich_utils, "_"):
+        rich_utils._ = gettext  # type: ignore[attr-defined]
+    if hasattr(rich_utils, "ngettext"):
+        rich_utils.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def _when_imported(name: str, patch: Callable[[ModuleType], None]) -> None:
+    """Run ``patch(module)`` on module ``name`` now if it is imported, else right after
+    its first import.
+
+    typer imports ``typer.rich_utils`` (and with it rich's markdown, ~0.1 s) only to
+    print help or an error; a question that prints neither does not load it.
+    """
+    module = sys.modules.get(name)
+    if module is not None:
+        patch(module)
+    elif not any(isinstance(f, _PatchAfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchAfterImport(name, patch))
+
+
+class _PatchAfterImport(importlib.abc.MetaPathFinder):
+    """A finder that hands module ``name``'s import to the other finders and patches the
+    module once it has run (removes itself on first use)."""
+
+    def __init__(self, name: str, patch: Callable[[ModuleType], None]) -> None:
+        self.name = name
+        self.patch = patch
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, patch = spec.loader, self.patch
+
+        class Patching(importlib.abc.Loader):
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: ModuleType) -> None:
+                loader.exec_module(module)  # type: ignore[union-attr]
+                patch(module)
+
+        spec.loader = Patching()
+        return spec
+
+
 def install() -> None:
     """Make click's and typer's own texts Chinese (idempotent; see the module notes)."""
     import click.core  # noqa: F401  (loads the click modules patched below)
     import typer.core
     import typer.main  # noqa: F401
-    import typer.rich_utils as rich_utils
     from typer._click import core, exceptions, formatting
 
     for name in _MODULES:
@@ -189,8 +243,7 @@ def install() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
-    for constant, msgid in _RICH_CONSTANTS.items():
-        setattr(rich_utils, constant, gettext(msgid))
+    _when_imported("typer.rich_utils", _chinese_rich_utils)
     for cls in vars(exceptions).values():
         if isinstance(cls, type) and "format_message" in vars(cls):
             method = vars(cls)["format_message"]

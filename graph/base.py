@@ -55,7 +55,7 @@ class Source(BaseModel):
         file adds no source (see :func:`graph.merge.source_key`).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     dataset: str
     file: str
@@ -71,7 +71,7 @@ class Source(BaseModel):
 class NodeBase(BaseModel):
     """Fields every node kind has: id, name, aliases, tags, privacy, provenance."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)

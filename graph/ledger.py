@@ -50,7 +50,7 @@ class StageEvent(BaseModel):
         The day it was reached.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     stage: Stage
     on: dt.date

@@ -13,6 +13,7 @@ The node and relation kinds follow ``DESIGN.md`` §2.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -241,7 +242,13 @@ NODE_TYPES: dict[NodeKind, type[NodeBase]] = {
     NodeKind.MANDATE: Mandate,
     NodeKind.FAIR_LEAD: FairLead,
 }
-_NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
+
+
+@functools.cache
+def _node_adapter() -> TypeAdapter[Node]:
+    """The validator of the node union, built on first use (a CLI question that never
+    validates a node, such as ``info``, does not pay for it; see ``defer_build``)."""
+    return TypeAdapter(Node)
 
 
 class Relation(BaseModel):
@@ -272,7 +279,7 @@ class Relation(BaseModel):
         The relation as written in the source (e.g. ``"合资"``, ``"持股"``).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     kind: RelKind
@@ -301,7 +308,7 @@ def parse_node(data: dict[str, Any]) -> Node:
         When the dict is not a valid node; the message lists pydantic's field errors.
     """
     try:
-        return _NODE_ADAPTER.validate_python(data)
+        return _node_adapter().validate_python(data)
     except ValidationError as exc:
         raise SchemaError(_describe(exc, data.get("id"))) from exc
 

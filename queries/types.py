@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first use: ``info`` and other commands that import this
+    # module without making a result do not pay for them.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Hop(_Result):
