@@ -221,7 +221,7 @@ class _PatchAfterImport(importlib.abc.MetaPathFinder):
                 return loader.create_module(spec)
 
             def exec_module(self, module: ModuleType) -> None:
-                loader.exec_module(module)  # type: ignore[union-attr]
+                loader.exec_module(module)
                 patch(module)
 
         spec.loader = Patching()
