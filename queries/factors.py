@@ -117,24 +117,42 @@ def chain_fit(
     upstream/downstream segments, capped at 1.
     """
     parts: list[str] = []
-    industry_fit = 0.0
     for ind, level in sorted(cand.industries.items()):
-        industry_fit = max(industry_fit, p.core if level == "core" else p.related)
         label = "核心行业" if level == "core" else "相关行业"
         parts.append(f"{label} {names[ind]} ({codes.get(ind, ind)})")
-    own = sum(w for w, role, _ in cand.products.values() if role == "cluster")
-    near = sum(w for w, role, _ in cand.products.values() if role != "cluster")
-    product_fit = min(1.0, own + p.adjacent * near)
     for seg, (w, role, made) in sorted(cand.products.items()):
         where = {"cluster": "集群产品", "upstream": "上游", "downstream": "下游"}[role]
         alias = "" if made == seg else f"（{names[made]}）"
         parts.append(f"{where} {names[seg]}{alias} 占营收 {w:.1%}")
-    value = max(industry_fit, product_fit)
+    value = chain_fit_value(cand, gaps, p)
     filled = sorted(names[g] for g in gaps & set(cand.products))
-    if filled and value > 0:
-        value = min(1.0, value + p.gap_bonus)
+    if filled and max(industry_fit(cand, p), product_fit(cand, p)) > 0:
         parts.append(f"填补缺口 {'、'.join(filled)} +{p.gap_bonus:g}")
     return value, "；".join(parts) or NO_DATA
+
+
+def industry_fit(cand: Candidate, p: ScoringProfile) -> float:
+    """``core`` when the firm is in a core industry, else ``related`` when in a related
+    one, else 0."""
+    fit = 0.0
+    for level in cand.industries.values():
+        fit = max(fit, p.core if level == "core" else p.related)
+    return fit
+
+
+def product_fit(cand: Candidate, p: ScoringProfile) -> float:
+    """Σ share in cluster products + ``adjacent`` × Σ share in neighbours, capped at 1."""
+    own = sum(w for w, role, _ in cand.products.values() if role == "cluster")
+    near = sum(w for w, role, _ in cand.products.values() if role != "cluster")
+    return min(1.0, own + p.adjacent * near)
+
+
+def chain_fit_value(cand: Candidate, gaps: set[str], p: ScoringProfile) -> float:
+    """The value of :func:`chain_fit` alone (no evidence text), for scoring many firms."""
+    value = max(industry_fit(cand, p), product_fit(cand, p))
+    if value > 0 and gaps.intersection(cand.products):
+        value = min(1.0, value + p.gap_bonus)
+    return value
 
 
 def scale(company: Mapping[str, Any], p: ScoringProfile) -> tuple[float, str]:

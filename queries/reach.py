@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from queries.csr import CsrGraph, FloatArray, IntArray
 
@@ -71,6 +72,10 @@ class BestPaths(Mapping[str, tuple[float, list[str]]]):
 
     def __len__(self) -> int:
         return int(self._reached.sum())
+
+    def arrays(self, nodes: IntArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+        """Reached flags and best path costs of node indices (``inf`` where unreached)."""
+        return self._reached[nodes], np.asarray(self._cost[-1])[nodes]
 
     def strength(self, key: str) -> float:
         """``exp(−cost)`` of the best path to ``key`` (0.0 when unreachable)."""

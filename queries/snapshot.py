@@ -49,7 +49,7 @@ from queries.our_side import channel_code, engaged_code, works_for
 from queries.strings import StringTable
 from queries.ties import TieModel
 
-SNAPSHOT_VERSION = 2  # 2: ledger channels are actors, COVERS a tie
+SNAPSHOT_VERSION = 3  # 2: ledger channels are actors, COVERS a tie; 3: scoring arrays
 #: Node kinds that can stand on a referral path (every other kind classifies).
 ACTOR_KINDS = (
     NodeKind.COMPANY,
@@ -59,7 +59,9 @@ ACTOR_KINDS = (
     NodeKind.CHANNEL,  # our 招商大使, 代理机构, 驻外办事处 (graph.ledger_channels)
 )
 _KIND_CODE = {k.value: i for i, k in enumerate(ACTOR_KINDS)}
-_ARRAYS = ("kinds", "indptr", "indices", "weight", "rel", "pass_cost", "engaged_node")
+SCORE_ARRAYS = ("score_flags", "aff_indptr", "aff_indices", "sig_node", "sig_kind", "sig_day")
+_TIE_ARRAYS = ("kinds", "indptr", "indices", "weight", "rel", "pass_cost", "engaged_node")
+_ARRAYS = _TIE_ARRAYS + SCORE_ARRAYS
 _TABLES = ("ids", "rel_ids", "region", "engaged_code")
 
 
@@ -89,6 +91,8 @@ class TieSnapshot:
     pass_cost : float array, shape (n,)
         ``−ln`` of the share of strength kept by passing through each node (hub and
         tag penalties of the tie model).
+    score_flags, aff_indptr, aff_indices, sig_node, sig_kind, sig_day : arrays
+        What target scoring needs of every node (:mod:`queries.score_arrays`).
     folder : Path or None
         Where it lives on disk (None: in memory only).
     """
@@ -104,6 +108,12 @@ class TieSnapshot:
     rel: IntArray
     rel_ids: StringTable
     pass_cost: FloatArray
+    score_flags: npt.NDArray[np.uint8]
+    aff_indptr: IntArray
+    aff_indices: IntArray
+    sig_node: IntArray
+    sig_kind: npt.NDArray[np.int8]
+    sig_day: IntArray
     folder: Path | None = None
 
     def kind(self, i: int) -> str:
@@ -154,6 +164,9 @@ def build_snapshot(
     One pass over the actor nodes and one over the tie relations, each streamed.
     O(n + m log m) time; memory ~60 bytes per tie while building.
     """
+    from queries.score_arrays import ScoreCollector
+
+    scoring = ScoreCollector()
     ids: list[str] = []
     kinds: list[int] = []
     region: list[str] = []
@@ -168,11 +181,13 @@ def build_snapshot(
             code = engaged_code(node, model.our_side_tags)
             if code:
                 ours[node["id"]] = code
+        scoring.node(node)
         ids.append(node["id"])
         kinds.append(_KIND_CODE[node["kind"]])
         region.append(node.get("region_code") or "")
     order = sorted(range(len(ids)), key=ids.__getitem__)
-    if order != list(range(len(ids))):
+    moved = order != list(range(len(ids)))
+    if moved:
         ids, kinds, region = (
             [ids[i] for i in order],
             [kinds[i] for i in order],
@@ -188,6 +203,7 @@ def build_snapshot(
     rids: list[str] = []
     engaged: list[tuple[int, str]] = [(index[n], code) for n, code in ours.items()]
     for rel in scan_relations(store, sorted(TIE_KINDS)):
+        scoring.relation(rel, index)
         if rel["kind"] == RelKind.ENGAGED_BY.value and rel["dst"] in regions:
             if rel["src"] in index:
                 engaged.append((index[rel["src"]], regions[rel["dst"]]))
@@ -241,6 +257,7 @@ def build_snapshot(
         rel=rel_index,
         rel_ids=rel_table,
         pass_cost=-np.log(factor),
+        **scoring.arrays(n, order if moved else None),
     )
 
 

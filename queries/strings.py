@@ -84,6 +84,40 @@ class StringTable:
             return lo
         return None
 
+    def positions_of(self, keys: list[str]) -> npt.NDArray[np.int64]:
+        """Index of each key in a sorted table, -1 where absent, by one vectorised search.
+
+        The table is compared as fixed-width bytes cut at the longest key's length (an
+        entry cut to a key sorts after every shorter entry, so the search still lands on
+        the key when present); each hit is then checked whole.
+
+        Notes
+        -----
+        O(n · w) time and memory for w the longest key's UTF-8 length (16 MB for 10^6
+        ids of 16 bytes), then O(k log n) comparisons in numpy.
+        """
+        if not self.is_sorted:
+            raise ValueError("positions_of() needs a sorted table")
+        encoded = [k.encode("utf-8") for k in keys]
+        found = np.full(len(keys), -1, dtype=np.int64)
+        n = len(self)
+        if not encoded or not n:
+            return found
+        width = max(1, max(len(b) for b in encoded))
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        data = np.asarray(self.data)
+        starts, length = offsets[:-1], np.diff(offsets)
+        fixed = np.zeros((n, width), dtype=np.uint8)
+        for c in range(width):  # one column at a time: O(n) scratch memory
+            has = np.flatnonzero(length > c)
+            fixed[has, c] = data[starts[has] + c]
+        table = fixed.view(f"S{width}").reshape(n)
+        where = np.searchsorted(table, np.asarray(encoded, dtype=f"S{width}"))
+        for j, (i, key) in enumerate(zip(where.tolist(), keys, strict=True)):
+            if i < n and self[i] == key:
+                found[j] = i
+        return found
+
     def save(self, folder: Path, name: str) -> None:
         """Write ``name.data.npy`` and ``name.offsets.npy`` into ``folder``."""
         np.save(folder / f"{name}.data.npy", self.data)

@@ -17,20 +17,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from graph.privacy import is_person
-from graph.schema import NodeKind, RelKind, is_delisted
+from graph.schema import NodeKind, RelKind
 from graph.store import Store, nodes_by_id, relations_touching
 from queries import factors as fx
-from queries.chain import ChainIndex, Segment, chain_segments
+from queries.chain import ChainIndex, Made, Segment, chain_segments
 from queries.clusters import ClusterDef, industry_closure
 from queries.factors import NO_DATA, Candidate
 from queries.paths import SearchContext, explain_path
 from queries.profile import FACTORS, ScoringProfile
 from queries.reach import BestPaths, best_from_our_side
+from queries.score_arrays import DELISTED_FLAG, SCALE_FLAG, TAGS_FLAG, score_candidates
+from queries.snapshot import ACTOR_KINDS
 from queries.types import Factor, TargetList, TargetRow
 
 __all__ = ["NO_DATA", "ScoringProfile", "TargetList", "Universe", "build_universe", "target_list"]
 
+_EXPAND = tuple(f for f in FACTORS if f != "reachability")  # the expand-here factors
 _SIGNAL_RELS = {
     RelKind.INVESTED_IN.value,
     RelKind.PARTNERS_WITH.value,
@@ -74,16 +79,20 @@ class Universe:
         return str(self.nodes.get(company, {}).get("region_code") or "").startswith(home)
 
 
-def build_universe(
-    store: Store, cluster: ClusterDef, home: str, profile: ScoringProfile
-) -> Universe:
-    """Collect a cluster's candidates, chain and gaps.
+@dataclass
+class _Links:
+    """A cluster's chain and its candidates' links into it (no relations around them)."""
 
-    Reads the chain's products (:class:`queries.chain.ChainIndex`, lazily), the
-    IN_INDUSTRY and MAKES relations into them and into the cluster's industries, then
-    only the affinity and signal relations touching a candidate (endpoint indexes),
-    then the nodes it needs: never a scan of every relation or product.
-    """
+    index: ChainIndex
+    segments: list[Segment]
+    found: dict[str, Candidate]
+    classes: set[str]
+    makers: dict[str, dict[str, Made]]
+
+
+def _chain_links(store: Store, cluster: ClusterDef, profile: ScoringProfile) -> _Links:
+    """Read the chain's products and the IN_INDUSTRY and MAKES relations into them and
+    into the cluster's industries: every candidate with its industries and products."""
     index = ChainIndex.build(store)
     segments = chain_segments(store, cluster, index, profile.min_makers)
     segment_of: dict[str, tuple[str, str]] = {}  # made product → (segment, role)
@@ -93,8 +102,6 @@ def build_universe(
             segment_of[pid] = (seg.product, seg.role)
     core, related = industry_closure(store, cluster)
     found: dict[str, Candidate] = defaultdict(Candidate)
-    ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
-    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     classes = set(segment_of) | core | related
     # the links into the chain's products and the cluster's industries, in id order
     for rel in relations_touching(store, classes, [RelKind.IN_INDUSTRY, RelKind.MAKES]):
@@ -108,6 +115,33 @@ def build_universe(
             old = found[src].products.get(seg_id)
             if old is None or share > old[0]:
                 found[src].products[seg_id] = (share, role, dst)
+    makers = {seg.product: index.makers(seg.product) for seg in segments}
+    return _Links(index, segments, dict(found), classes, makers)
+
+
+def build_universe(
+    store: Store, cluster: ClusterDef, home: str, profile: ScoringProfile
+) -> Universe:
+    """Collect a cluster's candidates, chain and gaps.
+
+    Reads the chain's products (:class:`queries.chain.ChainIndex`, lazily), the
+    IN_INDUSTRY and MAKES relations into them and into the cluster's industries, then
+    only the affinity and signal relations touching a candidate (endpoint indexes),
+    then the nodes it needs: never a scan of every relation or product.
+    """
+    return _around(store, _chain_links(store, cluster, profile), home, None)
+
+
+def _around(store: Store, links: _Links, home: str, only: set[str] | None) -> Universe:
+    """The universe of the candidates among ``only`` (None: all): their affinity and
+    signal relations and the nodes they name, the chain and its gaps."""
+    found = {
+        cid: Candidate(cand.industries, cand.products)
+        for cid, cand in links.found.items()
+        if only is None or cid in only
+    }
+    ties: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     around = sorted({RelKind(k) for k in fx.AFFINITY_KINDS} | {RelKind(k) for k in _SIGNAL_RELS})
     for rel in relations_touching(store, found, around):
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
@@ -119,11 +153,11 @@ def build_universe(
         if kind in _SIGNAL_RELS:
             events[src].append(rel)
             events[dst].append(rel)
-    makers = {seg.product: index.makers(seg.product) for seg in segments}
+    makers = links.makers
     wanted = set(found) | {c for m in makers.values() for c in m}  # news members too
     wanted |= {o for c in found for _, o in ties.get(c, ())}
     wanted |= {r["dst"] if r["src"] == c else r["src"] for c in found for r in events.get(c, ())}
-    nodes = nodes_by_id(store, wanted | classes)
+    nodes = nodes_by_id(store, wanted | links.classes)
     candidates: dict[str, Candidate] = {}
     for cid, cand in found.items():
         if nodes.get(cid, {}).get("kind") != NodeKind.COMPANY.value:
@@ -136,15 +170,22 @@ def build_universe(
         candidates[cid] = cand
     names = {k: v["name"] for k, v in nodes.items()}
     codes = {k: v["code"] for k, v in nodes.items() if "code" in v}
-    universe = Universe(candidates, nodes, segments, index, set(), names, codes)
-    for seg in segments:
-        local = [c for c in makers[seg.product] if universe.is_local(c, home)]
+    gaps = _gaps(links, nodes, home)
+    return Universe(candidates, nodes, links.segments, links.index, gaps, names, codes)
+
+
+def _gaps(links: _Links, nodes: dict[str, dict[str, Any]], home: str) -> set[str]:
+    """Segment products with makers elsewhere and none local (``nodes``: the makers')."""
+    gaps = set()
+    for seg in links.segments:
+        makers = links.makers[seg.product]
+        local = [c for c in makers if _region(nodes, c).startswith(home)]
         elsewhere = [
-            c for c in makers[seg.product] if not universe.is_local(c, home) and _region(nodes, c)
+            c for c in makers if _region(nodes, c) and not _region(nodes, c).startswith(home)
         ]
         if elsewhere and not local:
-            universe.gaps.add(seg.product)
-    return universe
+            gaps.add(seg.product)
+    return gaps
 
 
 def _region(nodes: dict[str, dict[str, Any]], company: str) -> str:
@@ -233,47 +274,103 @@ def target_list(
     profile = profile or ScoringProfile.load()
     ctx = context or SearchContext.build(store, home)
     as_of = as_of or ctx.as_of
-    u = universe or build_universe(store, cluster, home, profile)
+    basis = universe if universe is not None else _chain_links(store, cluster, profile)
+    if isinstance(basis, Universe):
+        found, gaps, stored = basis.candidates, basis.gaps, basis.nodes
+    else:
+        found = basis.found
+        stored = nodes_by_id(store, {c for m in basis.makers.values() for c in m})
+        gaps = _gaps(basis, stored, home)
     reach = best_from_our_side(ctx, max_hops)
     weights = profile.normalised()
-    expand_weights = profile.normalised(tuple(f for f in FACTORS if f != "reachability"))
-    away: list[tuple[float, str, list[Factor]]] = []
-    local: list[tuple[float, str, list[Factor]]] = []
-    delisted: list[str] = []
-    for cid, cand in u.candidates.items():
-        if is_delisted(u.nodes[cid]):  # no 2025 list holds it: not ranked as listed
-            delisted.append(cid)
-        elif u.is_local(cid, home):
-            factors = _score(cid, cand, u, ctx, None, expand_weights, profile, as_of)
-            local.append((round(sum(f.contribution for f in factors), 4), cid, factors))
-        else:
-            factors = _score(cid, cand, u, ctx, reach, weights, profile, as_of)
-            away.append((round(sum(f.contribution for f in factors), 4), cid, factors))
+    expand_weights = profile.normalised(_EXPAND)
+    away, local, delisted = _rank(store, ctx, found, gaps, stored, reach, profile, as_of, home)
+    shown_away, shown_local = away[: n or None], local[: n or None]
+    if isinstance(basis, Universe):
+        u, names = basis, basis.names
+    else:  # read the relations and nodes of the firms shown only
+        u = _around(store, basis, home, set(shown_away) | set(shown_local))
+        names = {c: d["name"] for c, d in nodes_by_id(store, delisted).items()}
     return TargetList(
         cluster=cluster.name,
         home_region=home,
         weights=weights,
         candidates=len(away),
-        rows=_rows(store, ctx, u, away, n, reach),
+        rows=_rows(store, ctx, u, shown_away, reach, weights, profile, as_of),
         as_of=as_of,
         local_candidates=len(local),
         expand_weights=expand_weights,
-        expand_here=_rows(store, ctx, u, local, n, None),
-        delisted=[u.names.get(c, c) for c in sorted(delisted)],
+        expand_here=_rows(store, ctx, u, shown_local, None, expand_weights, profile, as_of),
+        delisted=[names.get(c, c) for c in sorted(delisted)],
     )
+
+
+def _rank(
+    store: Store,
+    ctx: SearchContext,
+    found: dict[str, Candidate],
+    gaps: set[str],
+    stored: dict[str, dict[str, Any]],
+    reach: BestPaths,
+    p: ScoringProfile,
+    as_of: dt.date,
+    home: str,
+) -> tuple[list[str], list[str], list[str]]:
+    """Score every candidate on the snapshot's arrays (:mod:`queries.score_arrays`).
+
+    Returns
+    -------
+    (away, local, delisted) : lists of company ids
+        Non-local and local companies each in total order (score desc, id asc), and
+        the delisted ones (id order); candidates that are no company are left out.
+    """
+    snap = ctx.snapshot
+    ids = sorted(found)
+    pos = snap.ids.positions_of(ids)
+    keep = np.flatnonzero(pos >= 0)
+    keep = keep[np.asarray(snap.kinds)[pos[keep]] == ACTOR_KINDS.index(NodeKind.COMPANY)]
+    ids, pos = [ids[j] for j in keep.tolist()], pos[keep]
+    flags = np.asarray(snap.score_flags)[pos]
+    out = (flags & DELISTED_FLAG) != 0
+    local = np.asarray([snap.region[i].startswith(home) for i in pos.tolist()], dtype=bool)
+    chain = np.asarray([fx.chain_fit_value(found[c], gaps, p) for c in ids], dtype=np.float64)
+    flagged = np.flatnonzero(flags & (SCALE_FLAG | TAGS_FLAG)).tolist()
+    stored = {**stored, **nodes_by_id(store, {ids[j] for j in flagged} - set(stored))}
+    lists: list[list[str]] = []
+    for sel, on_reach in ((~out & ~local, True), (~out & local, False)):
+        which = np.flatnonzero(sel)
+        weights = p.normalised() if on_reach else p.normalised(_EXPAND)
+        scores = score_candidates(
+            snap,
+            pos[which],
+            chain[which],
+            reach.arrays(pos[which]) if on_reach else None,
+            np.asarray(ctx.arrays.ours, dtype=bool),
+            lambda i: stored[snap.ids[i]],
+            weights,
+            p,
+            as_of,
+        )
+        order = np.lexsort((np.arange(len(which)), -scores.score))
+        lists.append([ids[j] for j in which[order].tolist()])
+    return lists[0], lists[1], [ids[j] for j in np.flatnonzero(out).tolist()]
 
 
 def _rows(
     store: Store,
     ctx: SearchContext,
     u: Universe,
-    scored: list[tuple[float, str, list[Factor]]],
-    n: int,
+    shown: list[str],
     reach: BestPaths | None,
+    weights: dict[str, float],
+    p: ScoringProfile,
+    as_of: dt.date,
 ) -> list[TargetRow]:
-    scored.sort(key=lambda t: (-t[0], t[1]))
+    """The rows of ``shown`` (ranked ids), factors and paths built firm by firm."""
     rows: list[TargetRow] = []
-    for rank, (score, cid, factors) in enumerate(scored[: n or None], start=1):
+    for rank, cid in enumerate(shown, start=1):
+        factors = _score(cid, u.candidates[cid], u, ctx, reach, weights, p, as_of)
+        score = round(sum(f.contribution for f in factors), 4)
         company = u.nodes[cid]
         path = None
         if reach is not None and cid in reach:

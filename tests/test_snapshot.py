@@ -100,6 +100,11 @@ def test_string_table_round_trip_and_search(tmp_path: Path) -> None:
     opened = StringTable.open(tmp_path, "t", True)
     assert [opened[i] for i in range(len(words))] == words
     assert "Person:张三" in opened.positions and "x" not in opened.positions
+    # the vectorised search: keys shorter and longer than entries, absent ones, prefixes
+    keys = ["", "Company:", "Company:a", "Company:ab", "Company:abc", "Company:乙", "Z"]
+    want = [words.index(k) if k in words else -1 for k in keys]
+    assert opened.positions_of(keys).tolist() == want
+    assert opened.positions_of([]).tolist() == []
 
 
 def _reference_best(ctx: SearchContext, max_hops: int) -> dict[str, float]:
