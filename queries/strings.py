@@ -112,11 +112,23 @@ class StringTable:
             has = np.flatnonzero(length > c)
             fixed[has, c] = data[starts[has] + c]
         table = fixed.view(f"S{width}").reshape(n)
-        where = np.searchsorted(table, np.asarray(encoded, dtype=f"S{width}"))
-        for j, (i, key) in enumerate(zip(where.tolist(), keys, strict=True)):
-            if i < n and self[i] == key:
-                found[j] = i
+        wanted = np.asarray(encoded, dtype=f"S{width}")
+        where = np.minimum(np.searchsorted(table, wanted), n - 1)
+        sizes = np.asarray([len(b) for b in encoded], dtype=np.int64)
+        hit = (table[where] == wanted) & (length[where] == sizes)  # whole, not cut, equal
+        found[hit] = where[hit]
         return found
+
+    def startswith(self, prefix: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Whether each string of ``rows`` starts with ``prefix`` (vectorised)."""
+        head = np.frombuffer(prefix.encode("utf-8"), dtype=np.uint8)
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        starts = offsets[rows]
+        ok = offsets[rows + 1] - starts >= len(head)
+        data = np.asarray(self.data)
+        for c, byte in enumerate(head.tolist()):
+            ok[ok] = data[starts[ok] + c] == byte
+        return ok
 
     def save(self, folder: Path, name: str) -> None:
         """Write ``name.data.npy`` and ``name.offsets.npy`` into ``folder``."""

@@ -332,7 +332,7 @@ def _rank(
     ids, pos = [ids[j] for j in keep.tolist()], pos[keep]
     flags = np.asarray(snap.score_flags)[pos]
     out = (flags & DELISTED_FLAG) != 0
-    local = np.asarray([snap.region[i].startswith(home) for i in pos.tolist()], dtype=bool)
+    local = snap.region.startswith(home, pos)
     chain = np.asarray([fx.chain_fit_value(found[c], gaps, p) for c in ids], dtype=np.float64)
     flagged = np.flatnonzero(flags & (SCALE_FLAG | TAGS_FLAG)).tolist()
     stored = {**stored, **nodes_by_id(store, {ids[j] for j in flagged} - set(stored))}

@@ -13,6 +13,7 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import queries.snapshot as snapshot
@@ -105,6 +106,9 @@ def test_string_table_round_trip_and_search(tmp_path: Path) -> None:
     want = [words.index(k) if k in words else -1 for k in keys]
     assert opened.positions_of(keys).tolist() == want
     assert opened.positions_of([]).tolist() == []
+    rows = np.arange(len(words))
+    for prefix in ("", "Company:", "Company:a", "Person:张", "Q"):
+        assert opened.startswith(prefix, rows).tolist() == [w.startswith(prefix) for w in words]
 
 
 def _reference_best(ctx: SearchContext, max_hops: int) -> dict[str, float]:
