@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -153,6 +153,26 @@ def chain_fit_value(cand: Candidate, gaps: set[str], p: ScoringProfile) -> float
     if value > 0 and gaps.intersection(cand.products):
         value = min(1.0, value + p.gap_bonus)
     return value
+
+
+def chain_fit_values(cands: Iterable[Candidate], gaps: set[str], p: ScoringProfile) -> list[float]:
+    """:func:`chain_fit_value` of many firms; a firm without products (most of them) is
+    looked up by the levels of its industries instead of computed."""
+    by_levels = {
+        (core, related): max(
+            0.0, p.core if core else 0.0, p.related if related else 0.0, product_fit(Candidate(), p)
+        )
+        for core in (False, True)
+        for related in (False, True)
+    }
+    out = []
+    for cand in cands:
+        if cand.products:
+            out.append(chain_fit_value(cand, gaps, p))
+        else:
+            levels = cand.industries.values()
+            out.append(by_levels["core" in levels, "related" in levels])
+    return out
 
 
 def scale(company: Mapping[str, Any], p: ScoringProfile) -> tuple[float, str]:

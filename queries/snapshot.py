@@ -334,12 +334,12 @@ def open_snapshot(
     if (folder / "done").exists():
         return TieSnapshot.open(folder)
     snap = build_snapshot(store, model, as_of, include_private)
-    _publish(root, key, snap.save)
+    publish(root, key, snap.save)
     _prune(root, identity[1])
     return TieSnapshot.open(folder) if (folder / "done").exists() else snap
 
 
-def _publish(root: Path, key: str, write: Any) -> None:
+def publish(root: Path, key: str, write: Any) -> None:
     """Write a folder atomically: into a temporary sibling, then rename into place."""
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{secrets.token_hex(6)}"
@@ -396,5 +396,5 @@ def home_guide(snap: TieSnapshot, home: str) -> HomeGuide:
             for f in ("ours", "leave", "dist_ours", "hops_ours"):
                 np.save(tmp / f"{f}.npy", getattr(guide, f))
 
-        _publish(folder.parent, name, write)
+        publish(folder.parent, name, write)
     return guide

@@ -104,11 +104,12 @@ def _chain_links(store: Store, cluster: ClusterDef, profile: ScoringProfile) -> 
     found: dict[str, Candidate] = defaultdict(Candidate)
     classes = set(segment_of) | core | related
     # the links into the chain's products and the cluster's industries, in id order
+    in_industry, makes = RelKind.IN_INDUSTRY.value, RelKind.MAKES.value
     for rel in relations_touching(store, classes, [RelKind.IN_INDUSTRY, RelKind.MAKES]):
         kind, src, dst = rel["kind"], rel["src"], rel["dst"]
-        if kind == RelKind.IN_INDUSTRY.value and (dst in core or dst in related):
+        if kind == in_industry and (dst in core or dst in related):
             found[src].industries[dst] = "core" if dst in core else "related"
-        elif kind == RelKind.MAKES.value and dst in segment_of and rel.get("weight") is not None:
+        elif kind == makes and dst in segment_of and rel.get("weight") is not None:
             # a news membership (no revenue share) covers a segment but makes no candidate
             seg_id, role = segment_of[dst]
             share = float(rel.get("weight") or 0.0)
@@ -333,7 +334,7 @@ def _rank(
     flags = np.asarray(snap.score_flags)[pos]
     out = (flags & DELISTED_FLAG) != 0
     local = snap.region.startswith(home, pos)
-    chain = np.asarray([fx.chain_fit_value(found[c], gaps, p) for c in ids], dtype=np.float64)
+    chain = np.asarray(fx.chain_fit_values((found[c] for c in ids), gaps, p), dtype=np.float64)
     flagged = np.flatnonzero(flags & (SCALE_FLAG | TAGS_FLAG)).tolist()
     stored = {**stored, **nodes_by_id(store, {ids[j] for j in flagged} - set(stored))}
     lists: list[list[str]] = []

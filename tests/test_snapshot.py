@@ -111,6 +111,23 @@ def test_string_table_round_trip_and_search(tmp_path: Path) -> None:
         assert opened.startswith(prefix, rows).tolist() == [w.startswith(prefix) for w in words]
 
 
+def test_best_paths_kept_per_home_and_hops(tmp_path: Path) -> None:
+    store = small(tmp_path / "g.db")
+    ctx = SearchContext.build(store, "37", as_of=AS_OF)
+    first = dict(best_from_our_side(ctx, 2))
+    kept = sorted(p.name for p in ctx.snapshot.folder.iterdir() if p.name.startswith("reach-"))  # type: ignore[union-attr]
+    assert len(kept) == 1 and kept[0].endswith("-h2")
+    again = best_from_our_side(SearchContext.build(store, "37", as_of=AS_OF), 2)
+    assert isinstance(again._cost, np.memmap) and dict(again) == first
+    assert first["Company:T"][1] == ["Company:L", "Company:M", "Company:T"]
+    one = best_from_our_side(ctx, 1)  # another bound: its own layers
+    assert "Company:T" not in one and "Company:M" in one
+    other = best_from_our_side(SearchContext.build(store, "11", as_of=AS_OF), 2)
+    assert set(other) == {"Company:L", "Company:T"}
+    names = [p.name for p in ctx.snapshot.folder.iterdir() if p.name.startswith("reach-")]  # type: ignore[union-attr]
+    assert len(names) == 3
+
+
 def _reference_best(ctx: SearchContext, max_hops: int) -> dict[str, float]:
     """Cheapest cost within ``max_hops`` by a plain hop-bounded Dijkstra over simple paths
     on the dict tie graph (independent of the arrays)."""
