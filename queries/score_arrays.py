@@ -39,10 +39,11 @@ from queries.profile import FACTORS, SIGNALS, ScoringProfile
 
 DELISTED_FLAG, SCALE_FLAG, TAGS_FLAG = 1, 2, 4
 #: Relation kinds that can be a signal (:func:`queries.factors.signal_kind`).
-SIGNAL_KINDS = frozenset(
+SIGNAL_KINDS: frozenset[str] = frozenset(
     k.value
     for k in (RelKind.INVESTED_IN, RelKind.PARTNERS_WITH, RelKind.PARENT_OF, RelKind.ACQUIRED)
 )
+_COUNTED = SIGNAL_KINDS | fx.AFFINITY_KINDS
 
 
 def node_flags(node: Mapping[str, Any]) -> int:
@@ -92,8 +93,11 @@ class ScoreCollector:
 
         Private relations and self loops never count (as in :mod:`queries.targets`).
         """
-        kind, src, dst = rel["kind"], rel["src"], rel["dst"]
-        if rel.get("private") or src == dst:
+        kind = rel["kind"]
+        if kind not in _COUNTED or rel.get("private"):
+            return
+        src, dst = rel["src"], rel["dst"]
+        if src == dst:
             return
         if kind in fx.AFFINITY_KINDS:
             u, v = index.get(src), index.get(dst)
@@ -101,13 +105,15 @@ class ScoreCollector:
                 self._aff[0].append(u)
                 self._aff[1].append(v)
         since = rel.get("since")
-        if kind not in SIGNAL_KINDS or not since:
-            return
+        if since and kind in SIGNAL_KINDS:
+            self._signal(rel, since, index)
+
+    def _signal(self, rel: Mapping[str, Any], since: Any, index: Mapping[str, int]) -> None:
         try:
             dt.date.fromisoformat(since)
         except (TypeError, ValueError):
             return
-        for end in (src, dst):
+        for end in (rel["src"], rel["dst"]):
             sig, i = fx.signal_kind(rel, end), index.get(end)
             if sig is not None and i is not None:
                 self._events.append((i, since, rel["id"], SIGNALS.index(sig)))
@@ -120,7 +126,8 @@ class ScoreCollector:
             flags = flags[np.asarray(order, dtype=np.int64)]
         u = np.frombuffer(self._aff[0], dtype=np.int64) if self._aff[0] else np.zeros(0, "i8")
         v = np.frombuffer(self._aff[1], dtype=np.int64) if self._aff[1] else np.zeros(0, "i8")
-        pairs = np.unique(np.concatenate([u * n + v, v * n + u]))
+        pairs = np.sort(np.concatenate([u * n + v, v * n + u]))
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
         rows, cols = pairs // n, pairs % n
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
