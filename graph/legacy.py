@@ -21,7 +21,6 @@ from typing import Any
 import orjson
 
 from graph.errors import BackendError
-from graph.schema import parse_node, parse_relation
 
 FORMAT = "zhaoshang-graph"
 VERSION = 1
@@ -73,6 +72,7 @@ def convert_in_place(path: Path) -> Path:
     BackendError
         When the old file cannot be read or the folder is not writable.
     """
+    from graph.schema import parse_node, parse_relation
     from graph.sqlite_store import SqliteStore
 
     tmp = path.with_name(f".{path.name}.importing")

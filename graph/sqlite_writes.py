@@ -12,22 +12,20 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from graph.errors import SchemaError
-from graph.schema import (
-    Node,
-    Relation,
-    merge_records,
-    parse_node,
-    parse_relation,
-    record_json,
-    to_record,
-)
 from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
 from graph.store import UpsertCounts
+
+if TYPE_CHECKING:
+    from graph.schema import Node, Relation
+
+# graph.schema (pydantic) is imported by the write paths when they run: a caller that
+# writes has built its records with it already, and a command that only reads starts
+# without it.
 
 #: The secondary indexes of ``relations``: built after the rows when a load starts on an
 #: empty table (see :meth:`SqliteStore.upsert_relations`).
@@ -53,6 +51,8 @@ def fold(
     SchemaError
         When an id is stored as another kind, or a merge is not a valid record.
     """
+    from graph.schema import merge_records
+
     fresh: dict[str, dict[str, Any]] = {}
     changed: dict[str, dict[str, Any]] = {}
     events = 0
@@ -100,6 +100,8 @@ class SqliteWrites(SqliteReads):
         return UpsertCounts(created, updated)
 
     def _upsert_node_batch(self, batch: list[Node]) -> tuple[int, int]:
+        from graph.schema import parse_node, record_json, to_record
+
         stored, plain, rest = self._split(batch, "nodes")
         fresh, changed, events = fold([to_record(n) for n in rest], stored, parse_node)
         new = {n.id: record_json(n) for n in plain}
@@ -225,6 +227,8 @@ class SqliteWrites(SqliteReads):
             self._deferred = False
 
     def _upsert_relation_batch(self, batch: list[Relation]) -> tuple[int, int]:
+        from graph.schema import parse_relation, record_json, to_record
+
         stored, plain, rest = self._split(batch, "relations")
         fresh, changed, events = fold([to_record(r) for r in rest], stored, parse_relation)
         # r.kind is a StrEnum, bound as its text (``.value`` costs a Python call each).
