@@ -39,8 +39,9 @@ class BestPaths(Mapping[str, tuple[float, list[str]]]):
 
     def __init__(self, g: CsrGraph, cost: FloatArray, pred: IntArray) -> None:
         self._g = g
-        self._cost = cost  # shape (H + 1, n)
-        self._pred = pred  # shape (H + 1, n); -1 where layer h did not improve
+        # plain views of memory-mapped layers: element reads skip the memmap wrapper
+        self._cost = np.asarray(cost)  # shape (H + 1, n)
+        self._pred = np.asarray(pred)  # shape (H + 1, n); -1 where layer h did not improve
         final = cost[-1]
         self._reached = np.isfinite(final) & ~np.asarray(g.ours, dtype=bool)
 

@@ -373,9 +373,8 @@ def _rows(
         factors = _score(cid, u.candidates[cid], u, ctx, reach, weights, p, as_of)
         score = round(sum(f.contribution for f in factors), 4)
         company = u.nodes[cid]
-        path = None
-        if reach is not None and cid in reach:
-            path = explain_path(store, ctx, reach[cid][0], reach[cid][1])
+        best = None if reach is None else reach.get(cid)
+        path = None if best is None else explain_path(store, ctx, *best)
         rows.append(
             TargetRow(
                 rank=rank,
