@@ -6,7 +6,9 @@ or down from one, noise filtered: :mod:`queries.chain`). Non-local candidates ar
 target list; candidates already in the home region form the separate "expand here"
 (增资扩产) list. Each firm gets the six factors of :mod:`queries.factors`, weighted by
 a scoring profile (``queries/scoring.toml``); a factor without evidence is 0 and says
-"no data".
+"no data". Every candidate is scored at once on the search snapshot's arrays
+(:mod:`queries.score_arrays`); relations, evidence and paths are read and built only
+for the rows returned, by the per-firm functions of :mod:`queries.factors`.
 """
 
 from __future__ import annotations
