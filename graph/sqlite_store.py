@@ -46,7 +46,7 @@ from typing import Any
 from graph.base import NodeKind, RelKind
 from graph.errors import BackendError
 from graph.files import write_bytes_atomically
-from graph.sqlite_writes import RELATION_INDEXES, SqliteWrites
+from graph.sqlite_writes import RELATION_INDEXES, LoadIds, SqliteWrites
 
 FORMAT = "zhaoshang-sqlite"
 VERSION = 1
@@ -112,6 +112,7 @@ class SqliteStore(SqliteWrites):
         self.lock_timeout = lock_timeout or (float(env) if env else DEFAULT_LOCK_TIMEOUT)
         self._changed = False
         self._deferred = False  # relation indexes dropped in this transaction
+        self._ids = LoadIds()  # ids written by this transaction
         self._tables: dict[str, bool] = {}
         if self.path is not None:
             if self.path.exists() and self.path.stat().st_size and not is_sqlite_file(self.path):
@@ -239,6 +240,7 @@ class SqliteStore(SqliteWrites):
             )
         self.conn.execute("COMMIT")
         self._changed = False
+        self._ids = LoadIds()
 
     def rollback(self) -> None:
         """Drop everything written since the last :meth:`save`."""
@@ -246,6 +248,7 @@ class SqliteStore(SqliteWrites):
             self.conn.execute("ROLLBACK")  # also restores indexes dropped in it
         self._changed = False
         self._deferred = False
+        self._ids = LoadIds()
 
     def close(self) -> None:
         """Roll back what was not saved and close the connection."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,10 +24,28 @@ from graph.schema import (
     parse_node,
     parse_relation,
     record_json,
-    to_record,
 )
 from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
 from graph.store import UpsertCounts
+
+if TYPE_CHECKING:
+    from graph.prepared import Prepared
+
+#: A node as stored: ``(id, kind, JSON bytes)``.
+NodeRow = tuple[str, str, bytes]
+#: A relation as stored: ``(id, kind, src, dst, private, JSON bytes)``.
+RelationRow = tuple[str, str, str, str, int, bytes]
+
+
+def node_row(node: Node) -> NodeRow:
+    """The stored row of a validated node (its JSON from :func:`graph.schema.record_json`)."""
+    return (node.id, node.kind.value, record_json(node))
+
+
+def relation_row(rel: Relation) -> RelationRow:
+    """The stored row of a validated relation (its JSON from :func:`record_json`)."""
+    return (rel.id, rel.kind.value, rel.src, rel.dst, int(rel.private), record_json(rel))
+
 
 #: The secondary indexes of ``relations``: built after the rows when a load starts on an
 #: empty table (see :meth:`SqliteStore.upsert_relations`).
@@ -36,6 +54,9 @@ RELATION_INDEXES = {
     "relations_src": "CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind)",
     "relations_dst": "CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind)",
 }
+
+#: Helper threads SQLite's sorter may use while building the deferred indexes.
+SORT_THREADS = 2
 
 
 def fold(
@@ -72,12 +93,35 @@ def fold(
     return fresh, changed, events
 
 
+class LoadIds:
+    """What this transaction has written, kept in memory to spare SQLite lookups.
+
+    ``hashes[table]`` holds the :func:`hash` of every id written to a table that was
+    empty when this transaction first wrote to it (None for a table that was not): an
+    id whose hash is absent is not stored, one whose hash is present (written, or a
+    rare collision) is looked up as before. ``nodes`` holds the exact ids of the nodes
+    written (up to :data:`NODE_IDS_KEPT`): a relation endpoint among them is stored.
+    At 5.8·10^6 relations the id index outgrows SQLite's page cache and each lookup may
+    read pages back from the WAL; the hashes cost about 70 bytes an id.
+    """
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, set[int] | None] = {}
+        self.nodes: set[str] = set()
+
+
+#: Node ids kept exactly by :class:`LoadIds` (about 100 bytes each); the rest are
+#: looked up in the database.
+NODE_IDS_KEPT = 5_000_000
+
+
 class SqliteWrites(SqliteReads):
     """Upserts over ``self.conn``; the base of :class:`graph.sqlite_store.SqliteStore`,
     which opens the connection and owns the transaction (:meth:`begin`)."""
 
     _changed: bool
     _deferred: bool
+    _ids: LoadIds
 
     def begin(self) -> None:  # pragma: no cover - SqliteStore.begin
         raise NotImplementedError
@@ -95,14 +139,41 @@ class SqliteWrites(SqliteReads):
         created = updated = 0
         it = iter(nodes)
         while batch := list(itertools.islice(it, BATCH)):
-            c, u = self._upsert_node_batch(batch)
+            c, u = self._write_node_rows([node_row(n) for n in batch])
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _upsert_node_batch(self, batch: list[Node]) -> tuple[int, int]:
+    def upsert_prepared(self, prepared: Prepared) -> UpsertCounts:
+        """Insert or merge a batch prepared by :func:`graph.prepared.prepare`.
+
+        The same as :meth:`upsert_nodes` / :meth:`upsert_relations` with the batch's
+        models (the same rows, merges and counts), without their models: the rows were
+        made from validated models, possibly in another process
+        (:func:`graph.prepared.load_in_background`). Relations have all their endpoints
+        checked before anything is written.
+
+        Raises
+        ------
+        SchemaError
+            As :meth:`upsert_nodes` / :meth:`upsert_relations`.
+        """
+        self.begin()
+        created = updated = 0
+        if prepared.table == "relations":
+            self._defer_relation_indexes()
+            self._check_ends([(r[2], r[3]) for r in prepared.rows])  # type: ignore[misc]
+        for chunk in chunks(prepared.rows):
+            if prepared.table == "nodes":
+                c, u = self._write_node_rows(chunk)  # type: ignore[arg-type]
+            else:
+                c, u = self._write_relation_rows(chunk)  # type: ignore[arg-type]
+            created, updated = created + c, updated + u
+        return UpsertCounts(created, updated)
+
+    def _write_node_rows(self, batch: Sequence[NodeRow]) -> tuple[int, int]:
         stored, plain, rest = self._split(batch, "nodes")
-        fresh, changed, events = fold([to_record(n) for n in rest], stored, parse_node)
-        new = {n.id: record_json(n) for n in plain}
+        fresh, changed, events = fold([orjson.loads(n[2]) for n in rest], stored, parse_node)
+        new = {n[0]: n[2] for n in plain}
         written = {i: orjson.loads(b) for i, b in new.items()}
         new.update((i, orjson.dumps(d)) for i, d in fresh.items())
         written.update(fresh)
@@ -110,6 +181,8 @@ class SqliteWrites(SqliteReads):
             "INSERT INTO nodes (id, kind, data) VALUES (?, ?, ?)",
             sorted((i, written[i]["kind"], b) for i, b in new.items()),
         )
+        if len(self._ids.nodes) < NODE_IDS_KEPT:
+            self._ids.nodes.update(new)
         self.conn.executemany(
             "UPDATE nodes SET data = ? WHERE id = ?",
             [(orjson.dumps(d), i) for i, d in changed.items()],
@@ -123,25 +196,36 @@ class SqliteWrites(SqliteReads):
         self._changed |= bool(written)
         return len(new), events
 
-    def _split(self, batch: list[Any], table: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
-        """Read the stored records of a batch; split it into the models whose id is
-        neither stored nor repeated in the batch (written as they are) and the rest (in
-        order, merged by :func:`fold`).
+    def _split(
+        self, batch: Sequence[Any], table: str
+    ) -> tuple[dict[str, Any], Sequence[Any], list[Any]]:
+        """Read the stored records of a batch of rows; split it into the rows whose id
+        is neither stored nor repeated in the batch (written as they are) and the rest
+        (in order, merged by :func:`fold`).
 
         Returns
         -------
         tuple
-            ``(stored records by id, plain models, the other models)``.
+            ``(stored records by id, plain rows, the other rows)``.
         """
-        ids = [m.id for m in batch]
+        ids = [m[0] for m in batch]
         counts = Counter(ids)
-        stored = self._stored(table, list(counts))
+        if table not in self._ids.hashes:  # the first write of this transaction to it
+            empty = self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+            self._ids.hashes[table] = set() if empty else None
+        seen = self._ids.hashes[table]
+        if seen is None:
+            stored = self._stored(table, list(counts))
+        else:
+            maybe = [i for i in counts if hash(i) in seen]
+            stored = self._stored(table, maybe) if maybe else {}
+            seen.update(map(hash, counts))
         if not stored and len(counts) == len(ids):
             return stored, batch, []
         plain: list[Any] = []
         rest: list[Any] = []
         for m in batch:
-            (rest if m.id in stored or counts[m.id] > 1 else plain).append(m)
+            (rest if m[0] in stored or counts[m[0]] > 1 else plain).append(m)
         return stored, plain, rest
 
     def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
@@ -167,7 +251,7 @@ class SqliteWrites(SqliteReads):
         self.begin()
         self._defer_relation_indexes()
         if isinstance(relations, Sequence):
-            self._check_ends(relations)
+            self._check_ends([(r.src, r.dst) for r in relations])
             return self._write_relations(relations)
         self.conn.execute("SAVEPOINT upsert_relations")
         try:
@@ -184,14 +268,15 @@ class SqliteWrites(SqliteReads):
         it = iter(relations)
         while batch := list(itertools.islice(it, BATCH)):
             if check:
-                self._check_ends(batch)
-            c, u = self._upsert_relation_batch(batch)
+                self._check_ends([(r.src, r.dst) for r in batch])
+            c, u = self._write_relation_rows([relation_row(r) for r in batch])
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _check_ends(self, relations: Sequence[Relation]) -> None:
+    def _check_ends(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Raise :class:`SchemaError` naming up to five endpoints that are not stored."""
-        ends = sorted({r.src for r in relations} | {r.dst for r in relations})
+        known = self._ids.nodes  # written by this transaction
+        ends = sorted({e for pair in pairs for e in pair if e not in known})
         found = sum(
             self.conn.execute(
                 f"SELECT count(*) FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
@@ -218,17 +303,24 @@ class SqliteWrites(SqliteReads):
             self._deferred = True
 
     def _relation_indexes(self) -> None:
-        """Build the relation indexes dropped by this transaction's load, if any."""
+        """Build the relation indexes dropped by this transaction's load, if any.
+
+        SQLite's sorter may use a second thread for each index (``PRAGMA threads``):
+        at 5.8·10^6 relations the three sorts are a good part of the load's wall time.
+        """
         if self._deferred:
-            for statement in RELATION_INDEXES.values():
-                self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA threads = {SORT_THREADS}")
+            try:
+                for statement in RELATION_INDEXES.values():
+                    self.conn.execute(statement)
+            finally:
+                self.conn.execute("PRAGMA threads = 0")
             self._deferred = False
 
-    def _upsert_relation_batch(self, batch: list[Relation]) -> tuple[int, int]:
+    def _write_relation_rows(self, batch: Sequence[RelationRow]) -> tuple[int, int]:
         stored, plain, rest = self._split(batch, "relations")
-        fresh, changed, events = fold([to_record(r) for r in rest], stored, parse_relation)
-        # r.kind is a StrEnum, bound as its text (``.value`` costs a Python call each).
-        rows = [(r.id, r.kind, r.src, r.dst, int(r.private), record_json(r)) for r in plain]
+        fresh, changed, events = fold([orjson.loads(r[5]) for r in rest], stored, parse_relation)
+        rows = list(plain)
         rows += [
             (i, d["kind"], d["src"], d["dst"], int(bool(d.get("private"))), orjson.dumps(d))
             for i, d in fresh.items()
