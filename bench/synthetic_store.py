@@ -54,6 +54,7 @@ def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
     """Yield ``("nodes", [...])`` batches, then ``("relations", [...])`` batches."""
     rng = np.random.default_rng(seed)
     n_firms = int(n * 0.9)
+    ids = [node_id(i, n_firms) for i in range(n)]  # looked up, not formatted, per record
     local = rng.random(n_firms) < 0.03
     prov = rng.integers(0, len(PROVINCES), n_firms)
     industry = rng.integers(0, INDUSTRIES, n_firms)
@@ -74,14 +75,14 @@ def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
                 region = "370100" if local[i] else PROVINCES[prov[i]]
                 batch.append(
                     Company(
-                        id=node_id(i, n_firms),
+                        id=ids[i],
                         name=f"合成企业{i:07d}有限公司",
                         region_code=region,
                         sources=[SRC],
                     )
                 )
             else:
-                batch.append(Person(id=node_id(i, n_firms), name=f"人员{i}", sources=[SRC]))
+                batch.append(Person(id=ids[i], name=f"人员{i}", sources=[SRC]))
         yield "nodes", batch
     for lo in range(0, n_firms, BATCH):
         yield (
@@ -89,12 +90,10 @@ def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
             [
                 Relation(
                     id=relation_id(
-                        RelKind.IN_INDUSTRY,
-                        node_id(i, n_firms),
-                        f"Industry:SYN:{codes[industry[i]]}",
+                        RelKind.IN_INDUSTRY, ids[i], f"Industry:SYN:{codes[industry[i]]}"
                     ),
                     kind=RelKind.IN_INDUSTRY,
-                    src=node_id(i, n_firms),
+                    src=ids[i],
                     dst=f"Industry:SYN:{codes[industry[i]]}",
                     sources=[SRC],
                 )
@@ -102,6 +101,7 @@ def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
             ],
         )
     m = 5 * n
+    officer, partners, owns = RelKind.OFFICER_OF, RelKind.PARTNERS_WITH, RelKind.OWNS
     for lo in range(0, m, BATCH):
         size = min(m, lo + BATCH) - lo
         # Drawn as numpy arrays (the same draws as always), read as Python numbers:
@@ -117,16 +117,16 @@ def records(n: int, seed: int = 5) -> Iterator[tuple[str, list[object]]]:
         batch = []
         for j in range(size):
             k = KINDS[kind[j]]
-            a = node_id(people[j] if k is RelKind.OFFICER_OF else src[j], n_firms)
-            b = node_id(dst[j], n_firms)
+            a = ids[people[j] if k is officer else src[j]]
+            b = ids[dst[j]]
             if a == b:
                 continue
             props: dict[str, object] = {}
-            if k is RelKind.OFFICER_OF:
+            if k is officer:
                 props["roles"] = [ROLES[role[j]]]
-            elif k is RelKind.OWNS:
+            elif k is owns:
                 props["share_pct"] = round(stake[j], 2)
-            if k is RelKind.PARTNERS_WITH and b < a:
+            if k is partners and b < a:
                 a, b = b, a
             batch.append(
                 Relation(

@@ -19,6 +19,7 @@ import marshal
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing import Pipe
@@ -72,7 +73,10 @@ def prepare(table: Table, models: Iterable[Node] | Iterable[Relation]) -> Prepar
     return Prepared(table, [relation_row(r) for r in models])  # type: ignore[arg-type]
 
 
-Producer = Callable[[], Iterable[tuple[Table, Sequence[Node] | Sequence[Relation]]]]
+#: What a producer yields: ``(table, models)``, or ``("notice", text)`` for a line this
+#: process prints on stderr (the child's own stderr is not the caller's, e.g. in tests).
+Batch = tuple[Table, Sequence[Node] | Sequence[Relation]] | tuple[Literal["notice"], str]
+Producer = Callable[[], Iterable[Batch]]
 
 
 def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, UpsertCounts]:
@@ -81,9 +85,9 @@ def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, Up
     ``produce`` runs in a forked child; each batch it yields, ``("nodes", [...])`` or
     ``("relations", [...])``, is prepared there (:func:`prepare`) and sent to this
     process, which writes it with :meth:`SqliteStore.upsert_prepared` while the child
-    builds the next one. Batches are written in the order they are yielded (nodes
-    before the relations that need them). Nothing is committed: the caller saves, as
-    after any other upsert.
+    builds the next one (a ``("notice", text)`` is printed on stderr here). Batches are
+    written in the order they are yielded (nodes before the relations that need them).
+    Nothing is committed: the caller saves, as after any other upsert.
 
     Parameters
     ----------
@@ -129,6 +133,9 @@ def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, Up
                 break
             if tag == _ERROR:
                 raise pickle.loads(body)
+            if tag == _NOTICE:
+                print(body.decode(), file=sys.stderr, flush=True)
+                continue
             table: Table = "nodes" if tag == _NODES else "relations"
             totals[table] += store.upsert_prepared(Prepared(table, marshal.loads(body)))
     except BaseException:
@@ -141,16 +148,19 @@ def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, Up
 
 
 #: Message tags: a batch of node or relation rows (marshal: a quarter of pickle's time
-#: for these tuples), an error (pickled), the end.
-_NODES, _RELATIONS, _ERROR, _DONE = b"n", b"r", b"e", b"."
+#: for these tuples), a notice, an error (pickled), the end.
+_NODES, _RELATIONS, _NOTICE, _ERROR, _DONE = b"n", b"r", b"w", b"e", b"."
 
 
 def _produce(produce: Producer, send: Connection) -> int:  # pragma: no cover - child
     """The child's work: prepare and send each batch, then the end; the exit status."""
     try:
         for table, models in produce():
+            if table == "notice":
+                send.send_bytes(_NOTICE + str(models).encode())
+                continue
             tag = _NODES if table == "nodes" else _RELATIONS
-            send.send_bytes(tag + marshal.dumps(prepare(table, models).rows))
+            send.send_bytes(tag + marshal.dumps(prepare(table, models).rows))  # type: ignore[arg-type]
         send.send_bytes(_DONE)
         return 0
     except BrokenPipeError:  # the writer stopped; nothing to tell it

@@ -19,7 +19,9 @@ import orjson
 from graph.errors import SchemaError
 from graph.schema import (
     Node,
+    NodeKind,
     Relation,
+    RelKind,
     merge_records,
     parse_node,
     parse_relation,
@@ -37,14 +39,18 @@ NodeRow = tuple[str, str, bytes]
 RelationRow = tuple[str, str, str, str, int, bytes]
 
 
+#: The text of each kind (``.value`` costs a Python call; rows hold plain ``str``).
+_KIND_TEXT: dict[str, str] = {k: k.value for k in (*NodeKind, *RelKind)}
+
+
 def node_row(node: Node) -> NodeRow:
     """The stored row of a validated node (its JSON from :func:`graph.schema.record_json`)."""
-    return (node.id, node.kind.value, record_json(node))
+    return (node.id, _KIND_TEXT[node.kind], record_json(node))
 
 
 def relation_row(rel: Relation) -> RelationRow:
     """The stored row of a validated relation (its JSON from :func:`record_json`)."""
-    return (rel.id, rel.kind.value, rel.src, rel.dst, int(rel.private), record_json(rel))
+    return (rel.id, _KIND_TEXT[rel.kind], rel.src, rel.dst, int(rel.private), record_json(rel))
 
 
 #: The secondary indexes of ``relations``: built after the rows when a load starts on an
@@ -164,9 +170,9 @@ class SqliteWrites(SqliteReads):
             self._check_ends([(r[2], r[3]) for r in prepared.rows])  # type: ignore[misc]
         for chunk in chunks(prepared.rows):
             if prepared.table == "nodes":
-                c, u = self._write_node_rows(chunk)  # type: ignore[arg-type]
+                c, u = self._write_node_rows(chunk)
             else:
-                c, u = self._write_relation_rows(chunk)  # type: ignore[arg-type]
+                c, u = self._write_relation_rows(chunk)
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
