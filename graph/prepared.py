@@ -73,28 +73,38 @@ def prepare(table: Table, models: Iterable[Node] | Iterable[Relation]) -> Prepar
     return Prepared(table, [relation_row(r) for r in models])  # type: ignore[arg-type]
 
 
-#: What a producer yields: ``(table, models)``, or ``("notice", text)`` for a line this
-#: process prints on stderr (the child's own stderr is not the caller's, e.g. in tests).
-Batch = tuple[Table, Sequence[Node] | Sequence[Relation]] | tuple[Literal["notice"], str]
+#: What a producer yields: ``(table, models)`` — the models, or a function building them
+#: (called only by the child that prepares that batch, see ``workers``) — or
+#: ``("notice", text)`` for a line this process prints on stderr (the children's
+#: stderr is not the caller's, e.g. in tests).
+Models = Sequence[Node] | Sequence[Relation]
+Batch = tuple[Table, Models | Callable[[], Models]] | tuple[Literal["notice"], str]
 Producer = Callable[[], Iterable[Batch]]
 
 
-def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, UpsertCounts]:
-    """Write what ``produce()`` yields, the models built and prepared in a child process.
+def load_in_background(
+    store: SqliteWrites, produce: Producer, workers: int = 1
+) -> dict[Table, UpsertCounts]:
+    """Write what ``produce()`` yields, the models built and prepared in child processes.
 
-    ``produce`` runs in a forked child; each batch it yields, ``("nodes", [...])`` or
-    ``("relations", [...])``, is prepared there (:func:`prepare`) and sent to this
-    process, which writes it with :meth:`SqliteStore.upsert_prepared` while the child
-    builds the next one (a ``("notice", text)`` is printed on stderr here). Batches are
-    written in the order they are yielded (nodes before the relations that need them).
-    Nothing is committed: the caller saves, as after any other upsert.
+    ``produce`` runs in forked children; each batch it yields, ``("nodes", models)`` or
+    ``("relations", models)``, is prepared there (:func:`prepare`) and sent to this
+    process, which writes it with :meth:`SqliteStore.upsert_prepared` while the
+    children build the next ones (a ``("notice", text)`` is printed on stderr here).
+    Batches are written in the order they are yielded (nodes before the relations that
+    need them), so repeated ids merge as in one process. Nothing is committed: the
+    caller saves, as after any other upsert.
 
     Parameters
     ----------
     store : SqliteStore
         The store written to (its transaction is opened here if it is not yet).
     produce : callable
-        Builds the batches; it must not use ``store`` (it runs in another process).
+        Builds the batches; it must not use ``store`` (it runs in other processes).
+    workers : int >= 1
+        Children running ``produce``; child ``w`` prepares batches ``w, w + workers, …``
+        and only calls the building functions of those, so the work is shared when
+        ``produce`` yields functions (cheap to yield) rather than built models.
 
     Returns
     -------
@@ -107,44 +117,71 @@ def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, Up
         An error of ``produce`` (e.g. :class:`SchemaError` for an invalid record), or
         of the store; what this call wrote stays uncommitted.
     BackendError
-        When the child process dies without finishing.
+        When a child dies without finishing, or the children disagree on the batches.
 
     Notes
     -----
-    At most one prepared batch waits in the pipe and one is being written: memory
-    stays that of two batches. Needs the ``fork`` start method (Linux, macOS).
+    At most one prepared batch per child waits in its pipe and one is being written:
+    memory stays that of a few batches. Needs the ``fork`` start method (Linux, macOS).
     """
     store.begin()
-    receive, send = Pipe(duplex=False)
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; measured through the parent
-        receive.close()
-        os._exit(_produce(produce, send))
-    send.close()
-    totals: dict[Table, UpsertCounts] = {"nodes": UpsertCounts(), "relations": UpsertCounts()}
+    pipes: list[Connection] = []
+    pids: list[int] = []
     try:
-        while True:
-            try:
-                message = receive.recv_bytes()
-            except EOFError:
-                raise BackendError("准备记录的后台进程意外退出，本次写入未保存") from None
-            tag, body = message[:1], message[1:]
-            if tag == _DONE:
-                break
-            if tag == _ERROR:
-                raise pickle.loads(body)
-            if tag == _NOTICE:
-                print(body.decode(), file=sys.stderr, flush=True)
-                continue
-            table: Table = "nodes" if tag == _NODES else "relations"
-            totals[table] += store.upsert_prepared(Prepared(table, marshal.loads(body)))
+        for worker in range(workers):
+            receive, send = Pipe(duplex=False)
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - a child; measured through the parent
+                for pipe in (*pipes, receive):  # only the parent reads: a dead parent
+                    pipe.close()  # is a broken pipe to every child
+                os._exit(_produce(produce, send, worker, workers))
+            send.close()
+            pipes.append(receive)
+            pids.append(pid)
+        totals = _write(store, pipes)
     except BaseException:
-        _stop(pid)
+        for pid in pids:
+            _stop(pid)
         raise
     finally:
-        receive.close()
-    os.waitpid(pid, 0)
+        for pipe in pipes:
+            pipe.close()
+    for pid in pids:
+        os.waitpid(pid, 0)
     return totals
+
+
+def _write(store: SqliteWrites, pipes: list[Connection]) -> dict[Table, UpsertCounts]:
+    """Write the batches from the children's pipes in turn until every child is done."""
+    totals: dict[Table, UpsertCounts] = {"nodes": UpsertCounts(), "relations": UpsertCounts()}
+    turn = 0
+    while True:
+        message = _next(pipes[turn % len(pipes)])
+        if message is None:
+            if any(_next(p) is not None for p in pipes if p is not pipes[turn % len(pipes)]):
+                raise BackendError("准备记录的后台进程给出的批次不一致，本次写入未保存")
+            return totals
+        table, rows = message
+        totals[table] += store.upsert_prepared(Prepared(table, rows))
+        turn += 1
+
+
+def _next(pipe: Connection) -> tuple[Table, list[NodeRow] | list[RelationRow]] | None:
+    """The next batch of a child (its notices printed on the way), or None at its end."""
+    while True:
+        try:
+            message = pipe.recv_bytes()
+        except EOFError:
+            raise BackendError("准备记录的后台进程意外退出，本次写入未保存") from None
+        tag, body = message[:1], message[1:]
+        if tag == _DONE:
+            return None
+        if tag == _ERROR:
+            raise pickle.loads(body)
+        if tag == _NOTICE:
+            print(body.decode(), file=sys.stderr, flush=True)
+            continue
+        return ("nodes" if tag == _NODES else "relations"), marshal.loads(body)
 
 
 #: Message tags: a batch of node or relation rows (marshal: a quarter of pickle's time
@@ -152,15 +189,24 @@ def load_in_background(store: SqliteWrites, produce: Producer) -> dict[Table, Up
 _NODES, _RELATIONS, _NOTICE, _ERROR, _DONE = b"n", b"r", b"w", b"e", b"."
 
 
-def _produce(produce: Producer, send: Connection) -> int:  # pragma: no cover - child
-    """The child's work: prepare and send each batch, then the end; the exit status."""
+def _produce(
+    produce: Producer, send: Connection, worker: int, workers: int
+) -> int:  # pragma: no cover - a child
+    """A child's work: prepare and send its batches, then the end; the exit status."""
     try:
+        position = 0
         for table, models in produce():
             if table == "notice":
-                send.send_bytes(_NOTICE + str(models).encode())
+                if worker == 0:
+                    send.send_bytes(_NOTICE + str(models).encode())
                 continue
+            mine = position % workers == worker
+            position += 1
+            if not mine:
+                continue
+            built = models() if callable(models) else models
             tag = _NODES if table == "nodes" else _RELATIONS
-            send.send_bytes(tag + marshal.dumps(prepare(table, models).rows))  # type: ignore[arg-type]
+            send.send_bytes(tag + marshal.dumps(prepare(table, built).rows))  # type: ignore[arg-type]
         send.send_bytes(_DONE)
         return 0
     except BrokenPipeError:  # the writer stopped; nothing to tell it

@@ -46,7 +46,8 @@ from typing import Any
 from graph.base import NodeKind, RelKind
 from graph.errors import BackendError
 from graph.files import write_bytes_atomically
-from graph.sqlite_writes import RELATION_INDEXES, LoadIds, SqliteWrites
+from graph.load_ids import LoadIds
+from graph.sqlite_writes import RELATION_INDEXES, SqliteWrites
 
 FORMAT = "zhaoshang-sqlite"
 VERSION = 1

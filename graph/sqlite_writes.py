@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from graph.errors import SchemaError
+from graph.load_ids import NODE_IDS_KEPT, IdFilter, LoadIds
 from graph.schema import (
     Node,
     NodeKind,
@@ -97,28 +98,6 @@ def fold(
             events += 1
             (fresh if rid in fresh else changed)[rid] = merged
     return fresh, changed, events
-
-
-class LoadIds:
-    """What this transaction has written, kept in memory to spare SQLite lookups.
-
-    ``hashes[table]`` holds the :func:`hash` of every id written to a table that was
-    empty when this transaction first wrote to it (None for a table that was not): an
-    id whose hash is absent is not stored, one whose hash is present (written, or a
-    rare collision) is looked up as before. ``nodes`` holds the exact ids of the nodes
-    written (up to :data:`NODE_IDS_KEPT`): a relation endpoint among them is stored.
-    At 5.8·10^6 relations the id index outgrows SQLite's page cache and each lookup may
-    read pages back from the WAL; the hashes cost about 70 bytes an id.
-    """
-
-    def __init__(self) -> None:
-        self.hashes: dict[str, set[int] | None] = {}
-        self.nodes: set[str] = set()
-
-
-#: Node ids kept exactly by :class:`LoadIds` (about 100 bytes each); the rest are
-#: looked up in the database.
-NODE_IDS_KEPT = 5_000_000
 
 
 class SqliteWrites(SqliteReads):
@@ -216,16 +195,16 @@ class SqliteWrites(SqliteReads):
         """
         ids = [m[0] for m in batch]
         counts = Counter(ids)
-        if table not in self._ids.hashes:  # the first write of this transaction to it
+        if table not in self._ids.seen:  # the first write of this transaction to it
             empty = self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
-            self._ids.hashes[table] = set() if empty else None
-        seen = self._ids.hashes[table]
+            self._ids.seen[table] = IdFilter() if empty else None
+        seen = self._ids.seen[table]
         if seen is None:
             stored = self._stored(table, list(counts))
-        else:
-            maybe = [i for i in counts if hash(i) in seen]
+        else:  # an empty table when the transaction began: only its own writes
+            maybe = [i for i in counts if i in seen]
             stored = self._stored(table, maybe) if maybe else {}
-            seen.update(map(hash, counts))
+            seen.add_all(counts)
         if not stored and len(counts) == len(ids):
             return stored, batch, []
         plain: list[Any] = []
