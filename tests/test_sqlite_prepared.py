@@ -20,6 +20,7 @@ import pytest
 
 from graph.errors import BackendError, SchemaError
 from graph.ids import new_relation
+from graph.load_ids import IdFilter
 from graph.prepared import load_in_background, prepare
 from graph.schema import Company, Person, Relation, RelKind, Source
 from graph.sqlite_store import SqliteStore
@@ -67,8 +68,9 @@ def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
         conn.close()
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3])
 def test_models_prepared_rows_and_a_background_load_store_the_same_bytes(
-    tmp_path: Path,
+    tmp_path: Path, workers: int
 ) -> None:
     by_model, by_rows, by_child = (tmp_path / f"{n}.db" for n in ("m", "p", "c"))
     store = SqliteStore(by_model)
@@ -83,7 +85,7 @@ def test_models_prepared_rows_and_a_background_load_store_the_same_bytes(
     store.save()
     store.close()
     store = SqliteStore(by_child)
-    totals = load_in_background(store, batches)  # type: ignore[arg-type]
+    totals = load_in_background(store, batches, workers=workers)  # type: ignore[arg-type]
     store.save()
     store.close()
     assert counts_p == counts_m
@@ -127,6 +129,18 @@ def test_an_id_the_filter_may_hold_but_is_not_stored_is_written_as_new(tmp_path:
     store.save()
     assert store.get_relation(tie(1, 2).id) == tie(1, 2)
     assert store.get_relation(tie(0, 1).id).sources == [S1, S2]  # type: ignore[union-attr]
+
+
+def test_the_id_filter_never_says_no_to_an_id_it_holds() -> None:
+    small, large = IdFilter(bits=1 << 12), IdFilter()
+    added = [f"OWNS:Company:S{i:07d}>Company:S{i * 7 % 9973:07d}" for i in range(20_000)]
+    small.add_all(added)
+    large.add_all(added)
+    assert all(i in small for i in added) and all(i in large for i in added)
+    others = [f"SUPPLIES:Company:S{i:07d}>x" for i in range(20_000)]
+    assert sum(i in large for i in others) < 20  # (1 - e^(-2·2·10^4/2^27))^2 ≈ 10^-7
+    with pytest.raises(ValueError):
+        IdFilter(bits=1000)
 
 
 def test_a_node_batch_refused_does_not_count_as_stored_for_endpoints(tmp_path: Path) -> None:
