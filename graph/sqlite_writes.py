@@ -146,7 +146,8 @@ class SqliteWrites(SqliteReads):
         created = updated = 0
         if prepared.table == "relations":
             self._defer_relation_indexes()
-            self._check_ends([(r[2], r[3]) for r in prepared.rows])  # type: ignore[misc]
+            rows: list[RelationRow] = prepared.rows  # type: ignore[assignment]
+            self._check_ends({r[2] for r in rows} | {r[3] for r in rows})
         for chunk in chunks(prepared.rows):
             if prepared.table == "nodes":
                 c, u = self._write_node_rows(chunk)
@@ -202,9 +203,8 @@ class SqliteWrites(SqliteReads):
         if seen is None:
             stored = self._stored(table, list(counts))
         else:  # an empty table when the transaction began: only its own writes
-            maybe = [i for i in counts if i in seen]
+            maybe = seen.seen_then_add(list(counts))
             stored = self._stored(table, maybe) if maybe else {}
-            seen.add_all(counts)
         if not stored and len(counts) == len(ids):
             return stored, batch, []
         plain: list[Any] = []
@@ -236,7 +236,7 @@ class SqliteWrites(SqliteReads):
         self.begin()
         self._defer_relation_indexes()
         if isinstance(relations, Sequence):
-            self._check_ends([(r.src, r.dst) for r in relations])
+            self._check_ends({r.src for r in relations} | {r.dst for r in relations})
             return self._write_relations(relations)
         self.conn.execute("SAVEPOINT upsert_relations")
         try:
@@ -253,15 +253,15 @@ class SqliteWrites(SqliteReads):
         it = iter(relations)
         while batch := list(itertools.islice(it, BATCH)):
             if check:
-                self._check_ends([(r.src, r.dst) for r in batch])
+                self._check_ends({r.src for r in batch} | {r.dst for r in batch})
             c, u = self._write_relation_rows([relation_row(r) for r in batch])
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _check_ends(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """Raise :class:`SchemaError` naming up to five endpoints that are not stored."""
-        known = self._ids.nodes  # written by this transaction
-        ends = sorted({e for pair in pairs for e in pair if e not in known})
+    def _check_ends(self, endpoints: set[str]) -> None:
+        """Raise :class:`SchemaError` naming up to five of ``endpoints`` that are not
+        stored (those this transaction wrote are known without a lookup)."""
+        ends = sorted(endpoints - self._ids.nodes)
         found = sum(
             self.conn.execute(
                 f"SELECT count(*) FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
