@@ -214,6 +214,15 @@ def main() -> None:
         write_zsg(args.n, args.zsg)
         return
     seconds, peak = load(args.n, args.db)
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    print(
+        f"CPU: writer {own.ru_utime + own.ru_stime:.1f} s, peak {own.ru_maxrss / 1024:.0f} MiB; "
+        f"{WORKERS} builders {children.ru_utime + children.ru_stime:.1f} s, "
+        f"peak {children.ru_maxrss / 1024:.0f} MiB each at most",
+        file=sys.stderr,
+    )
     print(f"{seconds:.1f} {peak:.0f}")
     sys.stdout.flush()
 
