@@ -27,7 +27,9 @@ neither stored nor repeated in the batch — nearly all of a first load — skip
 their JSON comes straight from pydantic's serializer (:func:`graph.schema.record_json`).
 A load that starts on an empty ``relations`` table builds that table's three secondary
 indexes after the rows, inside the same transaction (see
-:meth:`SqliteStore.upsert_relations`).
+:meth:`SqliteStore.upsert_relations`). A transaction remembers what it wrote
+(:mod:`graph.load_ids`) to spare lookups; a large load may build its records in child
+processes and send the rows here (:func:`graph.prepared.load_in_background`).
 """
 
 from __future__ import annotations
