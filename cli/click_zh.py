@@ -137,7 +137,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"Missing parameter:? (.+?)\.?$", r"缺少参数 \1。"),
         (r"No such option: (\S+)", r"没有选项 \1"),
         (r"\(Possible options: (.+?)\)", r"（可选：\1）"),
-        (r"\.? ?Did you mean (.+?)\?", r"。是否想用 \1？"),
+        (r"[.。]* ?Did you mean (.+?)\?", r"。是否想用 \1？"),
         (r"Got unexpected extra argument\(s\) \((.*)\)", r"多余的参数（\1）"),
         (r"Option (.+?) requires an argument\.", r"选项 \1 需要一个取值。"),
         (r"Option (.+?) requires (\d+) arguments\.", r"选项 \1 需要 \2 个取值。"),

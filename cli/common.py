@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import BaseModel
 
 from cli.console import DataConsole, json_text, styled
 from graph.errors import LoadError, UsageError, ZhaoshangError
 from graph.files import describe_os_error
-from graph.schema import NodeKind
+from graph.kinds import NodeKind
+from graph.privacy import is_model
 from graph.sqlite_store import SqliteStore
 from graph.store import Store, open_backend, open_store, scan_nodes
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from loaders.report import LoadReport
     from resolve.decisions import ResolutionLog
     from resolve.index import CompanyIndex
@@ -258,7 +260,7 @@ def print_json(result: BaseModel | list[Any]) -> None:
 
     The output is the model's ``model_dump`` (see :func:`cli.console.json_text`).
     """
-    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    data = result.model_dump(mode="json") if is_model(result) else result
     sys.stdout.write(json_text(data, getattr(sys.stdout, "encoding", None)) + "\n")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -26,7 +28,9 @@ from cli.common import (
     print_json,
 )
 from graph.privacy import redact
-from queries.types import ConnectorList
+
+if TYPE_CHECKING:
+    from queries.types import ConnectorList
 
 
 def show_connectors(console: Console, result: ConnectorList) -> None:

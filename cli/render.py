@@ -7,12 +7,15 @@ styles are set as :class:`~rich.text.Text` spans here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from cli.console import styled
-from queries.types import ReferralResult, TargetList
+
+if TYPE_CHECKING:
+    from queries.types import ReferralResult, TargetList
 
 
 def region_label(code: str, extra: Iterable[tuple[str, str]] = ()) -> str:

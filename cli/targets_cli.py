@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -35,7 +35,9 @@ from cli.common import (
 from cli.render import show_targets
 from graph.privacy import redact
 from graph.store import Store
-from queries.types import ChainGaps
+
+if TYPE_CHECKING:
+    from queries.types import ChainGaps
 
 
 def data_sources(store: Store, graph: Path) -> list[str]:

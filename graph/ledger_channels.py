@@ -31,12 +31,13 @@ from typing import Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from graph.base import NodeBase, NodeKind
+from graph.kinds import PERSON_CHANNELS as PERSON_CHANNELS
 from graph.ledger import plain_amount
 
 #: Kinds of channel as offices name them.
 ChannelType = Literal["招商大使", "招商顾问", "代理机构", "驻外办事处"]
-#: Channel types that are natural persons (their names are personal data).
-PERSON_CHANNELS: frozenset[str] = frozenset({"招商大使", "招商顾问"})
+#: Channel types that are natural persons (their names are personal data):
+#: :data:`graph.kinds.PERSON_CHANNELS`, re-exported here.
 
 
 class Channel(NodeBase):

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from graph.errors import BackendError
-from graph.schema import parse_node, parse_relation
 
 if TYPE_CHECKING:
     from graph.prepared import Batch
@@ -74,6 +73,8 @@ def _batches(path: Path) -> Iterator[Batch]:
     BackendError, SchemaError
         When the file cannot be read, or a record is not valid.
     """
+    from graph.schema import parse_node, parse_relation
+
     known: set[str] = set()
     dropped = 0
     for kind, group in itertools.groupby(read_legacy(path), key=lambda t: t[0]):

@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from graph.errors import BackendError, ZhaoshangError
-from graph.schema import Node, Relation
-from graph.sqlite_writes import NodeRow, RelationRow, node_row, relation_row
+from graph.sqlite_writes import NodeRow, RelationRow, node_rows, relation_rows
 from graph.store import UpsertCounts
 
 if TYPE_CHECKING:
+    from graph.schema import Node, Relation
     from graph.sqlite_writes import SqliteWrites
 
 Table = Literal["nodes", "relations"]
@@ -69,17 +69,17 @@ def prepare(table: Table, models: Iterable[Node] | Iterable[Relation]) -> Prepar
     ('Person:a', 'Person')
     """
     if table == "nodes":
-        return Prepared(table, [node_row(n) for n in models])  # type: ignore[arg-type]
-    return Prepared(table, [relation_row(r) for r in models])  # type: ignore[arg-type]
+        return Prepared(table, node_rows(models))  # type: ignore[arg-type]
+    return Prepared(table, relation_rows(models))  # type: ignore[arg-type]
 
 
 #: What a producer yields: ``(table, models)`` — the models, or a function building them
 #: (called only by the child that prepares that batch, see ``workers``) — or
 #: ``("notice", text)`` for a line this process prints on stderr (the children's
 #: stderr is not the caller's, e.g. in tests).
-Models = Sequence[Node] | Sequence[Relation]
-Batch = tuple[Table, Models | Callable[[], Models]] | tuple[Literal["notice"], str]
-Producer = Callable[[], Iterable[Batch]]
+Models: TypeAlias = "Sequence[Node] | Sequence[Relation]"
+Batch: TypeAlias = "tuple[Table, Models | Callable[[], Models]] | tuple[Literal['notice'], str]"
+Producer: TypeAlias = "Callable[[], Iterable[Batch]]"
 
 
 def load_in_background(

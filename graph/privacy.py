@@ -21,13 +21,22 @@ The resolution log never records a person's name as a firm mention
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
-from pydantic import BaseModel
+from graph.kinds import PERSON_CHANNELS, NodeKind
 
-from graph.ledger_channels import PERSON_CHANNELS
-from graph.schema import NodeKind
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+def is_model(value: Any) -> TypeGuard[BaseModel]:
+    """True when ``value`` is a pydantic model (never imports pydantic: a process that
+    has not imported it holds no model)."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
 
 #: Ids of Person nodes start with this (see :func:`graph.ids.node_id`).
 PERSON_PREFIX = NodeKind.PERSON.value + ":"
@@ -95,7 +104,7 @@ def people_in(data: Any) -> set[str]:
     ``node`` / ``name`` and ``kind == "Person"`` (connectors), ``channel_id`` / ``name``
     (our 招商大使 in the channels report), ``path_people`` (target rows).
     """
-    if isinstance(data, BaseModel):
+    if is_model(data):
         data = data.model_dump(mode="json")
     names: set[str] = set()
     _collect(data, names)
@@ -162,13 +171,13 @@ def redact(result: T, include_private: bool = False, names: Iterable[str] = ()) 
     """
     if include_private:
         return result
-    dumped = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    dumped = result.model_dump(mode="json") if is_model(result) else result
     masker = Masker(people_in(dumped) | set(names))
     if not masker:
         return result
     masked = masker.data(dumped)
-    if isinstance(result, BaseModel):
-        return type(result).model_validate(masked)
+    if is_model(result):
+        return cast(T, type(result).model_validate(masked))
     return masked  # type: ignore[no-any-return]
 
 

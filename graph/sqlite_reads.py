@@ -10,12 +10,15 @@ from __future__ import annotations
 import heapq
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from graph.schema import Node, NodeKind, Relation, RelKind, parse_node, parse_relation
+from graph.kinds import NodeKind, RelKind
 from graph.store import Direction
+
+if TYPE_CHECKING:
+    from graph.schema import Node, Relation
 
 #: Records read per statement (below SQLite's 32,766 bound parameters).
 BATCH = 900
@@ -71,7 +74,11 @@ class SqliteReads:
         )
         return {rid: orjson.loads(data) for rid, data in rows}
 
+    # The typed reads import the schema (its pydantic models) when first called, so
+    # that commands which only count or scan raw dicts start without it.
     def get_node(self, node_id: str) -> Node | None:
+        from graph.schema import parse_node
+
         data = self.raw_node(node_id)
         return None if data is None else parse_node(data)
 
@@ -89,6 +96,8 @@ class SqliteReads:
         return found
 
     def get_relation(self, relation_id: str) -> Relation | None:
+        from graph.schema import parse_relation
+
         row = self.conn.execute(
             "SELECT data FROM relations WHERE id = ?", (relation_id,)
         ).fetchone()
@@ -124,10 +133,14 @@ class SqliteReads:
             last = rows[-1][0]
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        from graph.schema import parse_node
+
         for data in self._scan("nodes", None if kind is None else [kind.value]):
             yield parse_node(data)
 
     def relations(self, kind: RelKind | None = None) -> Iterator[Relation]:
+        from graph.schema import parse_relation
+
         for data in self._scan("relations", None if kind is None else [kind.value]):
             yield parse_relation(data)
 
@@ -177,6 +190,8 @@ class SqliteReads:
         kinds: Iterable[RelKind] | None = None,
         direction: Direction = "both",
     ) -> Iterator[tuple[Relation, str]]:
+        from graph.schema import parse_relation
+
         for data, other in self.raw_neighbours(node_id, kinds, direction):
             yield parse_relation(data), other
 

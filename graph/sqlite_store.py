@@ -45,9 +45,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graph.base import NodeKind, RelKind
 from graph.errors import BackendError
 from graph.files import write_bytes_atomically
+from graph.kinds import NodeKind, RelKind
 from graph.load_ids import LoadIds
 from graph.sqlite_writes import RELATION_INDEXES, SqliteWrites
 

@@ -17,22 +17,18 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from graph.errors import SchemaError
+from graph.kinds import NodeKind, RelKind
 from graph.load_ids import NODE_IDS_KEPT, IdFilter, LoadIds
-from graph.schema import (
-    Node,
-    NodeKind,
-    Relation,
-    RelKind,
-    merge_records,
-    parse_node,
-    parse_relation,
-    record_json,
-)
 from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
 from graph.store import UpsertCounts
 
 if TYPE_CHECKING:
     from graph.prepared import Prepared
+    from graph.schema import Node, Relation
+
+# graph.schema (pydantic) is imported by the write paths when they run: a caller that
+# writes has built its records with it already, and a command that only reads starts
+# without it.
 
 #: A node as stored: ``(id, kind, JSON bytes)``.
 NodeRow = tuple[str, str, bytes]
@@ -44,14 +40,20 @@ RelationRow = tuple[str, str, str, str, int, bytes]
 _KIND_TEXT: dict[str, str] = {k: k.value for k in (*NodeKind, *RelKind)}
 
 
-def node_row(node: Node) -> NodeRow:
-    """The stored row of a validated node (its JSON from :func:`graph.schema.record_json`)."""
-    return (node.id, _KIND_TEXT[node.kind], record_json(node))
+def node_rows(nodes: Iterable[Node]) -> list[NodeRow]:
+    """The stored rows of validated nodes (JSON from :func:`graph.schema.record_json`)."""
+    from graph.schema import record_json
+
+    return [(n.id, _KIND_TEXT[n.kind], record_json(n)) for n in nodes]
 
 
-def relation_row(rel: Relation) -> RelationRow:
-    """The stored row of a validated relation (its JSON from :func:`record_json`)."""
-    return (rel.id, _KIND_TEXT[rel.kind], rel.src, rel.dst, int(rel.private), record_json(rel))
+def relation_rows(relations: Iterable[Relation]) -> list[RelationRow]:
+    """The stored rows of validated relations (JSON from :func:`graph.schema.record_json`)."""
+    from graph.schema import record_json
+
+    return [
+        (r.id, _KIND_TEXT[r.kind], r.src, r.dst, int(r.private), record_json(r)) for r in relations
+    ]
 
 
 #: The secondary indexes of ``relations``: built after the rows when a load starts on an
@@ -81,6 +83,8 @@ def fold(
     SchemaError
         When an id is stored as another kind, or a merge is not a valid record.
     """
+    from graph.schema import merge_records
+
     fresh: dict[str, dict[str, Any]] = {}
     changed: dict[str, dict[str, Any]] = {}
     events = 0
@@ -124,7 +128,7 @@ class SqliteWrites(SqliteReads):
         created = updated = 0
         it = iter(nodes)
         while batch := list(itertools.islice(it, BATCH)):
-            c, u = self._write_node_rows([node_row(n) for n in batch])
+            c, u = self._write_node_rows(node_rows(batch))
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
@@ -157,6 +161,8 @@ class SqliteWrites(SqliteReads):
         return UpsertCounts(created, updated)
 
     def _write_node_rows(self, batch: Sequence[NodeRow]) -> tuple[int, int]:
+        from graph.schema import parse_node
+
         stored, plain, rest = self._split(batch, "nodes")
         fresh, changed, events = fold([orjson.loads(n[2]) for n in rest], stored, parse_node)
         new = {n[0]: n[2] for n in plain}
@@ -254,7 +260,7 @@ class SqliteWrites(SqliteReads):
         while batch := list(itertools.islice(it, BATCH)):
             if check:
                 self._check_ends({r.src for r in batch} | {r.dst for r in batch})
-            c, u = self._write_relation_rows([relation_row(r) for r in batch])
+            c, u = self._write_relation_rows(relation_rows(batch))
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
@@ -303,6 +309,8 @@ class SqliteWrites(SqliteReads):
             self._deferred = False
 
     def _write_relation_rows(self, batch: Sequence[RelationRow]) -> tuple[int, int]:
+        from graph.schema import parse_relation
+
         stored, plain, rest = self._split(batch, "relations")
         fresh, changed, events = fold([orjson.loads(r[5]) for r in rest], stored, parse_relation)
         rows = list(plain)

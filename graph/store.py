@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graph.errors import BackendError
-from graph.schema import Node, NodeKind, Relation, RelKind
+from graph.kinds import NodeKind, RelKind
 
 if TYPE_CHECKING:
+    from graph.schema import Node, Relation
     from graph.sqlite_store import SqliteStore
 
 Direction = Literal["out", "in", "both"]
