@@ -16,15 +16,20 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from graph.errors import BackendError
 
+if TYPE_CHECKING:
+    from graph.prepared import Batch
+
 FORMAT = "zhaoshang-graph"
 VERSION = 1
 GZIP_MAGIC = b"\x1f\x8b"
+#: Records per batch sent to the store.
+BATCH = 5000
 
 
 def is_legacy_file(path: Path) -> bool:
@@ -59,20 +64,49 @@ def read_legacy(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         raise BackendError(f"{path}：图谱文件无法读取（{exc}）") from exc
 
 
+def _batches(path: Path) -> Iterator[Batch]:
+    """The validated records of a ``.zsg`` file in batches of :data:`BATCH`, nodes first;
+    a relation whose endpoint the file does not hold is left out and counted in a notice.
+
+    Raises
+    ------
+    BackendError, SchemaError
+        When the file cannot be read, or a record is not valid.
+    """
+    from graph.schema import parse_node, parse_relation
+
+    known: set[str] = set()
+    dropped = 0
+    for kind, group in itertools.groupby(read_legacy(path), key=lambda t: t[0]):
+        records = (d for _, d in group)
+        while batch := list(itertools.islice(records, BATCH)):
+            if kind == "n":
+                nodes = [parse_node(d) for d in batch]
+                known.update(n.id for n in nodes)
+                yield "nodes", nodes
+                continue
+            keep = [d for d in batch if d["src"] in known and d["dst"] in known]
+            dropped += len(batch) - len(keep)
+            yield "relations", [parse_relation(d) for d in keep]
+    if dropped:
+        yield "notice", f"{path}：{dropped} 条关系指向不存在的节点，未导入"
+
+
 def convert_in_place(path: Path) -> Path:
     """Convert a ``.zsg`` file into the SQLite store at the same path; return the backup.
 
     The records are validated and written in one transaction into a temporary
-    database beside the file; only then is the old file renamed to
-    ``<name>.v1.bak`` and the database moved to ``path``. A failure leaves the old file
-    untouched. A message on stderr says what happened.
+    database beside the file (read, validated and prepared in a child process while
+    this one writes: :func:`graph.prepared.load_in_background`); only then is the old
+    file renamed to ``<name>.v1.bak`` and the database moved to ``path``. A failure
+    leaves the old file untouched. A message on stderr says what happened.
 
     Raises
     ------
     BackendError
         When the old file cannot be read or the folder is not writable.
     """
-    from graph.schema import parse_node, parse_relation
+    from graph.prepared import load_in_background
     from graph.sqlite_store import SqliteStore
 
     tmp = path.with_name(f".{path.name}.importing")
@@ -81,21 +115,8 @@ def convert_in_place(path: Path) -> Path:
         leftover.unlink(missing_ok=True)
     print(f"{path}：旧格式图谱文件，正在一次性转换为新的数据库格式…", file=sys.stderr, flush=True)
     store = SqliteStore(tmp)
-    known: set[str] = set()
-    dropped = 0
     try:
-        records = read_legacy(path)
-        for kind, group in itertools.groupby(records, key=lambda t: t[0]):
-            if kind == "n":
-                nodes = [parse_node(d) for _, d in group]
-                known.update(n.id for n in nodes)
-                store.upsert_nodes(nodes)
-                continue
-            rels = (d for _, d in group)
-            while batch := list(itertools.islice(rels, 5000)):
-                keep = [d for d in batch if d["src"] in known and d["dst"] in known]
-                dropped += len(batch) - len(keep)
-                store.upsert_relations(parse_relation(d) for d in keep)
+        load_in_background(store, lambda: _batches(path))
         store.save()
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
@@ -108,7 +129,5 @@ def convert_in_place(path: Path) -> Path:
         raise
     for side in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         side.unlink(missing_ok=True)
-    if dropped:
-        print(f"{path}：{dropped} 条关系指向不存在的节点，未导入", file=sys.stderr, flush=True)
     print(f"{path}：转换完成，旧文件保存为 {backup.name}", file=sys.stderr, flush=True)
     return backup

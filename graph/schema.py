@@ -365,7 +365,9 @@ def record_json(model: Node | Relation) -> bytes:
     >>> b'roles' in record_json(r), b'since' in record_json(r)
     (False, False)
     """
-    empty = {name for name in _container_fields(type(model)) if not getattr(model, name)}
+    names = _CONTAINERS.get(type(model)) or _container_fields(type(model))
+    values = model.__dict__  # the fields' values (getattr costs a lookup each)
+    empty = {name for name in names if not values[name]}
     return model.__pydantic_serializer__.to_json(model, exclude_none=True, exclude=empty or None)
 
 

@@ -27,7 +27,9 @@ neither stored nor repeated in the batch — nearly all of a first load — skip
 their JSON comes straight from pydantic's serializer (:func:`graph.schema.record_json`).
 A load that starts on an empty ``relations`` table builds that table's three secondary
 indexes after the rows, inside the same transaction (see
-:meth:`SqliteStore.upsert_relations`).
+:meth:`SqliteStore.upsert_relations`). A transaction remembers what it wrote
+(:mod:`graph.load_ids`) to spare lookups; a large load may build its records in child
+processes and send the rows here (:func:`graph.prepared.load_in_background`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from typing import Any
 from graph.errors import BackendError
 from graph.files import write_bytes_atomically
 from graph.kinds import NodeKind, RelKind
+from graph.load_ids import LoadIds
 from graph.sqlite_writes import RELATION_INDEXES, SqliteWrites
 
 FORMAT = "zhaoshang-sqlite"
@@ -112,6 +115,7 @@ class SqliteStore(SqliteWrites):
         self.lock_timeout = lock_timeout or (float(env) if env else DEFAULT_LOCK_TIMEOUT)
         self._changed = False
         self._deferred = False  # relation indexes dropped in this transaction
+        self._ids = LoadIds()  # ids written by this transaction
         self._tables: dict[str, bool] = {}
         if self.path is not None:
             if self.path.exists() and self.path.stat().st_size and not is_sqlite_file(self.path):
@@ -239,6 +243,7 @@ class SqliteStore(SqliteWrites):
             )
         self.conn.execute("COMMIT")
         self._changed = False
+        self._ids = LoadIds()
 
     def rollback(self) -> None:
         """Drop everything written since the last :meth:`save`."""
@@ -246,6 +251,7 @@ class SqliteStore(SqliteWrites):
             self.conn.execute("ROLLBACK")  # also restores indexes dropped in it
         self._changed = False
         self._deferred = False
+        self._ids = LoadIds()
 
     def close(self) -> None:
         """Roll back what was not saved and close the connection."""

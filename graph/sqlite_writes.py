@@ -17,15 +17,44 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from graph.errors import SchemaError
+from graph.kinds import NodeKind, RelKind
+from graph.load_ids import NODE_IDS_KEPT, IdFilter, LoadIds
 from graph.sqlite_reads import BATCH, SqliteReads, chunks, marks, name_keys
 from graph.store import UpsertCounts
 
 if TYPE_CHECKING:
+    from graph.prepared import Prepared
     from graph.schema import Node, Relation
 
 # graph.schema (pydantic) is imported by the write paths when they run: a caller that
 # writes has built its records with it already, and a command that only reads starts
 # without it.
+
+#: A node as stored: ``(id, kind, JSON bytes)``.
+NodeRow = tuple[str, str, bytes]
+#: A relation as stored: ``(id, kind, src, dst, private, JSON bytes)``.
+RelationRow = tuple[str, str, str, str, int, bytes]
+
+
+#: The text of each kind (``.value`` costs a Python call; rows hold plain ``str``).
+_KIND_TEXT: dict[str, str] = {k: k.value for k in (*NodeKind, *RelKind)}
+
+
+def node_rows(nodes: Iterable[Node]) -> list[NodeRow]:
+    """The stored rows of validated nodes (JSON from :func:`graph.schema.record_json`)."""
+    from graph.schema import record_json
+
+    return [(n.id, _KIND_TEXT[n.kind], record_json(n)) for n in nodes]
+
+
+def relation_rows(relations: Iterable[Relation]) -> list[RelationRow]:
+    """The stored rows of validated relations (JSON from :func:`graph.schema.record_json`)."""
+    from graph.schema import record_json
+
+    return [
+        (r.id, _KIND_TEXT[r.kind], r.src, r.dst, int(r.private), record_json(r)) for r in relations
+    ]
+
 
 #: The secondary indexes of ``relations``: built after the rows when a load starts on an
 #: empty table (see :meth:`SqliteStore.upsert_relations`).
@@ -34,6 +63,9 @@ RELATION_INDEXES = {
     "relations_src": "CREATE INDEX IF NOT EXISTS relations_src ON relations (src, kind)",
     "relations_dst": "CREATE INDEX IF NOT EXISTS relations_dst ON relations (dst, kind)",
 }
+
+#: Helper threads SQLite's sorter may use while building the deferred indexes.
+SORT_THREADS = 2
 
 
 def fold(
@@ -78,6 +110,7 @@ class SqliteWrites(SqliteReads):
 
     _changed: bool
     _deferred: bool
+    _ids: LoadIds
 
     def begin(self) -> None:  # pragma: no cover - SqliteStore.begin
         raise NotImplementedError
@@ -95,16 +128,44 @@ class SqliteWrites(SqliteReads):
         created = updated = 0
         it = iter(nodes)
         while batch := list(itertools.islice(it, BATCH)):
-            c, u = self._upsert_node_batch(batch)
+            c, u = self._write_node_rows(node_rows(batch))
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _upsert_node_batch(self, batch: list[Node]) -> tuple[int, int]:
-        from graph.schema import parse_node, record_json, to_record
+    def upsert_prepared(self, prepared: Prepared) -> UpsertCounts:
+        """Insert or merge a batch prepared by :func:`graph.prepared.prepare`.
+
+        The same as :meth:`upsert_nodes` / :meth:`upsert_relations` with the batch's
+        models (the same rows, merges and counts), without their models: the rows were
+        made from validated models, possibly in another process
+        (:func:`graph.prepared.load_in_background`). Relations have all their endpoints
+        checked before anything is written.
+
+        Raises
+        ------
+        SchemaError
+            As :meth:`upsert_nodes` / :meth:`upsert_relations`.
+        """
+        self.begin()
+        created = updated = 0
+        if prepared.table == "relations":
+            self._defer_relation_indexes()
+            rows: list[RelationRow] = prepared.rows  # type: ignore[assignment]
+            self._check_ends({r[2] for r in rows} | {r[3] for r in rows})
+        for chunk in chunks(prepared.rows):
+            if prepared.table == "nodes":
+                c, u = self._write_node_rows(chunk)
+            else:
+                c, u = self._write_relation_rows(chunk)
+            created, updated = created + c, updated + u
+        return UpsertCounts(created, updated)
+
+    def _write_node_rows(self, batch: Sequence[NodeRow]) -> tuple[int, int]:
+        from graph.schema import parse_node
 
         stored, plain, rest = self._split(batch, "nodes")
-        fresh, changed, events = fold([to_record(n) for n in rest], stored, parse_node)
-        new = {n.id: record_json(n) for n in plain}
+        fresh, changed, events = fold([orjson.loads(n[2]) for n in rest], stored, parse_node)
+        new = {n[0]: n[2] for n in plain}
         written = {i: orjson.loads(b) for i, b in new.items()}
         new.update((i, orjson.dumps(d)) for i, d in fresh.items())
         written.update(fresh)
@@ -112,6 +173,8 @@ class SqliteWrites(SqliteReads):
             "INSERT INTO nodes (id, kind, data) VALUES (?, ?, ?)",
             sorted((i, written[i]["kind"], b) for i, b in new.items()),
         )
+        if len(self._ids.nodes) < NODE_IDS_KEPT:
+            self._ids.nodes.update(new)
         self.conn.executemany(
             "UPDATE nodes SET data = ? WHERE id = ?",
             [(orjson.dumps(d), i) for i, d in changed.items()],
@@ -125,25 +188,35 @@ class SqliteWrites(SqliteReads):
         self._changed |= bool(written)
         return len(new), events
 
-    def _split(self, batch: list[Any], table: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
-        """Read the stored records of a batch; split it into the models whose id is
-        neither stored nor repeated in the batch (written as they are) and the rest (in
-        order, merged by :func:`fold`).
+    def _split(
+        self, batch: Sequence[Any], table: str
+    ) -> tuple[dict[str, Any], Sequence[Any], list[Any]]:
+        """Read the stored records of a batch of rows; split it into the rows whose id
+        is neither stored nor repeated in the batch (written as they are) and the rest
+        (in order, merged by :func:`fold`).
 
         Returns
         -------
         tuple
-            ``(stored records by id, plain models, the other models)``.
+            ``(stored records by id, plain rows, the other rows)``.
         """
-        ids = [m.id for m in batch]
+        ids = [m[0] for m in batch]
         counts = Counter(ids)
-        stored = self._stored(table, list(counts))
+        if table not in self._ids.seen:  # the first write of this transaction to it
+            empty = self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+            self._ids.seen[table] = IdFilter() if empty else None
+        seen = self._ids.seen[table]
+        if seen is None:
+            stored = self._stored(table, list(counts))
+        else:  # an empty table when the transaction began: only its own writes
+            maybe = seen.seen_then_add(list(counts))
+            stored = self._stored(table, maybe) if maybe else {}
         if not stored and len(counts) == len(ids):
             return stored, batch, []
         plain: list[Any] = []
         rest: list[Any] = []
         for m in batch:
-            (rest if m.id in stored or counts[m.id] > 1 else plain).append(m)
+            (rest if m[0] in stored or counts[m[0]] > 1 else plain).append(m)
         return stored, plain, rest
 
     def upsert_relations(self, relations: Iterable[Relation]) -> UpsertCounts:
@@ -169,7 +242,7 @@ class SqliteWrites(SqliteReads):
         self.begin()
         self._defer_relation_indexes()
         if isinstance(relations, Sequence):
-            self._check_ends(relations)
+            self._check_ends({r.src for r in relations} | {r.dst for r in relations})
             return self._write_relations(relations)
         self.conn.execute("SAVEPOINT upsert_relations")
         try:
@@ -186,14 +259,15 @@ class SqliteWrites(SqliteReads):
         it = iter(relations)
         while batch := list(itertools.islice(it, BATCH)):
             if check:
-                self._check_ends(batch)
-            c, u = self._upsert_relation_batch(batch)
+                self._check_ends({r.src for r in batch} | {r.dst for r in batch})
+            c, u = self._write_relation_rows(relation_rows(batch))
             created, updated = created + c, updated + u
         return UpsertCounts(created, updated)
 
-    def _check_ends(self, relations: Sequence[Relation]) -> None:
-        """Raise :class:`SchemaError` naming up to five endpoints that are not stored."""
-        ends = sorted({r.src for r in relations} | {r.dst for r in relations})
+    def _check_ends(self, endpoints: set[str]) -> None:
+        """Raise :class:`SchemaError` naming up to five of ``endpoints`` that are not
+        stored (those this transaction wrote are known without a lookup)."""
+        ends = sorted(endpoints - self._ids.nodes)
         found = sum(
             self.conn.execute(
                 f"SELECT count(*) FROM nodes WHERE id IN ({marks(len(chunk))})", list(chunk)
@@ -220,19 +294,26 @@ class SqliteWrites(SqliteReads):
             self._deferred = True
 
     def _relation_indexes(self) -> None:
-        """Build the relation indexes dropped by this transaction's load, if any."""
+        """Build the relation indexes dropped by this transaction's load, if any.
+
+        SQLite's sorter may use a second thread for each index (``PRAGMA threads``):
+        at 5.8·10^6 relations the three sorts are a good part of the load's wall time.
+        """
         if self._deferred:
-            for statement in RELATION_INDEXES.values():
-                self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA threads = {SORT_THREADS}")
+            try:
+                for statement in RELATION_INDEXES.values():
+                    self.conn.execute(statement)
+            finally:
+                self.conn.execute("PRAGMA threads = 0")
             self._deferred = False
 
-    def _upsert_relation_batch(self, batch: list[Relation]) -> tuple[int, int]:
-        from graph.schema import parse_relation, record_json, to_record
+    def _write_relation_rows(self, batch: Sequence[RelationRow]) -> tuple[int, int]:
+        from graph.schema import parse_relation
 
         stored, plain, rest = self._split(batch, "relations")
-        fresh, changed, events = fold([to_record(r) for r in rest], stored, parse_relation)
-        # r.kind is a StrEnum, bound as its text (``.value`` costs a Python call each).
-        rows = [(r.id, r.kind, r.src, r.dst, int(r.private), record_json(r)) for r in plain]
+        fresh, changed, events = fold([orjson.loads(r[5]) for r in rest], stored, parse_relation)
+        rows = list(plain)
         rows += [
             (i, d["kind"], d["src"], d["dst"], int(bool(d.get("private"))), orjson.dumps(d))
             for i, d in fresh.items()
